@@ -1,0 +1,5 @@
+"""Run the command line as `python -m actuel`."""
+
+from actuel.cli import main
+
+main()

@@ -1,0 +1,177 @@
+"""One table of settings: name, default, type, help; read from ACTUEL_* variables and a TOML file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from actuel.errors import ConfigError
+
+ENV_PREFIX = "ACTUEL_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A named setting with a safe default, declared once."""
+
+    name: str
+    default: Any
+    type: type
+    help: str
+    secret: bool = False
+
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+MB = 1024 * 1024
+
+SETTINGS: tuple[Setting, ...] = (
+    # storage
+    Setting("db", "./actuel.db", str, "Database: a SQLite file path or a postgresql:// URL."),
+    Setting("sqlite_busy_timeout_ms", 10_000, int, "How long a SQLite writer waits for the lock."),
+    # fetching
+    Setting(
+        "fetch_allow_private",
+        False,
+        bool,
+        "Allow requests to private, loopback and link-local addresses (tests and the demo only).",
+    ),
+    Setting("fetch_connect_timeout", 10.0, float, "Seconds to open a connection."),
+    Setting("fetch_read_timeout", 20.0, float, "Seconds to wait for each chunk of a response."),
+    Setting("fetch_deadline", 60.0, float, "Wall-clock seconds for a whole request, redirects included."),
+    Setting("fetch_max_bytes", 15 * MB, int, "Largest response body accepted, as sent on the wire."),
+    Setting("fetch_max_decoded_bytes", 30 * MB, int, "Largest body accepted after gzip/deflate/br."),
+    Setting("fetch_max_redirects", 5, int, "Redirect hops followed before giving up."),
+    Setting(
+        "fetch_user_agent",
+        "actuel/{version} (+https://actuel.invalid/bot; news aggregator)",
+        str,
+        "User-Agent sent with every request; {version} is replaced.",
+    ),
+    Setting("fetch_concurrency", 8, int, "Requests in flight at once, all hosts together."),
+    Setting("fetch_per_host_concurrency", 2, int, "Requests in flight at once to one host."),
+    Setting("fetch_per_host_delay", 1.0, float, "Seconds between two requests to one host."),
+    Setting("fetch_respect_robots", True, bool, "Honour robots.txt before fetching pages and feeds."),
+    Setting("fetch_robots_ttl", 3600, int, "Seconds a host's robots.txt is cached."),
+    # scheduling
+    Setting("poll_interval", 1800, int, "Default seconds between two polls of a source."),
+    Setting("poll_interval_min", 300, int, "Shortest adaptive polling interval, in seconds."),
+    Setting("poll_interval_max", 86_400, int, "Longest adaptive polling interval, in seconds."),
+    Setting("backoff_base", 60, int, "First retry delay after an error, in seconds (doubles each time)."),
+    Setting("backoff_max", 86_400, int, "Longest retry delay after repeated errors, in seconds."),
+    Setting("disable_after_errors", 20, int, "Consecutive errors after which a source is disabled."),
+    Setting("page_retry_max", 5, int, "Times an article page is retried before keeping the feed text."),
+    # parsing and extraction
+    Setting("parse_max_items", 1000, int, "Items kept from one feed or sitemap (the newest first)."),
+    Setting("extract_max_html_bytes", 5 * MB, int, "Largest page handed to the extractor."),
+    Setting("fetch_pages", True, bool, "Fetch each item's page to extract the full text."),
+    # web
+    Setting("web_host", "127.0.0.1", str, "Address the web server listens on."),
+    Setting("web_port", 8000, int, "Port the web server listens on."),
+    Setting("site_name", "actuel", str, "Name of the site shown in every page."),
+    Setting("site_lang", "fr", str, "Default language of the site's pages."),
+    Setting("excerpt_chars", 400, int, "Characters of an article's text shown on its page."),
+    # logging
+    Setting("log_level", "info", str, "Log level: debug, info, warning, error."),
+    Setting("log_format", "text", str, "Log format: text (human) or json (one object per line)."),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def _convert(setting: Setting, raw: Any, origin: str) -> Any:
+    if isinstance(raw, setting.type) and not (setting.type is int and isinstance(raw, bool)):
+        return raw
+    text = str(raw).strip()
+    try:
+        if setting.type is bool:
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(text)
+        return setting.type(text)
+    except ValueError:
+        raise ConfigError(
+            f"{origin}: {raw!r} is not a valid {setting.type.__name__} for {setting.name}",
+            fix=f"set {setting.env_name} to a {setting.type.__name__}; {setting.help}",
+        ) from None
+
+
+class Settings:
+    """Resolved settings: defaults, then the TOML file, then ACTUEL_* variables, then overrides."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = dict(values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed (checked against the table)."""
+        values = dict(self._values)
+        for name, raw in changes.items():
+            if raw is None:
+                continue
+            setting = _lookup(name, "override")
+            values[name] = _convert(setting, raw, "override")
+        return Settings(values)
+
+    def as_dict(self, *, reveal_secrets: bool = False) -> dict[str, Any]:
+        return {
+            name: ("***" if SETTINGS_BY_NAME[name].secret and not reveal_secrets else value)
+            for name, value in self._values.items()
+        }
+
+    @property
+    def user_agent(self) -> str:
+        from actuel import __version__
+
+        return str(self.fetch_user_agent).replace("{version}", __version__)
+
+
+def _lookup(name: str, origin: str) -> Setting:
+    try:
+        return SETTINGS_BY_NAME[name]
+    except KeyError:
+        raise ConfigError(
+            f"{origin}: unknown setting {name!r}",
+            fix="see the configuration table in README.md for the names",
+        ) from None
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Resolve every setting from defaults, a TOML file, the environment and explicit overrides."""
+    env = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    path = config_file or env.get(ENV_PREFIX + "CONFIG")
+    if path:
+        file = Path(path)
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(
+                f"config file {file} does not exist", fix="pass an existing file to --config"
+            ) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {file}: {exc}", fix="fix the TOML syntax") from None
+        for name, raw in data.items():
+            values[name] = _convert(_lookup(name, str(file)), raw, str(file))
+    for setting in SETTINGS:
+        if setting.env_name in env:
+            values[setting.name] = _convert(setting, env[setting.env_name], setting.env_name)
+    return Settings(values).replace(**overrides)

@@ -1,0 +1,174 @@
+"""Plain data passed between pipeline stages: sources, fetch results, feeds, pages, articles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class SourceKind(StrEnum):
+    """How a source exposes its articles."""
+
+    FEED = "feed"  # RSS, Atom or JSON Feed
+    SITEMAP = "sitemap"  # sitemap, news sitemap or sitemap index
+    PAGE = "page"  # a home page whose article links we follow
+
+
+class SourceState(StrEnum):
+    """Health of a source as the scheduler sees it."""
+
+    ACTIVE = "active"
+    ERROR = "error"  # failing, retried with backoff
+    PAUSED = "paused"  # stopped by an operator
+    DISABLED = "disabled"  # stopped by us (410 Gone, too many errors)
+
+
+@dataclass
+class Source:
+    """A feed, sitemap or home page we poll."""
+
+    url: str
+    name: str = ""
+    kind: SourceKind = SourceKind.FEED
+    lang: str | None = None
+    category: str | None = None
+    interval_s: int | None = None  # None: the poll_interval setting, adapted
+    id: int | None = None
+    site_url: str | None = None
+    state: SourceState = SourceState.ACTIVE
+    etag: str | None = None
+    last_modified: str | None = None
+    next_poll_at: datetime | None = None
+    last_polled_at: datetime | None = None
+    error_count: int = 0
+    last_error: str | None = None
+    created_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """How errors name this source: `source 12 (https://…)`."""
+        return f"source {self.id} ({self.url})" if self.id is not None else f"source {self.url}"
+
+
+@dataclass
+class FetchResult:
+    """What came back from one GET, after redirects and decoding."""
+
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int
+    headers: dict[str, str]
+    content: bytes  # decoded (gzip/deflate/br removed), capped
+    elapsed_s: float
+    wire_bytes: int
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_redirect: str | None = None  # a 301/308 target, checked, for updating the stored URL
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+
+@dataclass
+class Enclosure:
+    """A media file attached to a feed item."""
+
+    url: str
+    type: str | None = None
+    length: int | None = None
+
+
+@dataclass
+class FeedItem:
+    """One entry of a feed or one URL of a sitemap."""
+
+    link: str | None
+    title: str | None = None
+    guid: str | None = None
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    author: str | None = None
+    summary: str | None = None  # HTML or text, as given
+    content: str | None = None  # HTML or text, as given
+    enclosures: list[Enclosure] = field(default_factory=list)
+    language: str | None = None
+    image: str | None = None
+    keywords: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Feed:
+    """A parsed feed or sitemap: its metadata and items."""
+
+    format: str  # rss, atom, json, rdf, sitemap, sitemapindex, newssitemap
+    title: str | None = None
+    link: str | None = None
+    language: str | None = None
+    description: str | None = None
+    updated_at: datetime | None = None
+    items: list[FeedItem] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)  # child sitemaps of a sitemap index
+    notes: list[str] = field(default_factory=list)  # e.g. "12,000 items, kept the first 1,000"
+    parser: str = ""  # which parser produced it (fastfeedparser, feedparser, lxml)
+
+
+@dataclass
+class ExtractedPage:
+    """Main text and metadata pulled from one HTML page."""
+
+    title: str | None = None
+    text: str = ""
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    image: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    categories: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """A stored news article: from a page, or from the feed alone when the page failed."""
+
+    source_id: int
+    url: str
+    canonical_url: str
+    title: str
+    text: str = ""
+    guid: str | None = None
+    summary: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    image: str | None = None
+    site_name: str | None = None
+    content_hash: str | None = None
+    from_feed_only: bool = False  # True: page not fetched yet, text from the feed
+    page_attempts: int = 0
+    next_page_attempt_at: datetime | None = None
+    id: int | None = None
+    first_seen_at: datetime | None = None
+    extracted_at: datetime | None = None
+
+
+@dataclass
+class FetchLog:
+    """One attempt to fetch a URL, for the fetch log."""
+
+    url: str
+    started_at: datetime
+    source_id: int | None = None
+    status: int | None = None
+    elapsed_s: float | None = None
+    wire_bytes: int | None = None
+    error_code: str | None = None
+    error: str | None = None
+    kind: str = "feed"  # feed, page, robots, discovery

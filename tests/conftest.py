@@ -1,0 +1,57 @@
+"""Shared fixtures: a real loopback HTTP server, settings that allow it, paths to ../shared corpora."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from actuel.config import Settings, load_settings
+from tests.support.loopback import Loopback
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _find_shared() -> Path | None:
+    explicit = os.environ.get("ACTUEL_SHARED")
+    candidates = [Path(explicit)] if explicit else []
+    candidates += [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+    for path in candidates:
+        if (path / "corpora").is_dir():
+            return path
+    return None
+
+
+SHARED = _find_shared()
+
+
+def shared_corpus(name: str) -> Path:
+    """Path to ../shared/corpora/NAME, or skip the test with the reason."""
+    if SHARED is None or not (SHARED / "corpora" / name).is_dir():
+        pytest.skip(f"../shared/corpora/{name} is absent (it exists only on developer machines)")
+    return SHARED / "corpora" / name
+
+
+@pytest.fixture
+def loopback() -> Iterator[Loopback]:
+    server = Loopback().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for tests: loopback allowed, no politeness delay, a SQLite file in tmp_path."""
+    return load_settings(
+        environ={},
+        db=str(tmp_path / "test.db"),
+        fetch_allow_private=True,
+        fetch_per_host_delay=0.0,
+        fetch_deadline=10.0,
+        fetch_respect_robots=False,
+    )
