@@ -1,4 +1,4 @@
-"""One table of settings: name, default, type, help; read from ACTUEL_* variables and a TOML file."""
+"""One table of settings (name, default, type, help), read from ACTUEL_* variables and TOML."""
 
 from __future__ import annotations
 
@@ -44,9 +44,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("fetch_connect_timeout", 10.0, float, "Seconds to open a connection."),
     Setting("fetch_read_timeout", 20.0, float, "Seconds to wait for each chunk of a response."),
-    Setting("fetch_deadline", 60.0, float, "Wall-clock seconds for a whole request, redirects included."),
-    Setting("fetch_max_bytes", 15 * MB, int, "Largest response body accepted, as sent on the wire."),
-    Setting("fetch_max_decoded_bytes", 30 * MB, int, "Largest body accepted after gzip/deflate/br."),
+    Setting(
+        "fetch_deadline", 60.0, float, "Wall-clock seconds for a whole request, redirects included."
+    ),
+    Setting(
+        "fetch_max_bytes", 15 * MB, int, "Largest response body accepted, as sent on the wire."
+    ),
+    Setting(
+        "fetch_max_decoded_bytes", 30 * MB, int, "Largest body accepted after gzip/deflate/br."
+    ),
     Setting("fetch_max_redirects", 5, int, "Redirect hops followed before giving up."),
     Setting(
         "fetch_user_agent",
@@ -57,18 +63,46 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_concurrency", 8, int, "Requests in flight at once, all hosts together."),
     Setting("fetch_per_host_concurrency", 2, int, "Requests in flight at once to one host."),
     Setting("fetch_per_host_delay", 1.0, float, "Seconds between two requests to one host."),
-    Setting("fetch_respect_robots", True, bool, "Honour robots.txt before fetching pages and feeds."),
+    Setting(
+        "fetch_respect_robots", True, bool, "Honour robots.txt before fetching pages and feeds."
+    ),
     Setting("fetch_robots_ttl", 3600, int, "Seconds a host's robots.txt is cached."),
+    Setting(
+        "fetch_robots_max_bytes",
+        512 * 1024,
+        int,
+        "Largest robots.txt read; rules past this size are ignored.",
+    ),
+    Setting(
+        "fetch_allow_hosts",
+        "",
+        str,
+        "Comma-separated host names the private-address guard lets through (intranet, demo).",
+    ),
+    Setting(
+        "fetch_retry_after_max",
+        86_400,
+        int,
+        "Longest Retry-After (429/503) honoured for a host, in seconds.",
+    ),
     # scheduling
     Setting("poll_interval", 1800, int, "Default seconds between two polls of a source."),
     Setting("poll_interval_min", 300, int, "Shortest adaptive polling interval, in seconds."),
     Setting("poll_interval_max", 86_400, int, "Longest adaptive polling interval, in seconds."),
-    Setting("backoff_base", 60, int, "First retry delay after an error, in seconds (doubles each time)."),
+    Setting(
+        "backoff_base", 60, int, "First retry delay after an error, in seconds (doubles each time)."
+    ),
     Setting("backoff_max", 86_400, int, "Longest retry delay after repeated errors, in seconds."),
-    Setting("disable_after_errors", 20, int, "Consecutive errors after which a source is disabled."),
-    Setting("page_retry_max", 5, int, "Times an article page is retried before keeping the feed text."),
+    Setting(
+        "disable_after_errors", 20, int, "Consecutive errors after which a source is disabled."
+    ),
+    Setting(
+        "page_retry_max", 5, int, "Times an article page is retried before keeping the feed text."
+    ),
     # parsing and extraction
-    Setting("parse_max_items", 1000, int, "Items kept from one feed or sitemap (the newest first)."),
+    Setting(
+        "parse_max_items", 1000, int, "Items kept from one feed or sitemap (the newest first)."
+    ),
     Setting("extract_max_html_bytes", 5 * MB, int, "Largest page handed to the extractor."),
     Setting("fetch_pages", True, bool, "Fetch each item's page to extract the full text."),
     # web

@@ -138,3 +138,9 @@ class DuplicateSourceError(StoreError):
     """A source with that URL is already registered."""
 
     code = "store.duplicate_source"
+
+
+class DemoCorpusError(ActuelError):
+    """A file of the demo world (outlets.toml, a story) is malformed or inconsistent."""
+
+    code = "demo.corpus"

@@ -5,9 +5,27 @@ from __future__ import annotations
 import click
 
 from actuel import __version__
+from actuel.cli.demo import demo_command
+from actuel.cli.ingest import fetch_command, reprocess_command, run_command
+from actuel.cli.sources import sources_group
+from actuel.cli.stats import stats_command
+from actuel.cli.tools import extract_command, parse_command
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="actuel")
 def main() -> None:
     """actuel: a news aggregator that knows where every story came from."""
+
+
+for command in (
+    demo_command,
+    sources_group,
+    fetch_command,
+    run_command,
+    reprocess_command,
+    extract_command,
+    parse_command,
+    stats_command,
+):
+    main.add_command(command)

@@ -1,0 +1,684 @@
+"""The only place that knows the order of stages: fetch → parse → extract → enrich → store."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from actuel.config import Settings
+from actuel.enrich import detect_language
+from actuel.errors import ActuelError, FetchError, NotAFeedError
+from actuel.extract import compress_html, extract_page
+from actuel.extract.fragment import html_to_text
+from actuel.fetch import Fetcher
+from actuel.model import (
+    Article,
+    ExtractedPage,
+    Feed,
+    FeedItem,
+    FetchLog,
+    FetchResult,
+    Source,
+    SourceKind,
+    SourceState,
+)
+from actuel.parse import decode_document, detect_format, parse_feed
+from actuel.parse.urls import canonical_url
+from actuel.sources.discovery import (
+    Discovered,
+    article_links_from_home,
+    common_feed_paths,
+    feed_links_from_html,
+    sitemaps_from_robots,
+)
+from actuel.sources.schedule import page_retry_at
+from actuel.sources.state import after_error, after_success
+from actuel.store import Store
+
+log = logging.getLogger("actuel.pipeline")
+
+SITEMAP_CHILDREN_MAX = 5
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class PageOutcome:
+    """What fetching and extracting one item's page gave, ready to store."""
+
+    source: Source
+    item: FeedItem
+    fetched: FetchResult | None = None
+    page: ExtractedPage | None = None
+    html: bytes | None = None
+    error: ActuelError | None = None
+
+
+@dataclass
+class SourceReport:
+    """What one refresh of one source did."""
+
+    source: Source
+    items: int = 0
+    new_articles: int = 0
+    updated_articles: int = 0
+    feed_only: int = 0
+    not_modified: bool = False
+    error: str | None = None
+
+
+@dataclass
+class PassReport:
+    """What one pass over the due sources did."""
+
+    sources: list[SourceReport] = field(default_factory=list)
+    retried_pages: int = 0
+    elapsed_s: float = 0.0
+
+    @property
+    def new_articles(self) -> int:
+        return sum(r.new_articles for r in self.sources)
+
+    @property
+    def errors(self) -> list[SourceReport]:
+        return [r for r in self.sources if r.error]
+
+
+# --- stage helpers on plain data -------------------------------------------------------------
+
+
+def content_hash(text: str) -> str | None:
+    """Hash of the normalised text, so the same article under two URLs of one source is one row."""
+    normalised = re.sub(r"\s+", " ", text).strip().lower()
+    if len(normalised) < 40:
+        return None
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def _same_site(a: str, b: str) -> bool:
+    host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
+    return host_a.removeprefix("www.") == host_b.removeprefix("www.")
+
+
+def _plausible(date: datetime | None, now: datetime) -> datetime | None:
+    if date is None:
+        return None
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=UTC)
+    if date > now + timedelta(days=1) or date.year < 1995:
+        return None
+    return date.astimezone(UTC)
+
+
+def choose_published_at(
+    page: ExtractedPage | None, item: FeedItem, now: datetime
+) -> datetime | None:
+    """The most reliable publication time: page metadata, then the feed; odd clocks are dropped."""
+    page_date = _plausible(page.published_at, now) if page else None
+    feed_date = _plausible(item.published_at or item.updated_at, now)
+    # A page date without a time (00:00) is less precise than the feed's timestamp that day.
+    if (
+        page_date
+        and feed_date
+        and page_date.time() == datetime.min.time()
+        and page_date.date() == feed_date.date()
+    ):
+        return feed_date
+    return page_date or feed_date
+
+
+def choose_language(text: str, title: str | None, *hints: str | None) -> str | None:
+    """Detected language of the text; the page's or source's declared language when too short."""
+    hint = next((h.split("-")[0].lower() for h in hints if h), None)
+    detected = detect_language(text, title=title, hint=hint)
+    return detected or hint
+
+
+def build_article(outcome: PageOutcome, now: datetime, settings: Settings) -> Article:
+    """An Article from a page (or from the feed item alone when the page failed)."""
+    source, item, page = outcome.source, outcome.item, outcome.page
+    assert source.id is not None
+    link = item.link or ""
+    final_url = outcome.fetched.final_url if outcome.fetched else link
+    canonical = canonical_url(link)
+    if page and page.canonical_url and _same_site(page.canonical_url, final_url):
+        canonical = canonical_url(page.canonical_url)
+    feed_text = html_to_text(item.content) or html_to_text(item.summary)
+    text = page.text if page and page.text.strip() else feed_text
+    from_feed_only = page is None or not page.text.strip()
+    title = (page.title if page and page.title else None) or html_to_text(item.title) or link
+    summary = html_to_text(item.summary) or (page.description if page else None)
+    attempts = 0 if not from_feed_only else 1
+    return Article(
+        source_id=source.id,
+        url=link,
+        canonical_url=canonical,
+        title=title,
+        text=text,
+        guid=item.guid,
+        summary=summary or None,
+        author=(page.author if page and page.author else None) or item.author,
+        published_at=choose_published_at(page, item, now),
+        language=choose_language(
+            text, title, page.language if page else None, item.language, source.lang
+        ),
+        image=(page.image if page and page.image else None) or item.image,
+        site_name=(page.site_name if page else None) or source.name or None,
+        content_hash=content_hash(text),
+        from_feed_only=from_feed_only,
+        page_attempts=attempts,
+        next_page_attempt_at=page_retry_at(attempts, now=now, settings=settings)
+        if from_feed_only and settings.fetch_pages
+        else None,
+        first_seen_at=now,
+        extracted_at=now if not from_feed_only else None,
+    )
+
+
+def extract_fetched(fetched: FetchResult, settings: Settings) -> ExtractedPage:
+    """Run the extraction stage on a fetched page."""
+    return extract_page(
+        fetched.content,
+        url=fetched.final_url,
+        content_type=fetched.content_type,
+        max_bytes=settings.extract_max_html_bytes,
+    )
+
+
+# --- the orchestrator ------------------------------------------------------------------------
+
+
+class Ingestor:
+    """Runs passes over due sources: feeds fetched and parsed, new pages fetched and extracted in
+    worker threads, every write done by the calling thread (one writer)."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        settings: Settings,
+        *,
+        on_progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.settings = settings
+        self.on_progress = on_progress or (lambda _what, _done, _total: None)
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="actuel-fetch"
+        )
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Ingestor:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # worker-side work (no store access) -------------------------------------------------------
+
+    def _logged_get(
+        self,
+        url: str,
+        *,
+        source: Source,
+        kind: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> tuple[FetchResult | None, ActuelError | None, FetchLog]:
+        started = utcnow()
+        entry = FetchLog(url=url, started_at=started, source_id=source.id, kind=kind)
+        clock = time.monotonic()
+        try:
+            result = self.fetcher.get(
+                url, etag=etag, last_modified=last_modified, purpose=kind, source=source.label
+            )
+        except ActuelError as exc:
+            entry.elapsed_s = time.monotonic() - clock
+            entry.error_code, entry.error = exc.code, exc.describe()
+            entry.status = getattr(exc, "status", None)
+            return None, exc, entry
+        entry.status, entry.elapsed_s, entry.wire_bytes = (
+            result.status,
+            result.elapsed_s,
+            result.wire_bytes,
+        )
+        return result, None, entry
+
+    def _collect_feed(
+        self, source: Source
+    ) -> tuple[Source, Feed | None, FetchResult | None, ActuelError | None, list[FetchLog]]:
+        fetched, error, entry = self._logged_get(
+            source.url,
+            source=source,
+            kind="feed",
+            etag=source.etag,
+            last_modified=source.last_modified,
+        )
+        logs = [entry]
+        if error or fetched is None or fetched.not_modified:
+            return source, None, fetched, error, logs
+        try:
+            feed = self._feed_from(source, fetched, logs)
+        except ActuelError as exc:
+            exc.source = exc.source or source.label
+            return source, None, fetched, exc, logs
+        return source, feed, fetched, None, logs
+
+    def _feed_from(self, source: Source, fetched: FetchResult, logs: list[FetchLog]) -> Feed:
+        max_items = self.settings.parse_max_items
+        if source.kind == SourceKind.PAGE:
+            html = decode_document(fetched.content, fetched.content_type)
+            links = article_links_from_home(html, fetched.final_url, max_links=max_items)
+            return Feed(
+                format="html", link=fetched.final_url, items=[FeedItem(link=u) for u in links]
+            )
+        feed = parse_feed(
+            fetched.content,
+            url=fetched.final_url,
+            content_type=fetched.content_type,
+            max_items=max_items,
+        )
+        if feed.format == "sitemapindex":
+            children: list[FeedItem] = []
+            for child_url in feed.sitemaps[:SITEMAP_CHILDREN_MAX]:
+                child, error, entry = self._logged_get(child_url, source=source, kind="feed")
+                logs.append(entry)
+                if child is None:
+                    log.warning(
+                        "sitemap child failed",
+                        extra={"source": source.label, "url": child_url, "error": str(error)},
+                    )
+                    continue
+                parsed = parse_feed(
+                    child.content,
+                    url=child.final_url,
+                    content_type=child.content_type,
+                    max_items=max_items,
+                )
+                children.extend(parsed.items)
+            feed = replace(feed, items=children[:max_items])
+        return feed
+
+    def _collect_page(self, source: Source, item: FeedItem) -> tuple[PageOutcome, FetchLog | None]:
+        outcome = PageOutcome(source=source, item=item)
+        if not self.settings.fetch_pages or not item.link:
+            return outcome, None
+        fetched, error, entry = self._logged_get(item.link, source=source, kind="page")
+        if error or fetched is None:
+            outcome.error = error
+            return outcome, entry
+        outcome.fetched = fetched
+        outcome.html = fetched.content
+        try:
+            outcome.page = extract_fetched(fetched, self.settings)
+        except ActuelError as exc:
+            outcome.error = exc
+        return outcome, entry
+
+    # writer-side work (the calling thread) ---------------------------------------------------
+
+    def _new_items(self, source: Source, feed: Feed) -> list[FeedItem]:
+        assert source.id is not None
+        fresh: list[FeedItem] = []
+        seen: set[str] = set()
+        for item in feed.items:
+            if not item.link:
+                continue
+            canonical = canonical_url(item.link)
+            if canonical in seen:
+                continue
+            seen.add(canonical)
+            if self.store.find_article(canonical_url=canonical):
+                continue
+            if item.guid and self.store.find_article(source_id=source.id, guid=item.guid):
+                continue
+            fresh.append(item)
+        return fresh
+
+    def _store_page(self, outcome: PageOutcome, report: SourceReport) -> None:
+        now = utcnow()
+        if outcome.error:
+            log.info(
+                "page kept from the feed",
+                extra={
+                    "source": outcome.source.label,
+                    "url": outcome.item.link,
+                    "error": outcome.error.describe(),
+                },
+            )
+        article = build_article(outcome, now, self.settings)
+        if not article.title and not article.text:
+            return
+        _, created = self.store.upsert_article(
+            article,
+            raw_html=compress_html(outcome.html) if outcome.html and outcome.page else None,
+            content_type=outcome.fetched.content_type if outcome.fetched else None,
+            final_url=outcome.fetched.final_url if outcome.fetched else None,
+        )
+        if created:
+            report.new_articles += 1
+        else:
+            report.updated_articles += 1
+        if article.from_feed_only:
+            report.feed_only += 1
+
+    def _finish_source(
+        self,
+        source: Source,
+        report: SourceReport,
+        fetched: FetchResult | None,
+        feed: Feed | None,
+    ) -> None:
+        now = utcnow()
+        times = [
+            d
+            for d in ((i.published_at or i.updated_at) for i in (feed.items if feed else []))
+            if d is not None
+        ]
+        updated = after_success(
+            source,
+            now=now,
+            item_times=times,
+            etag=fetched.etag if fetched else source.etag,
+            last_modified=fetched.last_modified if fetched else source.last_modified,
+            settings=self.settings,
+        )
+        if fetched and fetched.permanent_redirect:
+            updated.url = fetched.permanent_redirect
+        if feed and not updated.site_url and feed.link:
+            updated.site_url = feed.link
+        self.store.update_source(updated)
+        report.source = updated
+
+    def _fail_source(self, source: Source, error: ActuelError, report: SourceReport) -> None:
+        if error.source is None:
+            error.source = source.label
+        updated = after_error(source, error, now=utcnow(), settings=self.settings)
+        self.store.update_source(updated)
+        report.source, report.error = updated, error.describe()
+        log.warning(
+            "source failed",
+            extra={
+                "source": source.label,
+                "code": error.code,
+                "error": error.describe(),
+                "state": str(updated.state),
+                "next_poll_at": updated.next_poll_at,
+            },
+        )
+
+    def run_pass(self, sources: Iterable[Source] | None = None) -> PassReport:
+        """Refresh every due source (or the given ones), then retry pages that failed before."""
+        clock = time.monotonic()
+        todo = list(sources) if sources is not None else self.store.due_sources(utcnow())
+        result = PassReport()
+        pending: dict[Future[object], tuple[str, Source]] = {}
+        reports: dict[int, SourceReport] = {}
+        open_pages: dict[int, int] = {}
+        feeds: dict[int, tuple[FetchResult | None, Feed | None]] = {}
+        total, done = len(todo), 0
+        for source in todo:
+            assert source.id is not None
+            reports[source.id] = SourceReport(source=source)
+            pending[self._pool.submit(self._collect_feed, source)] = ("feed", source)
+        self.on_progress("sources", 0, total)
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                kind, source = pending.pop(future)
+                assert source.id is not None
+                report = reports[source.id]
+                if kind == "feed":
+                    _, feed, fetched, error, logs = future.result()  # type: ignore[misc]
+                    for entry in logs:
+                        self.store.log_fetch(entry)
+                    if error is not None:
+                        self._fail_source(source, error, report)
+                        done += 1
+                        continue
+                    if feed is None:  # 304 Not Modified
+                        report.not_modified = True
+                        self._finish_source(source, report, fetched, None)
+                        done += 1
+                        continue
+                    report.items = len(feed.items)
+                    fresh = self._new_items(source, feed)
+                    feeds[source.id] = (fetched, feed)
+                    open_pages[source.id] = len(fresh)
+                    total += len(fresh)
+                    for item in fresh:
+                        pending[self._pool.submit(self._collect_page, source, item)] = (
+                            "page",
+                            source,
+                        )
+                    if not fresh:
+                        self._finish_source(source, report, fetched, feed)
+                    done += 1
+                else:
+                    outcome, entry = future.result()  # type: ignore[misc]
+                    if entry is not None:
+                        self.store.log_fetch(entry)
+                    self._store_page(outcome, report)
+                    open_pages[source.id] -= 1
+                    done += 1
+                    if open_pages[source.id] == 0:
+                        fetched, feed = feeds.pop(source.id)
+                        self._finish_source(source, report, fetched, feed)
+                self.on_progress("items", done, total)
+        result.sources = list(reports.values())
+        result.retried_pages = self.retry_pages()
+        result.elapsed_s = time.monotonic() - clock
+        return result
+
+    def retry_pages(self, limit: int = 200) -> int:
+        """Fetch again the pages of articles kept from the feed alone, when their retry is due."""
+        if not self.settings.fetch_pages:
+            return 0
+        now = utcnow()
+        waiting = self.store.articles_needing_page(now, limit=limit)
+        if not waiting:
+            return 0
+        sources = {s.id: s for s in self.store.list_sources()}
+        futures = []
+        for article in waiting:
+            source = sources.get(article.source_id)
+            if source is None:
+                continue
+            item = FeedItem(
+                link=article.url,
+                guid=article.guid,
+                title=article.title,
+                published_at=article.published_at,
+            )
+            futures.append((article, self._pool.submit(self._collect_page, source, item)))
+        recovered = 0
+        for article, future in futures:
+            outcome, entry = future.result()
+            if entry is not None:
+                self.store.log_fetch(entry)
+            now = utcnow()
+            if outcome.page is None or not outcome.page.text.strip():
+                attempts = article.page_attempts + 1
+                article.page_attempts = attempts
+                article.next_page_attempt_at = page_retry_at(
+                    attempts, now=now, settings=self.settings
+                )
+                self.store.update_extraction(article)
+                continue
+            fresh = build_article(outcome, now, self.settings)
+            fresh.canonical_url = article.canonical_url  # keep the row's identity
+            fresh.id = article.id
+            fresh.first_seen_at = article.first_seen_at
+            fresh.published_at = article.published_at or fresh.published_at
+            self.store.upsert_article(
+                fresh,
+                raw_html=compress_html(outcome.html) if outcome.html else None,
+                content_type=outcome.fetched.content_type if outcome.fetched else None,
+                final_url=outcome.fetched.final_url if outcome.fetched else None,
+            )
+            recovered += 1
+        return recovered
+
+
+def reprocess(
+    store: Store, settings: Settings, *, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """Re-extract every article from its stored raw HTML, without fetching anything."""
+    count = 0
+    now = utcnow()
+    sources = {s.id: s for s in store.list_sources()}
+    for article, html, content_type in store.iter_raw_pages():
+        page = extract_page(
+            html,
+            url=article.url,
+            content_type=content_type,
+            max_bytes=settings.extract_max_html_bytes,
+        )
+        source = sources.get(article.source_id)
+        if page.text.strip():
+            article.text = page.text
+            article.title = page.title or article.title
+            article.author = page.author or article.author
+            article.image = page.image or article.image
+            article.language = choose_language(
+                page.text, article.title, page.language, source.lang if source else None
+            )
+            published = _plausible(page.published_at, now)
+            article.published_at = published or article.published_at
+            article.content_hash = content_hash(page.text)
+            article.from_feed_only = False
+            article.extracted_at = now
+            store.update_extraction(article)
+        count += 1
+        if on_progress:
+            on_progress(count)
+    return count
+
+
+# --- adding a source: discovery ---------------------------------------------------------------
+
+
+@dataclass
+class DiscoveryResult:
+    """What a URL turned out to be, and the source to register for it."""
+
+    url: str
+    kind: SourceKind
+    title: str | None
+    site_url: str | None
+    language: str | None
+    candidates: list[Discovered]
+
+
+def discover(url: str, fetcher: Fetcher) -> DiscoveryResult:
+    """Find what to poll for a URL: a feed or sitemap as is, else the feeds a home page announces,
+    else common feed paths and robots.txt `Sitemap:` lines, else the home page itself."""
+    fetched = fetcher.get(url, purpose="discovery", source=url)
+    kind_of = detect_format(fetched.content, fetched.content_type)
+    if kind_of and kind_of != "html":
+        feed = parse_feed(fetched.content, url=fetched.final_url, content_type=fetched.content_type)
+        return DiscoveryResult(
+            url=fetched.final_url,
+            kind=_kind_of_format(feed.format),
+            title=feed.title,
+            site_url=feed.link,
+            language=feed.language,
+            candidates=[],
+        )
+    html = decode_document(fetched.content, fetched.content_type)
+    page = extract_page(html, url=fetched.final_url)
+    candidates = feed_links_from_html(html, fetched.final_url)
+    for candidate in candidates:
+        found = _try_feed(candidate.url, fetcher)
+        if found:
+            return DiscoveryResult(
+                url=found[0],
+                kind=found[1],
+                title=found[2] or page.site_name,
+                site_url=fetched.final_url,
+                language=page.language,
+                candidates=candidates,
+            )
+    probes: list[str] = []
+    try:
+        robots = fetcher.get(_robots_url(fetched.final_url), purpose="robots", source=url)
+        probes += sitemaps_from_robots(
+            decode_document(robots.content, robots.content_type), fetched.final_url
+        )
+    except FetchError:
+        pass
+    probes += common_feed_paths(fetched.final_url)
+    for probe in dict.fromkeys(probes):
+        found = _try_feed(probe, fetcher)
+        if found:
+            return DiscoveryResult(
+                url=found[0],
+                kind=found[1],
+                title=found[2] or page.site_name,
+                site_url=fetched.final_url,
+                language=page.language,
+                candidates=candidates,
+            )
+    return DiscoveryResult(
+        url=fetched.final_url,
+        kind=SourceKind.PAGE,
+        title=page.site_name or page.title,
+        site_url=fetched.final_url,
+        language=page.language,
+        candidates=candidates,
+    )
+
+
+def _robots_url(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/robots.txt"
+
+
+def _kind_of_format(fmt: str) -> SourceKind:
+    return (
+        SourceKind.SITEMAP
+        if fmt.startswith("sitemap") or fmt == "newssitemap"
+        else (SourceKind.FEED)
+    )
+
+
+def _try_feed(url: str, fetcher: Fetcher) -> tuple[str, SourceKind, str | None] | None:
+    try:
+        fetched = fetcher.get(url, purpose="discovery", source=url)
+        feed = parse_feed(fetched.content, url=fetched.final_url, content_type=fetched.content_type)
+    except (FetchError, NotAFeedError):
+        return None
+    except ActuelError:
+        return None
+    if not feed.items and not feed.sitemaps:
+        return None
+    return fetched.final_url, _kind_of_format(feed.format), feed.title
+
+
+def new_source(url: str, discovery: DiscoveryResult | None, **fields: object) -> Source:
+    """A Source to register, from what discovery found and the operator's own fields."""
+    source = Source(url=discovery.url if discovery else url)
+    if discovery:
+        source.kind = discovery.kind
+        source.name = discovery.title or ""
+        source.site_url = discovery.site_url
+        source.lang = discovery.language
+    for name, value in fields.items():
+        if value is not None:
+            setattr(source, name, value)
+    if not source.name:
+        source.name = urlsplit(source.url).hostname or source.url
+    source.state = SourceState.ACTIVE
+    return source
