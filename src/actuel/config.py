@@ -99,6 +99,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "page_retry_max", 5, int, "Times an article page is retried before keeping the feed text."
     ),
+    Setting(
+        "poll_jitter",
+        0.1,
+        float,
+        "Random spread of each next poll time, as a fraction of the interval (0 to 0.5).",
+    ),
     # parsing and extraction
     Setting(
         "parse_max_items", 1000, int, "Items kept from one feed or sitemap (the newest first)."

@@ -24,7 +24,7 @@ def absolute_url(href: str | None, base: str | None) -> str | None:
 
 
 def canonical_url(url: str) -> str:
-    """The form two links to one article share: lower-case host, no fragment, no tracking parameters."""
+    """The form two links to one article share: lower-case host, no fragment, no trackers."""
     url = url.strip()
     if not is_http_url(url):
         return url

@@ -1,0 +1,6 @@
+"""The store: the only code that speaks SQL (SQLite by default, PostgreSQL at scale)."""
+
+from actuel.store.search import MARK_END, MARK_START, snippet_parts
+from actuel.store.store import Store
+
+__all__ = ["MARK_END", "MARK_START", "Store", "snippet_parts"]

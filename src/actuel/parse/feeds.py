@@ -1,0 +1,267 @@
+"""RSS, RDF and Atom bytes to a Feed: fastfeedparser first, feedparser when its result is doubtful.
+
+Both parsers get UTF-8 bytes that we decoded and screened ourselves (encoding.py, xmlsafe.py), never
+a URL. The choice rests on bench/parse.py: fastfeedparser is many times faster, feedparser is the
+most tolerant and handles xml:base, so documents fastfeedparser cannot read, or reads with fewer
+items than the document holds, go to feedparser.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import fastfeedparser
+import feedparser
+
+from actuel.errors import ParseError
+from actuel.model import Enclosure, Feed, FeedItem
+from actuel.parse.dates import normalize_date
+from actuel.parse.urls import absolute_url, is_http_url
+from actuel.parse.xmlsafe import prepare_xml
+
+_ITEM_TAG = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
+_ROOT_TAG = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?(?:rss|RDF|feed|channel))[\s>]")
+
+Entry = Mapping[str, Any]
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _get(mapping: object, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, Mapping) else None
+
+
+def _truncate(text: str, max_items: int) -> tuple[str, int]:
+    """Cut a huge document before item max_items+1 and close it, so the parse stays bounded."""
+    count = 0
+    cut = -1
+    for count, match in enumerate(_ITEM_TAG.finditer(text), start=1):
+        if count == max_items + 1:
+            cut = match.start()
+        if count > max_items * 2 and cut >= 0:
+            break
+    if cut < 0:
+        return text, count
+    total = len(_ITEM_TAG.findall(text, cut)) + max_items
+    opened = [m.group(1) for m in _ROOT_TAG.finditer(text, 0, min(cut, 65536))]
+    closing = "".join(f"</{name}>" for name in reversed(opened))
+    return text[:cut] + closing, total
+
+
+def _parse_fast(xml: bytes) -> Mapping[str, Any] | None:
+    try:
+        return fastfeedparser.parse(xml)
+    except Exception:  # any failure of the fast path sends us to the tolerant one
+        return None
+
+
+def _parse_tolerant(xml: bytes, url: str | None) -> Mapping[str, Any]:
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    if url:
+        headers["content-location"] = url
+    return feedparser.parse(
+        xml, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
+
+
+def _first_link(entry: Entry) -> str | None:
+    link = _text(_get(entry, "link"))
+    if link:
+        return link
+    for candidate in _get(entry, "links") or ():
+        if _get(candidate, "rel") in (None, "alternate") and _get(candidate, "href"):
+            return _text(_get(candidate, "href"))
+    return None
+
+
+def _date(entry: Entry, key: str, now: datetime) -> datetime | None:
+    parsed = _get(entry, key + "_parsed")
+    if isinstance(parsed, time.struct_time):
+        return normalize_date(parsed, now=now)
+    return normalize_date(_text(_get(entry, key)), now=now)
+
+
+def _author(entry: Entry) -> str | None:
+    author = _text(_get(entry, "author")) or _text(_get(_get(entry, "author_detail"), "name"))
+    if author:
+        return author
+    for person in _get(entry, "authors") or ():
+        name = _text(_get(person, "name")) or _text(_get(person, "email"))
+        if name:
+            return name
+    return None
+
+
+def _content(entry: Entry) -> str | None:
+    for part in _get(entry, "content") or ():
+        value = _text(_get(part, "value"))
+        if value:
+            return value
+    return None
+
+
+def _enclosures(entry: Entry, base: str | None) -> list[Enclosure]:
+    found: list[Enclosure] = []
+    seen: set[str] = set()
+    candidates: list[Any] = list(_get(entry, "enclosures") or ())
+    candidates += [link for link in _get(entry, "links") or () if _get(link, "rel") == "enclosure"]
+    for item in candidates:
+        url = absolute_url(_text(_get(item, "href")) or _text(_get(item, "url")), base)
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        length = _get(item, "length")
+        try:
+            size = int(length) if length not in (None, "") else None
+        except (TypeError, ValueError):
+            size = None
+        found.append(Enclosure(url=url, type=_text(_get(item, "type")), length=size))
+    return found
+
+
+def _image(entry: Entry, enclosures: Sequence[Enclosure], base: str | None) -> str | None:
+    for key in ("media_thumbnail", "media_content"):
+        for media in _get(entry, key) or ():
+            medium = _text(_get(media, "medium")) or _text(_get(media, "type")) or "image"
+            if medium.startswith("image") and _get(media, "url"):
+                return absolute_url(_text(_get(media, "url")), base)
+    image = _get(entry, "image")
+    href = _text(_get(image, "href")) or _text(_get(image, "url")) if image else None
+    if href is None and isinstance(image, str):
+        href = _text(image)
+    if href:
+        return absolute_url(href, base)
+    for enclosure in enclosures:
+        if (enclosure.type or "").startswith("image/"):
+            return enclosure.url
+    return None
+
+
+def _keywords(entry: Entry) -> list[str]:
+    terms: list[str] = []
+    for tag in _get(entry, "tags") or ():
+        term = _text(_get(tag, "term")) or _text(_get(tag, "label"))
+        if term and term not in terms:
+            terms.append(term)
+    return terms
+
+
+def _language(entry: Entry) -> str | None:
+    for key in ("title_detail", "summary_detail"):
+        lang = _text(_get(_get(entry, key), "language"))
+        if lang:
+            return lang
+    for part in _get(entry, "content") or ():
+        lang = _text(_get(part, "language"))
+        if lang:
+            return lang
+    return None
+
+
+def _item(entry: Entry, base: str | None, now: datetime) -> FeedItem:
+    link = _first_link(entry)
+    resolved = absolute_url(link, base) if link else None
+    guid = _text(_get(entry, "id")) or _text(_get(entry, "guid"))
+    if resolved is None and guid and is_http_url(guid):
+        resolved = guid  # RSS guid isPermaLink: the guid is the article's address
+    enclosures = _enclosures(entry, base)
+    summary = _text(_get(entry, "summary")) or _text(_get(entry, "description"))
+    return FeedItem(
+        link=resolved,
+        title=_text(_get(entry, "title")),
+        guid=guid,
+        published_at=_date(entry, "published", now) or _date(entry, "created", now),
+        updated_at=_date(entry, "updated", now),
+        author=_author(entry),
+        summary=summary,
+        content=_content(entry),
+        enclosures=enclosures,
+        language=_language(entry),
+        image=_image(entry, enclosures, base),
+        keywords=_keywords(entry),
+    )
+
+
+def to_feed(
+    data: Mapping[str, Any],
+    *,
+    format: str,
+    parser: str,
+    url: str | None,
+    max_items: int,
+    now: datetime | None = None,
+) -> Feed:
+    """A Feed from a feedparser-shaped result (fastfeedparser and feedparser share the shape)."""
+    from datetime import UTC
+
+    moment = now or datetime.now(UTC)
+    meta = _get(data, "feed") or {}
+    feed_link = _first_link(meta)
+    base = url or (feed_link if feed_link and is_http_url(feed_link) else None)
+    entries = list(_get(data, "entries") or ())
+    feed = Feed(
+        format=format,
+        title=_text(_get(meta, "title")),
+        link=absolute_url(feed_link, url) if feed_link else None,
+        language=_text(_get(meta, "language")),
+        description=_text(_get(meta, "subtitle")) or _text(_get(meta, "description")),
+        updated_at=_date(meta, "updated", moment),
+        parser=parser,
+    )
+    feed.items = [_item(entry, base, moment) for entry in entries[:max_items]]
+    if len(entries) > max_items:
+        feed.notes.append(f"{len(entries):,} items, kept the first {max_items:,}")
+    return feed
+
+
+def _looks_incomplete(data: Mapping[str, Any] | None, expected_items: int) -> bool:
+    if data is None:
+        return True
+    entries = _get(data, "entries") or []
+    if len(entries) < expected_items:
+        return True
+    meta = _get(data, "feed") or {}
+    return not entries and not _get(meta, "title")
+
+
+def parse_xml_feed(
+    content: bytes,
+    *,
+    format: str,
+    url: str | None = None,
+    content_type: str | None = None,
+    max_items: int = 1000,
+    prefer: str = "auto",
+) -> Feed:
+    """Parse RSS, RDF or Atom bytes; `prefer` is "auto", "fastfeedparser" or "feedparser"."""
+    xml, notes = prepare_xml(content, content_type)
+    text = xml.decode("utf-8")
+    truncated, total = _truncate(text, max_items)
+    if truncated is not text:
+        xml = truncated.encode("utf-8")
+        notes.append(f"{total:,} items, kept the first {max_items:,}")
+    expected = min(total, max_items)
+    data: Mapping[str, Any] | None = None
+    parser = "fastfeedparser"
+    # feedparser applies xml:base to every link; fastfeedparser does not.
+    use_fast = prefer == "fastfeedparser" or (prefer == "auto" and "xml:base" not in text)
+    if use_fast:
+        data = _parse_fast(xml)
+    if data is None or (prefer == "auto" and _looks_incomplete(data, expected)):
+        tolerant = _parse_tolerant(xml, url)
+        if data is None or len(tolerant.get("entries") or ()) >= len(_get(data, "entries") or ()):
+            data, parser = tolerant, "feedparser"
+    if data is None:
+        raise ParseError("no parser could read this document", source=url)
+    feed = to_feed(data, format=format, parser=parser, url=url, max_items=max_items)
+    feed.notes = notes + [note for note in feed.notes if note not in notes]
+    return feed

@@ -1,0 +1,277 @@
+"""Article rows: idempotent upserts keyed on canonical URL, guid and content hash; timelines; pages."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from actuel.errors import NotFoundError, StoreError
+from actuel.model import Article
+from actuel.store.db import dialect_insert
+from actuel.store.schema import articles, pages, sort_time
+
+_CONTENT = ("title", "text", "summary", "author", "published_at", "language", "image", "site_name")
+_KEYS = ("canonical_url", "guid", "content_hash")
+
+
+def article_from_row(row: RowMapping) -> Article:
+    return Article(
+        id=row["id"],
+        source_id=row["source_id"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        guid=row["guid"],
+        title=row["title"],
+        text=row["text"],
+        summary=row["summary"],
+        author=row["author"],
+        published_at=row["published_at"],
+        language=row["language"],
+        image=row["image"],
+        site_name=row["site_name"],
+        content_hash=row["content_hash"],
+        from_feed_only=bool(row["from_feed_only"]),
+        page_attempts=row["page_attempts"],
+        next_page_attempt_at=row["next_page_attempt_at"],
+        first_seen_at=row["first_seen_at"],
+        extracted_at=row["extracted_at"],
+    )
+
+
+def _match(conn: Connection, article: Article) -> RowMapping | None:
+    """The stored row that is this article: same guid, else same canonical URL, else same text."""
+    same = [articles.c.canonical_url == article.canonical_url]
+    if article.guid is not None:
+        same.append(sa.and_(articles.c.source_id == article.source_id, articles.c.guid == article.guid))
+    if article.content_hash is not None:
+        same.append(
+            sa.and_(
+                articles.c.source_id == article.source_id,
+                articles.c.content_hash == article.content_hash,
+            )
+        )
+    rows = list(conn.execute(sa.select(articles).where(sa.or_(*same))).mappings())
+    if not rows:
+        return None
+
+    def rank(row: RowMapping) -> int:
+        if article.guid is not None and row["guid"] == article.guid:
+            return 0
+        return 1 if row["canonical_url"] == article.canonical_url else 2
+
+    return min(rows, key=rank)
+
+
+def _key_taken(conn: Connection, name: str, value: Any, source_id: int, own_id: int) -> bool:
+    where = [articles.c[name] == value, articles.c.id != own_id]
+    if name != "canonical_url":
+        where.append(articles.c.source_id == source_id)
+    return conn.execute(sa.select(articles.c.id).where(*where).limit(1)).first() is not None
+
+
+def _merged(existing: RowMapping, article: Article) -> dict[str, Any]:
+    """New column values for a row that already holds this article."""
+    values: dict[str, Any] = {}
+    if not existing["from_feed_only"] and article.from_feed_only:
+        # the row has the page's full text: a feed's version only fills gaps
+        for name in (*_CONTENT, "guid", "content_hash"):
+            if existing[name] in (None, "") and getattr(article, name) not in (None, ""):
+                values[name] = getattr(article, name)
+        return values
+    for name in (*_CONTENT, "guid", "content_hash", "url", "canonical_url", "extracted_at"):
+        new = getattr(article, name)
+        if new not in (None, ""):
+            values[name] = new
+    values["from_feed_only"] = article.from_feed_only
+    values["page_attempts"] = article.page_attempts
+    values["next_page_attempt_at"] = article.next_page_attempt_at
+    return values
+
+
+def _update_row(conn: Connection, row: RowMapping, values: dict[str, Any]) -> None:
+    for key in _KEYS:
+        if key in values and values[key] != row[key]:
+            if values[key] is not None and _key_taken(conn, key, values[key], row["source_id"], row["id"]):
+                del values[key]  # another row already owns this key: keep ours as it was
+    if not values:
+        return
+    stmt = sa.update(articles).where(articles.c.id == row["id"])
+    try:
+        with conn.begin_nested():
+            conn.execute(stmt.values(**values))
+    except sa.exc.IntegrityError:
+        # a concurrent writer took one of the keys between our check and the update
+        for key in _KEYS:
+            values.pop(key, None)
+        if values:
+            conn.execute(stmt.values(**values))
+
+
+def upsert(
+    conn: Connection,
+    article: Article,
+    *,
+    raw_html: bytes | None,
+    content_type: str | None,
+    final_url: str | None,
+) -> tuple[int, bool]:
+    now = datetime.now(UTC)
+    for _attempt in range(3):
+        existing = _match(conn, article)
+        if existing is not None:
+            _update_row(conn, existing, _merged(existing, article))
+            article_id, created = int(existing["id"]), False
+            break
+        values = {c.name: getattr(article, c.name) for c in articles.c if c.name != "id"}
+        values["first_seen_at"] = article.first_seen_at or now
+        values["text"] = article.text or ""
+        stmt = (
+            dialect_insert(conn, articles)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(articles.c.id)
+        )
+        new_id = conn.execute(stmt).scalar()
+        if new_id is not None:
+            article_id, created = int(new_id), True
+            break
+        # lost a race with a concurrent writer: its row is committed now, match it next round
+    else:
+        raise StoreError(
+            f"article {article.canonical_url} kept colliding with concurrent writes",
+            fix="retry the job; if it persists, check for workers writing in a loop",
+            source=f"source {article.source_id}",
+        )
+    if raw_html is not None:
+        _save_page(conn, article_id, raw_html, content_type, final_url, now)
+    return article_id, created
+
+
+def _save_page(
+    conn: Connection,
+    article_id: int,
+    raw_html: bytes,
+    content_type: str | None,
+    final_url: str | None,
+    now: datetime,
+) -> None:
+    values = {
+        "final_url": final_url,
+        "content_type": content_type,
+        "fetched_at": now,
+        "html_z": zlib.compress(raw_html, 6),
+    }
+    stmt = dialect_insert(conn, pages).values(article_id=article_id, **values)
+    conn.execute(stmt.on_conflict_do_update(index_elements=[pages.c.article_id], set_=values))
+
+
+def find(
+    conn: Connection,
+    *,
+    canonical_url: str | None,
+    source_id: int | None,
+    guid: str | None,
+) -> Article | None:
+    where: list[sa.ColumnElement[bool]] = []
+    if canonical_url is not None:
+        where.append(articles.c.canonical_url == canonical_url)
+    if guid is not None:
+        if source_id is None:
+            raise StoreError("finding an article by guid needs its source_id", fix="pass source_id")
+        where.append(sa.and_(articles.c.source_id == source_id, articles.c.guid == guid))
+    if not where:
+        raise StoreError(
+            "find_article needs canonical_url, or source_id and guid", fix="pass one of them"
+        )
+    row = conn.execute(sa.select(articles).where(sa.or_(*where)).limit(1)).mappings().first()
+    return article_from_row(row) if row is not None else None
+
+
+def get(conn: Connection, article_id: int) -> Article:
+    row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no article {article_id}", fix="check the id in the address")
+    return article_from_row(row)
+
+
+def latest(
+    conn: Connection,
+    *,
+    limit: int,
+    before: tuple[datetime, int] | None,
+    lang: str | None,
+    source_id: int | None,
+) -> list[Article]:
+    when = sort_time()
+    stmt = sa.select(articles)
+    if lang is not None:
+        stmt = stmt.where(articles.c.language == lang)
+    if source_id is not None:
+        stmt = stmt.where(articles.c.source_id == source_id)
+    if before is not None:
+        at, before_id = before
+        stmt = stmt.where(
+            sa.tuple_(when, articles.c.id)
+            < sa.tuple_(sa.literal(at, when.type), sa.literal(before_id, articles.c.id.type))
+        )
+    stmt = stmt.order_by(when.desc(), articles.c.id.desc()).limit(limit)
+    return [article_from_row(row) for row in conn.execute(stmt).mappings()]
+
+
+def needing_page(conn: Connection, now: datetime, limit: int, max_attempts: int) -> list[Article]:
+    stmt = (
+        sa.select(articles)
+        .where(
+            articles.c.from_feed_only.is_(True),
+            articles.c.page_attempts < max_attempts,
+            sa.or_(
+                articles.c.next_page_attempt_at.is_(None),
+                articles.c.next_page_attempt_at <= now,
+            ),
+        )
+        .order_by(articles.c.next_page_attempt_at.asc().nulls_first(), articles.c.id)
+        .limit(limit)
+    )
+    return [article_from_row(row) for row in conn.execute(stmt).mappings()]
+
+
+def raw_pages_after(
+    conn: Connection, after_id: int, batch: int
+) -> list[tuple[Article, bytes, str | None]]:
+    stmt = (
+        sa.select(articles, pages.c.html_z, pages.c.content_type.label("page_content_type"))
+        .join(pages, pages.c.article_id == articles.c.id)
+        .where(articles.c.id > after_id)
+        .order_by(articles.c.id)
+        .limit(batch)
+    )
+    return [
+        (article_from_row(row), zlib.decompress(row["html_z"]), row["page_content_type"])
+        for row in conn.execute(stmt).mappings()
+    ]
+
+
+def update_extraction(conn: Connection, article: Article) -> None:
+    if article.id is None:
+        raise NotFoundError(
+            f"article {article.canonical_url} has no id", fix="store it with upsert_article first"
+        )
+    row = conn.execute(sa.select(articles).where(articles.c.id == article.id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no article {article.id}", fix="it was removed; reprocess again")
+    values: dict[str, Any] = {name: getattr(article, name) for name in _CONTENT}
+    values["text"] = article.text or ""
+    values["title"] = article.title or row["title"]
+    values["canonical_url"] = article.canonical_url or row["canonical_url"]
+    values["content_hash"] = article.content_hash
+    values["from_feed_only"] = article.from_feed_only
+    values["extracted_at"] = article.extracted_at or datetime.now(UTC)
+    _update_row(conn, row, values)
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one())

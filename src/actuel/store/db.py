@@ -1,0 +1,104 @@
+"""Opening a database: the URL, SQLite pragmas and BEGIN IMMEDIATE, read-only readers, PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from actuel.errors import StoreError
+
+WRITE = "actuel_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
+
+
+def dialect_insert(conn: Connection, table: sa.Table) -> Any:
+    """INSERT with `on_conflict_do_nothing` / `on_conflict_do_update` for the connection's backend."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def is_postgres_url(db: str) -> bool:
+    return db.startswith(("postgresql://", "postgresql+", "postgres://"))
+
+
+def postgres_url(db: str) -> str:
+    """`postgresql://…` (or `postgres://…`) as the psycopg 3 driver URL SQLAlchemy expects."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if db.startswith(prefix):
+            return "postgresql+psycopg://" + db[len(prefix) :]
+    raise StoreError(
+        f"database URL {db!r} names a PostgreSQL driver actuel does not use",
+        fix="write it as postgresql://user@host:port/dbname (psycopg 3 is used)",
+    )
+
+
+def create_engine(db: str, *, busy_timeout_ms: int, readonly: bool) -> Engine:
+    """An engine for a SQLite file path or a postgresql:// URL."""
+    if is_postgres_url(db):
+        return _postgres_engine(db, readonly=readonly)
+    if "://" in db:
+        raise StoreError(
+            f"database {db!r} is neither a file path nor a postgresql:// URL",
+            fix="set ACTUEL_DB to a SQLite file path (e.g. ./actuel.db) or postgresql://user@host/db",
+        )
+    return _sqlite_engine(db, busy_timeout_ms=busy_timeout_ms, readonly=readonly)
+
+
+def _postgres_engine(db: str, *, readonly: bool) -> Engine:
+    engine = sa.create_engine(postgres_url(db), pool_pre_ping=True)
+    if readonly:
+
+        @event.listens_for(engine, "connect")
+        def _read_only(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            dbapi_connection.commit()
+
+    return engine
+
+
+def _sqlite_engine(path: str, *, busy_timeout_ms: int, readonly: bool) -> Engine:
+    file = Path(path)
+    if readonly and not file.exists():
+        raise StoreError(
+            f"database {path} does not exist",
+            fix="open it read-write once (e.g. `actuel init`) before starting readers",
+        )
+    if not readonly and not file.parent.exists():
+        raise StoreError(
+            f"cannot create database {path}: folder {file.parent} does not exist",
+            fix="create the folder or set ACTUEL_DB to a path in an existing folder",
+        )
+    timeout_s = busy_timeout_ms / 1000
+
+    def connect() -> sqlite3.Connection:
+        if readonly:
+            uri = "file:" + quote(str(file.resolve())) + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, timeout=timeout_s, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(file), timeout=timeout_s, check_same_thread=False)
+        # let SQLAlchemy's begin event emit BEGIN itself (the pysqlite transaction recipe):
+        # pysqlite's own implicit BEGIN skips DDL, which would make migrations non-transactional
+        conn.isolation_level = None
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.QueuePool)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write and not readonly else "BEGIN")
+
+    return engine

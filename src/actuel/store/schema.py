@@ -1,0 +1,99 @@
+"""Table definitions the queries use; the migrations in migrations/versions/ create them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from actuel.store.types import UTCDateTime
+
+# SQLite only auto-numbers an INTEGER PRIMARY KEY; PostgreSQL gets 64-bit ids
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData()
+
+sources = sa.Table(
+    "sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False, server_default=""),
+    sa.Column("kind", sa.String(16), nullable=False, server_default="feed"),
+    sa.Column("lang", sa.String(16)),
+    sa.Column("category", sa.Text),
+    sa.Column("interval_s", sa.Integer),
+    sa.Column("site_url", sa.Text),
+    sa.Column("state", sa.String(16), nullable=False, server_default="active"),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("next_poll_at", UTCDateTime),
+    sa.Column("last_polled_at", UTCDateTime),
+    sa.Column("error_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column(
+        "source_id",
+        sa.Integer,
+        sa.ForeignKey("sources.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("canonical_url", sa.Text, nullable=False, unique=True),
+    sa.Column("guid", sa.Text),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False, server_default=""),
+    sa.Column("summary", sa.Text),
+    sa.Column("author", sa.Text),
+    sa.Column("published_at", UTCDateTime),
+    sa.Column("language", sa.String(16)),
+    sa.Column("image", sa.Text),
+    sa.Column("site_name", sa.Text),
+    sa.Column("content_hash", sa.String(128)),
+    sa.Column("from_feed_only", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("page_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_page_attempt_at", UTCDateTime),
+    sa.Column("first_seen_at", UTCDateTime, nullable=False),
+    sa.Column("extracted_at", UTCDateTime),
+    sa.UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
+    sa.UniqueConstraint("source_id", "content_hash", name="uq_articles_source_content_hash"),
+)
+
+pages = sa.Table(
+    "pages",
+    metadata,
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("final_url", sa.Text),
+    sa.Column("content_type", sa.Text),
+    sa.Column("fetched_at", UTCDateTime, nullable=False),
+    sa.Column("html_z", sa.LargeBinary, nullable=False),
+)
+
+fetches = sa.Table(
+    "fetches",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="SET NULL")),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False, server_default="feed"),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("status", sa.Integer),
+    sa.Column("elapsed_ms", sa.Integer),
+    sa.Column("wire_bytes", sa.BigInteger),
+    sa.Column("error_code", sa.String(64)),
+    sa.Column("error", sa.Text),
+)
+
+
+def sort_time() -> sa.ColumnElement[object]:
+    """An article's place in the timeline: when it was published, else when we first saw it."""
+    return sa.func.coalesce(articles.c.published_at, articles.c.first_seen_at, type_=UTCDateTime)

@@ -1,0 +1,241 @@
+"""The Store: the one object the rest of actuel uses to read and write the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+
+from actuel.config import Settings, load_settings
+from actuel.errors import StoreError
+from actuel.model import Article, FetchLog, Source
+from actuel.store import activity, maintenance, migrate
+from actuel.store import articles as article_rows
+from actuel.store import search as full_text
+from actuel.store import sources as source_rows
+from actuel.store.db import WRITE, create_engine, is_postgres_url
+
+
+def _label(db: str) -> str:
+    """How errors name the database, without a password."""
+    if is_postgres_url(db) and "@" in db:
+        scheme, rest = db.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"database {scheme}://{user}@{host}"
+    return f"database {db}"
+
+
+class Store:
+    """SQLite or PostgreSQL behind one API of plain dataclasses; one Store per thread.
+
+    Every write method is one transaction. Removing a source deletes its articles and pages.
+    """
+
+    def __init__(self, engine: Engine, settings: Settings, *, label: str, readonly: bool):
+        self._engine = engine
+        self.settings = settings
+        self.label = label
+        self.readonly = readonly
+
+    @classmethod
+    def open(cls, db: str, settings: Settings | None = None, *, readonly: bool = False) -> Store:
+        """Open a SQLite file path or a postgresql:// URL; read-write opens migrate to head."""
+        settings = settings or load_settings()
+        label = _label(db)
+        engine = create_engine(
+            db, busy_timeout_ms=int(settings.sqlite_busy_timeout_ms), readonly=readonly
+        )
+        try:
+            if readonly:
+                migrate.check_current(engine, label)
+            else:
+                migrate.upgrade(engine, label)
+        except StoreError:
+            engine.dispose()
+            raise
+        except Exception as exc:
+            engine.dispose()
+            raise StoreError(
+                f"cannot open: {exc}",
+                fix="check the db setting (ACTUEL_DB), the file's permissions or the server",
+                source=label,
+            ) from exc
+        return cls(engine, settings, label=label, readonly=readonly)
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        if self.readonly:
+            raise StoreError(
+                "this store was opened read-only",
+                fix="open it without readonly=True to write",
+                source=self.label,
+            )
+        with self._engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                yield conn
+
+    # sources
+
+    def add_source(self, source: Source) -> Source:
+        with self._write() as conn:
+            return source_rows.add(conn, source)
+
+    def get_source(self, id_or_url: int | str) -> Source:
+        with self._read() as conn:
+            return source_rows.get(conn, id_or_url)
+
+    def list_sources(self) -> list[Source]:
+        with self._read() as conn:
+            return source_rows.list_all(conn)
+
+    def update_source(self, source: Source) -> None:
+        with self._write() as conn:
+            source_rows.update(conn, source)
+
+    def remove_source(self, id_or_url: int | str) -> int:
+        """Delete a source with its articles and their pages; returns how many articles went."""
+        with self._write() as conn:
+            return source_rows.remove(conn, id_or_url)
+
+    def due_sources(self, now: datetime) -> list[Source]:
+        """Active or failing sources whose next poll time has come (or was never set)."""
+        with self._read() as conn:
+            return source_rows.due(conn, now)
+
+    # articles
+
+    def find_article(
+        self,
+        *,
+        canonical_url: str | None = None,
+        source_id: int | None = None,
+        guid: str | None = None,
+    ) -> Article | None:
+        with self._read() as conn:
+            return article_rows.find(
+                conn, canonical_url=canonical_url, source_id=source_id, guid=guid
+            )
+
+    def upsert_article(
+        self,
+        article: Article,
+        *,
+        raw_html: bytes | None = None,
+        content_type: str | None = None,
+        final_url: str | None = None,
+    ) -> tuple[int, bool]:
+        """Store an article once: (id, created). A known one is updated, never duplicated.
+
+        Known means same canonical URL, or same source and guid, or same source and content hash.
+        A feed-only version never overwrites the full text of a page already stored.
+        """
+        with self._write() as conn:
+            return article_rows.upsert(
+                conn, article, raw_html=raw_html, content_type=content_type, final_url=final_url
+            )
+
+    def get_article(self, article_id: int) -> Article:
+        with self._read() as conn:
+            return article_rows.get(conn, article_id)
+
+    def latest_articles(
+        self,
+        *,
+        limit: int = 50,
+        before: tuple[datetime, int] | None = None,
+        lang: str | None = None,
+        source_id: int | None = None,
+    ) -> list[Article]:
+        """Newest first by (published, else first seen; id). Pass the last row's pair as `before`."""
+        with self._read() as conn:
+            return article_rows.latest(
+                conn, limit=limit, before=before, lang=lang, source_id=source_id
+            )
+
+    def articles_needing_page(self, now: datetime, limit: int = 100) -> list[Article]:
+        """Feed-only articles whose page retry time has come, under the page_retry_max attempts."""
+        with self._read() as conn:
+            return article_rows.needing_page(
+                conn, now, limit, max_attempts=int(self.settings.page_retry_max)
+            )
+
+    def iter_raw_pages(self, batch: int = 200) -> Iterator[tuple[Article, bytes, str | None]]:
+        """Every stored page as (article, html, content type), by article id, `batch` per read."""
+        after = 0
+        while True:
+            with self._read() as conn:
+                rows = article_rows.raw_pages_after(conn, after, batch)
+            yield from rows
+            if len(rows) < batch:
+                return
+            last = rows[-1][0].id
+            assert last is not None
+            after = last
+
+    def update_extraction(self, article: Article) -> None:
+        """Replace what extraction produced (text, title, dates, ...); the search index follows."""
+        with self._write() as conn:
+            article_rows.update_extraction(conn, article)
+
+    def count_articles(self) -> int:
+        with self._read() as conn:
+            return article_rows.count(conn)
+
+    def search(
+        self, query: str, *, limit: int = 20, lang: str | None = None
+    ) -> list[tuple[Article, str]]:
+        """Best matches first, each with a snippet whose matches sit between MARK_START/MARK_END."""
+        with self._read() as conn:
+            return full_text.search(conn, query, limit=limit, lang=lang)
+
+    # fetch log and upkeep
+
+    def log_fetch(self, entry: FetchLog) -> None:
+        with self._write() as conn:
+            activity.log_fetch(conn, entry)
+
+    def stats(self) -> dict[str, Any]:
+        with self._read() as conn:
+            return activity.stats(conn)
+
+    def integrity_check(self) -> list[str]:
+        """[] when the database is sound, else one line per problem."""
+        if self.readonly:
+            with self._read() as conn:
+                return maintenance.integrity_check(conn, check_search=False)
+        with self._write() as conn:
+            return maintenance.integrity_check(conn)
+
+    def backup(self, path: str) -> None:
+        """A consistent copy of a live SQLite database at `path` (the backup API, not a file copy)."""
+        maintenance.backup(self._engine, path, self.label)

@@ -1,0 +1,67 @@
+"""The whole pipeline on the demo world: every outlet ingested, failures isolated, reruns idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from actuel.cli.demo import demo_settings, register_outlets
+from actuel.config import Settings
+from actuel.demo.server import DemoWorld
+from actuel.fetch import Fetcher
+from actuel.pipeline import Ingestor, PassReport
+from actuel.store import Store
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[DemoWorld]:
+    with DemoWorld() as running:
+        yield running
+
+
+def ingest(store: Store, settings: Settings, world: DemoWorld) -> PassReport:
+    with Fetcher(settings) as fetcher:
+        sources = register_outlets(store, fetcher, world.outlets)
+        with Ingestor(store, fetcher, settings) as ingestor:
+            return ingestor.run_pass(sources)
+
+
+def test_demo_world_is_ingested_with_failures_isolated(
+    world: DemoWorld, settings: Settings
+) -> None:
+    settings = demo_settings(settings)
+    with Store.open(settings.db, settings) as store:
+        report = ingest(store, settings, world)
+        stats = store.stats()
+        articles = store.latest_articles(limit=500)
+
+    manifest_articles = world.manifest["articles"]
+    assert stats["sources"]["total"] == len(world.outlets)
+    # The broken feed fails alone, with a message naming the source and the problem.
+    failed = {r.source.url: r.error for r in report.sources if r.error}
+    assert all(url in (r.source.url for r in report.sources) for url in failed)
+    assert len(failed) <= 2, failed
+    for error in failed.values():
+        assert "source" in error
+    # Every other outlet's articles arrived, with text and a language.
+    assert stats["articles"]["total"] >= 0.8 * len(manifest_articles)
+    assert set(stats["articles"]["by_language"]) >= {"fr", "en"}
+    with_text = [a for a in articles if len(a.text) > 200]
+    assert len(with_text) >= 0.8 * len(articles)
+    # Template junk does not reach the stored text.
+    for article in articles:
+        assert "fbpx" not in article.text
+        assert "Laisser un commentaire" not in article.text
+
+
+def test_second_pass_adds_no_duplicates(world: DemoWorld, settings: Settings) -> None:
+    settings = demo_settings(settings)
+    with Store.open(settings.db, settings) as store:
+        ingest(store, settings, world)
+        first = store.count_articles()
+        report = ingest(store, settings, world)
+        assert store.count_articles() == first
+        assert report.new_articles == 0
+        urls = [a.canonical_url for a in store.latest_articles(limit=1000)]
+        assert len(urls) == len(set(urls))

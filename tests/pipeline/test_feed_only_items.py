@@ -1,0 +1,61 @@
+"""Items whose page cannot be fetched are stored from the feed, marked, and recovered later."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from actuel.config import Settings
+from actuel.fetch import Fetcher
+from actuel.model import Source, SourceKind
+from actuel.pipeline import Ingestor
+from actuel.store import Store
+from tests.support.loopback import Loopback, Reply
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Le Quotidien d'essai</title><link>{base}/</link>
+<item><title>Le barrage de la Sorène achevé</title><link>{base}/articles/barrage</link>
+<guid>barrage-1</guid><pubDate>Mon, 23 Nov 2026 08:00:00 +0100</pubDate>
+<description>&lt;p&gt;Les travaux du barrage sont terminés après quatre ans de chantier, a annoncé
+le ministère de l'Énergie lundi matin à Kalaba.&lt;/p&gt;</description></item>
+</channel></rss>"""
+
+PAGE = """<!doctype html><html lang="fr"><head><title>Le barrage de la Sorène achevé</title></head>
+<body><nav>Accueil | Politique | Économie</nav><article><h1>Le barrage de la Sorène achevé</h1>
+<p>Les travaux du barrage de la Sorène sont terminés après quatre ans de chantier, a annoncé le
+ministère de l'Énergie lundi matin à Kalaba, devant les élus de la région.</p>
+<p>L'ouvrage doit fournir l'électricité de près de deux cent mille foyers dès le mois prochain,
+selon les ingénieurs chargés de la mise en service progressive des turbines.</p>
+<p>« C'est une étape décisive pour tout le pays », a déclaré la ministre lors de l'inauguration,
+rappelant que le chantier avait connu plusieurs retards liés aux crues de la saison des pluies.</p>
+</article><footer>Mentions légales</footer></body></html>"""
+
+
+def test_page_failure_keeps_feed_text_then_recovers(loopback: Loopback, settings: Settings) -> None:
+    base = loopback.base_url
+    loopback.route("/feed.xml", Reply(headers={"Content-Type": "application/rss+xml"},
+                                      body=FEED.format(base=base).encode()))
+    loopback.route("/articles/barrage", Reply(status=500, body=b"upstream error"))
+    settings = settings.replace(backoff_base=1)
+    with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
+        source = store.add_source(Source(url=loopback.url("/feed.xml"), name="Essai",
+                                         kind=SourceKind.FEED, lang="fr"))
+        with Ingestor(store, fetcher, settings) as ingestor:
+            report = ingestor.run_pass([source])
+            assert report.sources[0].feed_only == 1
+            [article] = store.latest_articles()
+            assert article.from_feed_only
+            assert article.title == "Le barrage de la Sorène achevé"
+            assert "quatre ans de chantier" in article.text
+            assert article.published_at == datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+            # The page comes back: the retry replaces the feed text with the full page.
+            loopback.route("/articles/barrage", Reply(
+                headers={"Content-Type": "text/html; charset=utf-8"}, body=PAGE.encode()))
+            stored = store.get_article(article.id)  # type: ignore[arg-type]
+            stored.next_page_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
+            store.update_extraction(stored)
+            assert ingestor.retry_pages() == 1
+        [article] = store.latest_articles()
+        assert not article.from_feed_only
+        assert "deux cent mille foyers" in article.text
+        assert store.count_articles() == 1
