@@ -48,8 +48,8 @@ def load(per_language: int) -> dict[str, list[tuple[str, str]]]:
                         continue
                     if pid.isdigit():
                         by_lang[row[f"lang{side}"]].append(text)
-                    elif "  " in text:  # the title may be left in the source language
-                        translated[row[f"lang{side}"]].append(text.split("  ", 1)[1])
+                    elif len(text) > 600:  # the title may be left in the source language
+                        translated[row[f"lang{side}"]].append(text[200:])
     wmt = CORPORA / "wmt21-fr-de" / "newstest2021.fr-de.all.xml"
     wmt_short: list[tuple[str, str]] = []
     if wmt.is_file():

@@ -34,8 +34,12 @@ dès l'aube installer sa marchandise dans l'allée centrale du bâtiment.</p></a
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {"ACTUEL_DB": str(tmp_path / "cli.db"), "ACTUEL_FETCH_ALLOW_PRIVATE": "1",
-            "ACTUEL_FETCH_PER_HOST_DELAY": "0", "ACTUEL_FETCH_RESPECT_ROBOTS": "0"}
+    return {
+        "ACTUEL_DB": str(tmp_path / "cli.db"),
+        "ACTUEL_FETCH_ALLOW_PRIVATE": "1",
+        "ACTUEL_FETCH_PER_HOST_DELAY": "0",
+        "ACTUEL_FETCH_RESPECT_ROBOTS": "0",
+    }
 
 
 def run(env: dict[str, str], *args: str, input: str | bytes | None = None) -> str:
@@ -46,14 +50,29 @@ def run(env: dict[str, str], *args: str, input: str | bytes | None = None) -> st
 
 def serve_site(loopback: Loopback) -> None:
     base = loopback.base_url
-    loopback.route("/feed.xml", Reply(headers={"Content-Type": "application/rss+xml"},
-                                      body=FEED.format(base=base).encode()))
-    loopback.route("/a/marche", Reply(headers={"Content-Type": "text/html; charset=utf-8"},
-                                      body=PAGE.format(base=base).encode()))
-    loopback.route("/", Reply(headers={"Content-Type": "text/html"}, body=(
-        f'<html><head><title>La Gazette</title><link rel="alternate" '
-        f'type="application/rss+xml" href="{base}/feed.xml"></head><body>Accueil</body></html>'
-    ).encode()))
+    loopback.route(
+        "/feed.xml",
+        Reply(
+            headers={"Content-Type": "application/rss+xml"}, body=FEED.format(base=base).encode()
+        ),
+    )
+    loopback.route(
+        "/a/marche",
+        Reply(
+            headers={"Content-Type": "text/html; charset=utf-8"},
+            body=PAGE.format(base=base).encode(),
+        ),
+    )
+    loopback.route(
+        "/",
+        Reply(
+            headers={"Content-Type": "text/html"},
+            body=(
+                f'<html><head><title>La Gazette</title><link rel="alternate" '
+                f'type="application/rss+xml" href="{base}/feed.xml"></head><body>Accueil</body></html>'
+            ).encode(),
+        ),
+    )
 
 
 def test_add_by_home_page_discovers_the_feed_then_fetch_and_stats(
@@ -74,8 +93,9 @@ def test_add_by_home_page_discovers_the_feed_then_fetch_and_stats(
     assert stats["articles"]["by_language"] == {"fr": 1}
 
 
-def test_opml_export_then_import_round_trips(loopback: Loopback, env: dict[str, str],
-                                             tmp_path: Path) -> None:
+def test_opml_export_then_import_round_trips(
+    loopback: Loopback, env: dict[str, str], tmp_path: Path
+) -> None:
     serve_site(loopback)
     run(env, "sources", "add", loopback.url("/feed.xml"), "--name", "Gazette", "--lang", "fr")
     opml = tmp_path / "sources.opml"

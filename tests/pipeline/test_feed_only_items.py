@@ -32,13 +32,18 @@ rappelant que le chantier avait connu plusieurs retards liés aux crues de la sa
 
 def test_page_failure_keeps_feed_text_then_recovers(loopback: Loopback, settings: Settings) -> None:
     base = loopback.base_url
-    loopback.route("/feed.xml", Reply(headers={"Content-Type": "application/rss+xml"},
-                                      body=FEED.format(base=base).encode()))
+    loopback.route(
+        "/feed.xml",
+        Reply(
+            headers={"Content-Type": "application/rss+xml"}, body=FEED.format(base=base).encode()
+        ),
+    )
     loopback.route("/articles/barrage", Reply(status=500, body=b"upstream error"))
     settings = settings.replace(backoff_base=1)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(Source(url=loopback.url("/feed.xml"), name="Essai",
-                                         kind=SourceKind.FEED, lang="fr"))
+        source = store.add_source(
+            Source(url=loopback.url("/feed.xml"), name="Essai", kind=SourceKind.FEED, lang="fr")
+        )
         with Ingestor(store, fetcher, settings) as ingestor:
             report = ingestor.run_pass([source])
             assert report.sources[0].feed_only == 1
@@ -49,8 +54,10 @@ def test_page_failure_keeps_feed_text_then_recovers(loopback: Loopback, settings
             assert article.published_at == datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
             # The page comes back: the retry replaces the feed text with the full page.
-            loopback.route("/articles/barrage", Reply(
-                headers={"Content-Type": "text/html; charset=utf-8"}, body=PAGE.encode()))
+            loopback.route(
+                "/articles/barrage",
+                Reply(headers={"Content-Type": "text/html; charset=utf-8"}, body=PAGE.encode()),
+            )
             stored = store.get_article(article.id)  # type: ignore[arg-type]
             stored.next_page_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
             store.update_extraction(stored)

@@ -27,10 +27,19 @@ def world() -> Iterator[DemoWorld]:
 
 
 def _fetch(db: str) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, ACTUEL_DB=db, ACTUEL_FETCH_ALLOW_PRIVATE="1",
-               ACTUEL_FETCH_PER_HOST_DELAY="0.02", ACTUEL_FETCH_RESPECT_ROBOTS="0")
-    return subprocess.Popen([sys.executable, "-m", "actuel", "fetch", "--quiet"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        ACTUEL_DB=db,
+        ACTUEL_FETCH_ALLOW_PRIVATE="1",
+        ACTUEL_FETCH_PER_HOST_DELAY="0.02",
+        ACTUEL_FETCH_RESPECT_ROBOTS="0",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "actuel", "fetch", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.slow

@@ -225,7 +225,7 @@ def _story_articles(story: Story, corpus: Corpus, taken: set[str]) -> list[DemoA
     return list(articles.values())
 
 
-def assign_paths(articles: list[DemoArticle]) -> list[DemoArticle]:
+def assign_paths(articles: list[DemoArticle], offset: int = 0) -> list[DemoArticle]:
     """Give every article its outlet-style URL path; numbers grow with publication time."""
     done: list[DemoArticle] = []
     by_outlet: dict[str, list[DemoArticle]] = {}
@@ -233,7 +233,7 @@ def assign_paths(articles: list[DemoArticle]) -> list[DemoArticle]:
         by_outlet.setdefault(article.outlet.id, []).append(article)
     for outlet_id, rows in by_outlet.items():
         rows.sort(key=lambda a: (a.published, a.id))
-        first = 10_000 + stable_int(outlet_id) % 80_000
+        first = 10_000 + stable_int(outlet_id) % 80_000 + offset
         used: set[str] = set()
         for n, article in enumerate(rows):
             number = first + 7 * n

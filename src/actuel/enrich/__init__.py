@@ -1,0 +1,5 @@
+"""Enrich stage: what we learn about an article beyond its page (its language, for now)."""
+
+from actuel.enrich.language import detect_language, normalize_language
+
+__all__ = ["detect_language", "normalize_language"]

@@ -34,6 +34,7 @@ from actuel.fetch.guard import (
     BlockedAddress,
     Resolver,
     default_resolver,
+    literal_ip,
     parse_allow_hosts,
 )
 from actuel.fetch.network import GuardedBackend, GuardedTransport, deadline_at
@@ -80,7 +81,7 @@ class Fetcher:
 
     def __init__(self, settings: Settings, *, resolver: Resolver | None = None):
         self._settings = settings
-        backend = GuardedBackend(
+        self._backend = backend = GuardedBackend(
             resolver or default_resolver,
             allow_private=bool(settings.fetch_allow_private),
             allow_hosts=parse_allow_hosts(settings.fetch_allow_hosts),
@@ -250,11 +251,10 @@ class Fetcher:
                 finally:
                     response.close()
         except BlockedAddress as exc:
-            raise BlockedAddressError(
-                f"{url}: {exc.describe()}; refused before connecting",
-                fix="use the site's public URL; list a host of yours in ACTUEL_FETCH_ALLOW_HOSTS "
-                "(ACTUEL_FETCH_ALLOW_PRIVATE=true is for tests and the demo only)",
-                source=source,
+            raise self._blocked(url, exc, source) from None
+        except httpx.InvalidURL as exc:
+            raise FetchError(
+                f"{url}: invalid URL: {exc}", fix="correct the URL", source=source
             ) from None
         except httpx.TimeoutException as exc:
             if time.monotonic() >= deadline - 0.05:
@@ -371,6 +371,14 @@ class Fetcher:
             source=source,
         )
 
+    def _blocked(self, url: str, exc: BlockedAddress, source: str | None) -> BlockedAddressError:
+        return BlockedAddressError(
+            f"{url}: {exc.describe()}; refused before connecting",
+            fix="use the site's public URL; list a host of yours in ACTUEL_FETCH_ALLOW_HOSTS "
+            "(ACTUEL_FETCH_ALLOW_PRIVATE=true is for tests and the demo only)",
+            source=source,
+        )
+
     def _too_large(self, url: str, how: str, max_bytes: int, source: str | None) -> TooLargeError:
         return TooLargeError(
             f"{url}: response {how} the {_mb(max_bytes)} limit; stopped",
@@ -399,6 +407,12 @@ class Fetcher:
             raise FetchError(
                 f"{url}: no host name in the URL", fix="use an absolute URL", source=source
             )
+        if literal_ip(parts.hostname) is not None:
+            # Judged here too, as some literal forms (0177.0.0.1) never reach the socket layer.
+            try:
+                self._backend.vet(parts.hostname)
+            except BlockedAddress as exc:
+                raise self._blocked(url, exc, source) from None
 
     def _check_retry_after(self, key: str, url: str, source: str | None) -> None:
         blocked = self._politeness.blocked(key)

@@ -83,6 +83,12 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._allow_hosts = allow_hosts
         self._inner = httpcore.SyncBackend()
 
+    def vet(self, host: str) -> list[str]:
+        """The addresses of `host` we may connect to; raises BlockedAddress, or OSError."""
+        return vet_host(
+            host, self._resolver, allow_private=self._allow_private, allow_hosts=self._allow_hosts
+        )
+
     def connect_tcp(
         self,
         host: str,
@@ -92,12 +98,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         try:
-            addresses = vet_host(
-                host,
-                self._resolver,
-                allow_private=self._allow_private,
-                allow_hosts=self._allow_hosts,
-            )
+            addresses = self.vet(host)
         except OSError as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
         last_error: Exception | None = None

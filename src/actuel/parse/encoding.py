@@ -39,6 +39,7 @@ _XML_PROLOG = re.compile(
 _META_CHARSET = re.compile(
     rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
 )
+_C1 = re.compile("[\x80-\x9f]")
 _HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
 # How far we look for a late <meta charset> when the head runs long (comments, scripts).
 _META_SCAN_LIMIT = 64 * 1024
@@ -135,8 +136,21 @@ def sniff_encoding(content: bytes, content_type: str | None = None) -> Sniffed:
     return Sniffed("cp1252", "default")
 
 
+def _c1_to_cp1252(match: re.Match[str]) -> str:
+    try:
+        return bytes([ord(match.group(0))]).decode("cp1252")
+    except UnicodeDecodeError:
+        return match.group(0)
+
+
 def decode_document(content: bytes, content_type: str | None = None) -> str:
-    """Text of an HTML page, feed or text file; never raises (undecodable bytes become U+FFFD)."""
+    """Text of an HTML page, feed or text file; never raises (undecodable bytes become U+FFFD).
+
+    C1 control characters (U+0080-U+009F) are read as the Windows-1252 punctuation they almost
+    always stand for (’ “ ” … € œ), as browsers and feedparser do.
+    """
     sniffed = sniff_encoding(content, content_type)
     text = content.decode(sniffed.encoding, errors="replace")
-    return text[1:] if text.startswith("\ufeff") else text
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _C1.sub(_c1_to_cp1252, text)

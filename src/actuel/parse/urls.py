@@ -11,15 +11,21 @@ def is_http_url(url: str | None) -> bool:
     """True for an absolute http or https URL with a host."""
     if not url:
         return False
-    parts = urlsplit(url.strip())
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a malformed address ("http://[oops/") is not a usable URL
+        return False
 
 
 def absolute_url(href: str | None, base: str | None) -> str | None:
     """Resolve `href` against `base`; None unless the result is http(s)."""
     if not href:
         return None
-    joined = urljoin(base or "", href.strip())
+    try:
+        joined = urljoin(base or "", href.strip())
+    except ValueError:
+        return None
     return joined if is_http_url(joined) else None
 
 

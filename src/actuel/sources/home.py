@@ -8,7 +8,8 @@ légales…) and a positive sign that a link is an article (a date, a long slug,
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+import unicodedata
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import lxml.html
 
@@ -53,6 +54,12 @@ def _segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
 
 
+def _plain(segment: str) -> str:
+    # `/cat%C3%A9gorie/` and `/catégorie/` are the same word as `/categorie/`.
+    decomposed = unicodedata.normalize("NFKD", unquote(segment).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _stem(segment: str) -> tuple[str, str]:
     match = _EXTENSION.search(segment)
     if match and not segment[: match.start()].isdigit():
@@ -61,7 +68,7 @@ def _stem(segment: str) -> tuple[str, str]:
 
 
 def _slug_words(segment: str) -> int:
-    return len(_WORDS.findall(segment.replace("-", " ").replace("_", " ")))
+    return len(_WORDS.findall(unquote(segment).replace("-", " ").replace("_", " ")))
 
 
 def looks_like_article(url: str) -> bool:
@@ -71,8 +78,7 @@ def looks_like_article(url: str) -> bool:
     """
     parts = urlsplit(url)
     segments = _segments(parts.path)
-    lowered = [s.lower() for s in segments]
-    if any(s in _NAV_SEGMENTS for s in lowered):
+    if any(_plain(s) in _NAV_SEGMENTS for s in segments):
         return False
     if parts.query and _NAV_QUERY.search(parts.query):
         return False

@@ -1,0 +1,72 @@
+"""Language of an article's text: py3langid's 97-language model with a prior for news languages.
+
+Choice measured with bench/language.py (semeval2022t8-train and wmt21-fr-de, 40 texts per language,
+ten languages; short = titles and sentences of 15–150 characters, long = 2,000 characters):
+
+    detector                      short acc  (fr / en)      long acc  (fr / en)   short docs/s  long docs/s  peak RSS
+    py3langid, 97 languages        0.978   (1.000 / 0.875)   0.997 (1.000 / 1.000)      28,400       3,750   138 MB
+    py3langid, 20 languages        0.994   (1.000 / 0.950)   0.997 (1.000 / 1.000)      29,700       5,600   138 MB
+    lingua high, 20 languages      0.989   (0.989 / 0.950)   0.994 (1.000 / 0.975)       2,800       1,600   376 MB
+    lingua low, 20 languages       0.975   (0.977 / 0.950)   0.994 (1.000 / 0.975)       7,700       1,400    53 MB
+
+py3langid is as accurate as lingua here, 2–10× faster and far lighter than lingua's high-accuracy
+models; its errors on short English titles come from rare languages (Latin, Frisian...) winning on
+a few words, which a prior for the languages news portals publish in removes without making other
+languages undetectable. The model loads lazily, once per process; results are deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+from typing import Any
+
+# Languages news portals publish in (French-first, European and the largest world languages):
+# their probability is multiplied by PRIOR before choosing, and the page's declared language by HINT.
+NEWS_LANGUAGES = frozenset(
+    "fr en de es it pt nl ca eu br oc co ar ru zh ja ko tr pl uk ro el sv da no fi cs hu hi vi".split()
+)
+PRIOR = 20.0
+HINT = 5.0
+MIN_LETTERS = 12  # fewer letters than this is too little text to say anything
+SAMPLE_CHARS = 4000  # enough for a stable answer; longer texts only cost time
+
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_CODE = re.compile(r"^\s*([a-zA-Z]{2,3})(?:[-_].*)?$")
+_lock = threading.Lock()
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    with _lock:
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def normalize_language(code: str | None) -> str | None:
+    """`fr-FR`, `FR`, `fr_CA` → `fr`; None for anything that is not a language tag."""
+    match = _CODE.match(code) if code else None
+    return match.group(1).lower() if match else None
+
+
+def detect_language(text: str, *, title: str | None = None, hint: str | None = None) -> str | None:
+    """ISO 639-1 code of the text's language; None when there is too little text to tell.
+
+    `title` is read with the text (it helps short articles); `hint` is the language the page or feed
+    declares, favoured when the text leaves a doubt, and returned as-is when the text is too short.
+    """
+    sample = "\n".join(part for part in (title, text) if part)[:SAMPLE_CHARS]
+    declared = normalize_language(hint)
+    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+        return declared
+    ranked = _identifier().rank(sample)
+    best, best_score = None, -1.0
+    for code, probability in ranked[:10]:
+        score = probability * (PRIOR if code in NEWS_LANGUAGES else 1.0)
+        if code == declared:
+            score *= HINT
+        if score > best_score:
+            best, best_score = code, score
+    return best

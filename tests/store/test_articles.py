@@ -1,0 +1,218 @@
+"""Articles: stored once whatever the feed does, updated in place, read back newest first."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from actuel.errors import NotFoundError
+from actuel.store import Store
+from actuel.store.schema import pages
+from tests.store.helpers import T0, add_source, article
+
+
+def test_same_article_twice_is_stored_once(store: Store) -> None:
+    source = add_source(store)
+    first = store.upsert_article(article(source, 1))
+    again = store.upsert_article(article(source, 1))
+    assert first[1] is True
+    assert again == (first[0], False)
+    assert store.count_articles() == 1
+
+
+def test_article_reads_back_with_every_field(store: Store) -> None:
+    source = add_source(store)
+    paris = timezone(timedelta(hours=2))
+    item = article(
+        source,
+        1,
+        summary="Un résumé",
+        author="Camille Dupont",
+        published_at=datetime(2026, 6, 1, 10, 0, tzinfo=paris),
+        image="https://journal.example.fr/photo.jpg",
+        site_name="Le Journal",
+        content_hash="abc123",
+        extracted_at=datetime(2026, 6, 1, 9, 0, tzinfo=UTC),
+    )
+    article_id, _ = store.upsert_article(item)
+    stored = store.get_article(article_id)
+    assert stored.published_at == datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    assert stored.published_at is not None and stored.published_at.utcoffset() == timedelta(0)
+    assert stored.first_seen_at is not None and stored.first_seen_at.tzinfo is not None
+    assert replace(stored, id=None, first_seen_at=None) == replace(
+        item, published_at=datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    )
+    assert store.find_article(canonical_url=item.canonical_url) == stored
+    assert store.find_article(source_id=source.id, guid=item.guid) == stored
+    assert store.find_article(canonical_url="https://journal.example.fr/absent") is None
+
+
+def test_unknown_article_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        store.get_article(12345)
+
+
+def test_same_guid_with_a_new_url_updates_the_article(store: Store) -> None:
+    source = add_source(store)
+    article_id, _ = store.upsert_article(article(source, 1))
+    moved = article(source, 1, canonical_url="https://journal.example.fr/nouvelle-adresse")
+    assert store.upsert_article(moved) == (article_id, False)
+    assert store.get_article(article_id).canonical_url == moved.canonical_url
+    assert store.count_articles() == 1
+
+
+def test_same_text_is_one_article_per_outlet_but_separate_across_outlets(store: Store) -> None:
+    afp_client_1, afp_client_2 = add_source(store, 1), add_source(store, 2)
+    text = "Dépêche : le préfet a annoncé des restrictions d'eau."
+    a = article(afp_client_1, 1, content_hash="h-depeche", text=text)
+    republished = article(afp_client_1, 2, content_hash="h-depeche", text=text)
+    elsewhere = article(afp_client_2, 1, content_hash="h-depeche", text=text)
+    first_id, _ = store.upsert_article(a)
+    assert store.upsert_article(republished) == (first_id, False)
+    other_id, created = store.upsert_article(elsewhere)
+    assert created and other_id != first_id
+    assert store.count_articles() == 2
+
+
+def test_feed_only_article_gets_its_full_text_later(store: Store) -> None:
+    source = add_source(store)
+    teaser = article(
+        source,
+        1,
+        text="",
+        summary="Le début de l'article…",
+        from_feed_only=True,
+        next_page_attempt_at=T0,
+    )
+    article_id, _ = store.upsert_article(teaser)
+    full = article(source, 1, text="Le texte complet de l'article.", author="Léa Martin")
+    assert store.upsert_article(full, raw_html=b"<html>complet</html>") == (article_id, False)
+    stored = store.get_article(article_id)
+    assert stored.text == "Le texte complet de l'article."
+    assert stored.summary == "Le début de l'article…"
+    assert stored.author == "Léa Martin"
+    assert stored.from_feed_only is False
+    assert store.articles_needing_page(T0 + timedelta(days=1)) == []
+
+
+def test_feed_version_never_overwrites_stored_full_text(store: Store) -> None:
+    source = add_source(store)
+    article_id, _ = store.upsert_article(article(source, 1, text="Texte complet."))
+    feed_again = article(source, 1, text="Teaser", image="https://x.example/i.jpg", from_feed_only=True)
+    store.upsert_article(feed_again)
+    stored = store.get_article(article_id)
+    assert stored.text == "Texte complet."
+    assert stored.from_feed_only is False
+    assert stored.image == "https://x.example/i.jpg"  # gaps are still filled
+
+
+def test_update_keeps_keys_owned_by_another_article(store: Store) -> None:
+    source = add_source(store)
+    one, _ = store.upsert_article(article(source, 1))
+    two, _ = store.upsert_article(article(source, 2))
+    clash = store.get_article(two)
+    clash.canonical_url = store.get_article(one).canonical_url
+    clash.title = "Titre corrigé"
+    store.update_extraction(clash)
+    stored = store.get_article(two)
+    assert stored.title == "Titre corrigé"
+    assert stored.canonical_url != store.get_article(one).canonical_url
+    assert store.count_articles() == 2
+
+
+def test_latest_articles_pages_through_every_article_once(store: Store) -> None:
+    source = add_source(store)
+    # ties on the sort time, and an undated article sorted by when it was first seen
+    for n in range(7):
+        store.upsert_article(article(source, n, published_at=T0 + timedelta(minutes=n // 2)))
+    undated = article(source, 99, published_at=None, first_seen_at=T0 + timedelta(hours=1))
+    undated_id, _ = store.upsert_article(undated)
+    seen: list[int] = []
+    before = None
+    while True:
+        page = store.latest_articles(limit=3, before=before)
+        if not page:
+            break
+        seen += [a.id or 0 for a in page]
+        last = page[-1]
+        assert last.id is not None
+        before = (last.published_at or last.first_seen_at or T0, last.id)
+    assert seen[0] == undated_id
+    assert len(seen) == len(set(seen)) == 8
+    everything = store.latest_articles(limit=100)
+    assert [a.id for a in everything] == seen
+    times = [a.published_at or a.first_seen_at for a in everything]
+    assert times == sorted(times, reverse=True)  # type: ignore[type-var]
+
+
+def test_latest_articles_filters_by_language_and_source(store: Store) -> None:
+    one, two = add_source(store, 1), add_source(store, 2)
+    store.upsert_article(article(one, 1, language="fr"))
+    store.upsert_article(article(one, 2, language="en"))
+    store.upsert_article(article(two, 3, language="fr"))
+    assert {a.canonical_url[-1] for a in store.latest_articles(lang="fr")} == {"1", "3"}
+    assert {a.canonical_url[-1] for a in store.latest_articles(source_id=one.id)} == {"1", "2"}
+    assert [a.language for a in store.latest_articles(lang="en", source_id=two.id)] == []
+
+
+def test_articles_needing_page_are_feed_only_due_and_under_the_retry_cap(store: Store) -> None:
+    source = add_source(store)
+    now = T0 + timedelta(hours=1)
+    due, _ = store.upsert_article(article(source, 1, from_feed_only=True, next_page_attempt_at=now))
+    store.upsert_article(
+        article(source, 2, from_feed_only=True, next_page_attempt_at=now + timedelta(minutes=1))
+    )
+    cap = int(store.settings.page_retry_max)
+    store.upsert_article(
+        article(source, 3, from_feed_only=True, page_attempts=cap, next_page_attempt_at=T0)
+    )
+    store.upsert_article(article(source, 4))
+    assert [a.id for a in store.articles_needing_page(now)] == [due]
+    # a failed attempt pushes the retry back
+    retry = store.get_article(due)
+    retry.page_attempts += 1
+    retry.next_page_attempt_at = now + timedelta(hours=1)
+    store.upsert_article(retry)
+    assert store.articles_needing_page(now) == []
+    assert store.get_article(due).page_attempts == 1
+
+
+def test_raw_pages_come_back_exactly_and_are_stored_compressed(store: Store) -> None:
+    source = add_source(store)
+    html = ("<html><body>" + "<p>Un paragraphe répété.</p>" * 2000 + "</body></html>").encode()
+    ids = []
+    for n in range(5):
+        article_id, _ = store.upsert_article(
+            article(source, n),
+            raw_html=html + str(n).encode(),
+            content_type="text/html; charset=utf-8",
+            final_url=f"https://journal.example.fr/final/{n}",
+        )
+        ids.append(article_id)
+    store.upsert_article(article(source, 9))  # no page: not listed
+    found = list(store.iter_raw_pages(batch=2))
+    assert [a.id for a, _, _ in found] == ids
+    assert [h for _, h, _ in found] == [html + str(n).encode() for n in range(5)]
+    assert {t for _, _, t in found} == {"text/html; charset=utf-8"}
+    with store._engine.connect() as conn:  # what is on disk, not what the API returns
+        stored = conn.execute(sa.select(sa.func.max(sa.func.length(pages.c.html_z)))).scalar_one()
+    assert stored < len(html) / 20
+
+
+def test_update_extraction_replaces_text_and_search_follows(store: Store) -> None:
+    source = add_source(store)
+    article_id, _ = store.upsert_article(article(source, 1, text="Le marché de Noël ouvre."))
+    assert store.search("marché")
+    redone = store.get_article(article_id)
+    redone.text = "La patinoire municipale ouvre samedi."
+    redone.title = "Patinoire"
+    redone.author = "Jean Morel"
+    store.update_extraction(redone)
+    stored = store.get_article(article_id)
+    assert (stored.text, stored.title, stored.author) == (redone.text, "Patinoire", "Jean Morel")
+    assert stored.extracted_at is not None
+    assert store.search("marché") == []
+    assert [a.id for a, _ in store.search("patinoire")] == [article_id]

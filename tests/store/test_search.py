@@ -1,0 +1,111 @@
+"""Full-text search: accents and case do not matter, any reader input is safe, snippets mark hits."""
+
+from __future__ import annotations
+
+import pytest
+
+from actuel.store import MARK_END, MARK_START, Store, snippet_parts
+from tests.store.helpers import add_source, article
+
+
+@pytest.fixture
+def newsroom(store: Store) -> Store:
+    source = add_source(store)
+    store.upsert_article(
+        article(
+            source,
+            1,
+            title="Élection municipale à Besançon",
+            text="Les électeurs de Besançon ont choisi leur maire. La participation a été forte.",
+        )
+    )
+    store.upsert_article(
+        article(
+            source,
+            2,
+            title="Fête de la science",
+            text="Les écoles de Dijon accueillent des chercheurs toute la semaine.",
+        )
+    )
+    store.upsert_article(
+        article(
+            source,
+            3,
+            title="Council election in Besançon",
+            text="Voters in Besançon chose their mayor.",
+            language="en",
+        )
+    )
+    store.upsert_article(
+        article(source, 4, title="Brève", text="", summary="Un incendie à Dijon cette nuit.")
+    )
+    return store
+
+
+def titles(results: list[tuple[object, str]]) -> set[str]:
+    return {a.title for a, _ in results}  # type: ignore[attr-defined]
+
+
+def test_search_ignores_accents_and_case(newsroom: Store) -> None:
+    expected = {"Élection municipale à Besançon", "Council election in Besançon"}
+    assert titles(newsroom.search("election besancon")) == expected
+    assert titles(newsroom.search("ÉLECTION Besançon")) == expected
+    assert titles(newsroom.search("ecoles")) == {"Fête de la science"}
+
+
+def test_every_word_must_match(newsroom: Store) -> None:
+    assert titles(newsroom.search("besançon dijon")) == set()
+    assert titles(newsroom.search("dijon")) == {"Fête de la science", "Brève"}
+
+
+def test_summary_of_a_feed_only_article_is_searchable(newsroom: Store) -> None:
+    assert titles(newsroom.search("incendie")) == {"Brève"}
+
+
+def test_language_filter(newsroom: Store) -> None:
+    assert titles(newsroom.search("besançon", lang="en")) == {"Council election in Besançon"}
+
+
+def test_snippet_marks_the_matches(newsroom: Store) -> None:
+    [(found, snippet)] = newsroom.search("participation")
+    assert found.title == "Élection municipale à Besançon"
+    assert f"{MARK_START}participation{MARK_END}" in snippet
+    assert ("participation", True) in snippet_parts(snippet)
+    assert "".join(text for text, _ in snippet_parts(snippet)) in found.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "'",
+        "besançon\"",
+        "AND OR NOT",
+        "(dijon",
+        "NEAR(dijon écoles)",
+        "*",
+        "dijon*",
+        "title:dijon",
+        "-dijon",
+        "'; DROP TABLE articles; --",
+        "\\",
+        "\x00",
+        "!:&|<->",
+        "",
+        "   ",
+        "x" * 5000,
+    ],
+)
+def test_reader_input_never_breaks_the_query(newsroom: Store, query: str) -> None:
+    results = newsroom.search(query)
+    assert isinstance(results, list)
+    assert newsroom.count_articles() == 4
+
+
+def test_operators_are_taken_as_words(newsroom: Store) -> None:
+    assert titles(newsroom.search("NEAR(dijon écoles)")) == set()  # "near" is not in the text
+    assert titles(newsroom.search("(dijon")) == {"Fête de la science", "Brève"}
+
+
+def test_results_are_capped(newsroom: Store) -> None:
+    assert len(newsroom.search("besançon", limit=1)) == 1
