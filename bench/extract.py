@@ -21,7 +21,9 @@ from readability import Document
 from actuel.extract import extract_page
 from actuel.extract.evaluate import score_corpus, score_document
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "zyte-article-benchmark"
+DEFAULT_CORPUS = (
+    Path(__file__).resolve().parents[2] / "shared" / "corpora" / "zyte-article-benchmark"
+)
 
 
 def load(corpus: Path, limit: int | None) -> list[tuple[str, str, str]]:
@@ -64,9 +66,11 @@ def main() -> int:
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2
     pages = load(args.corpus, args.limit)
-    print(f"zyte-article-benchmark: {len(pages)} pages (published F1: trafilatura 0.958, "
-          "readability-lxml 0.922)")
-    print(f"{'extractor':32} {'F1':>6} {'±':>6} {'prec':>6} {'recall':>6} {'exact':>6} {'pages/s':>8}")
+    print(
+        f"zyte-article-benchmark: {len(pages)} pages (published F1: trafilatura 0.958, "
+        "readability-lxml 0.922)"
+    )
+    print(f"{'extractor':32} {'F1':>6} {'±':>6} {'prec':>6} {'rec':>6} {'exact':>6} {'pages/s':>8}")
     for name, extractor in EXTRACTORS.items():
         scores = []
         started = time.perf_counter()
@@ -78,8 +82,11 @@ def main() -> int:
             scores.append(score_document(expected, found))
         elapsed = time.perf_counter() - started
         s = score_corpus(scores)
-        print(f"{name:32} {s.f1:6.3f} {s.f1_std:6.3f} {s.precision:6.3f} {s.recall:6.3f} "
-              f"{s.accuracy:6.3f} {len(pages) / elapsed:8.1f}", flush=True)
+        print(
+            f"{name:32} {s.f1:6.3f} {s.f1_std:6.3f} {s.precision:6.3f} {s.recall:6.3f} "
+            f"{s.accuracy:6.3f} {len(pages) / elapsed:8.1f}",
+            flush=True,
+        )
     return 0
 
 

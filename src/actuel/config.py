@@ -85,6 +85,18 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Longest Retry-After (429/503) honoured for a host, in seconds.",
     ),
+    Setting(
+        "fetch_crawl_delay_max",
+        30.0,
+        float,
+        "Longest robots.txt Crawl-delay honoured, in seconds (0 ignores Crawl-delay).",
+    ),
+    Setting(
+        "fetch_ca_file",
+        "",
+        str,
+        "PEM file of extra certificate authorities to trust (an intranet CA), beside certifi's.",
+    ),
     # scheduling
     Setting("poll_interval", 1800, int, "Default seconds between two polls of a source."),
     Setting("poll_interval_min", 300, int, "Shortest adaptive polling interval, in seconds."),

@@ -382,11 +382,12 @@ class Ingestor:
         feed: Feed | None,
     ) -> None:
         now = utcnow()
-        times = [
-            d
-            for d in ((i.published_at or i.updated_at) for i in (feed.items if feed else []))
-            if d is not None
-        ]
+        if feed is not None:
+            dated = ((i.published_at or i.updated_at) for i in feed.items)
+        else:  # 304: the rhythm comes from what the source published before
+            recent = self.store.latest_articles(limit=20, source_id=source.id)
+            dated = (a.published_at or a.first_seen_at for a in recent)
+        times = [d for d in dated if d is not None]
         updated = after_success(
             source,
             now=now,

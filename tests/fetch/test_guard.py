@@ -117,3 +117,14 @@ def test_allow_listed_name_is_fetched(loopback: Loopback, guarded: Settings) -> 
 )
 def test_public_addresses_pass_the_guard(address: str) -> None:
     assert refusal_reason(ipaddress.ip_address(address)) is None
+
+
+def test_robots_lookup_is_guarded_too(loopback: Loopback, guarded: Settings) -> None:
+    loopback.route("/robots.txt", b"User-agent: *\nAllow: /\n")
+    loopback.route("/feed", b"<rss/>")
+    with (
+        Fetcher(guarded.replace(fetch_respect_robots=True)) as fetcher,
+        pytest.raises(BlockedAddressError),
+    ):
+        fetcher.get(loopback.url("/feed"))
+    assert loopback.hits == []

@@ -1,4 +1,4 @@
-"""Read the expectation header of a self-describing HTML fixture: `base:`, `max_links:`, `expect:`."""
+"""Read the header of a self-describing HTML fixture: `base:`, `max_links:`, `expect:`."""
 
 from __future__ import annotations
 

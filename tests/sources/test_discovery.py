@@ -32,7 +32,9 @@ def test_feed_links_match_the_fixture_header(path: Path) -> None:
 
 
 def test_feed_types_are_reported() -> None:
-    case = read_case(Path(__file__).parent / "fixtures" / "discovery" / "en_several_alternates.html")
+    case = read_case(
+        Path(__file__).parent / "fixtures" / "discovery" / "en_several_alternates.html"
+    )
     by_url = {d.url: d for d in feed_links_from_html(case.html, case.base)}
     assert by_url["https://news.example.com/feed.json"].type == "application/feed+json"
     assert by_url["https://news.example.com/feeds/rss.xml"].type == "application/rss+xml"
@@ -54,7 +56,13 @@ def test_rel_feed_and_json_feed_named_in_href() -> None:
 
 @pytest.mark.parametrize(
     "html",
-    ["", "   \n", "not html at all", "<?xml version='1.0' encoding='utf-8'?><rss></rss>", "\x00\xff"],
+    [
+        "",
+        "   \n",
+        "not html at all",
+        "<?xml version='1.0' encoding='utf-8'?><rss></rss>",
+        "\x00\xff",
+    ],
 )
 def test_unusable_pages_give_no_feeds_and_never_raise(html: str) -> None:
     assert feed_links_from_html(html, "https://example.fr/") == []
@@ -121,6 +129,14 @@ def test_common_feed_paths_feeds_before_sitemaps_on_the_same_site() -> None:
     assert all("sitemap" in p for p in paths[first_sitemap:])
 
 
+def test_common_feed_paths_skip_deep_article_folders() -> None:
+    paths = common_feed_paths("https://www.journal.example/2026/11/25/un-article")
+    assert paths[0] == "https://www.journal.example/feed/"
+    assert not any("/2026/" in p for p in paths)
+    # A short list: each name is one more request to a site that announced no feed.
+    assert len(paths) <= 20
+
+
 def test_common_feed_paths_from_a_bare_host() -> None:
     paths = common_feed_paths("journal.example")
     assert paths[0] == "https://journal.example/feed/"
@@ -130,7 +146,10 @@ def test_common_feed_paths_from_a_bare_host() -> None:
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("  https://www.Ouest-Journal.example/rss.xml  ", "https://www.ouest-journal.example/rss.xml"),
+        (
+            "  https://www.Ouest-Journal.example/rss.xml  ",
+            "https://www.ouest-journal.example/rss.xml",
+        ),
         ("ouest-journal.example/feed", "https://ouest-journal.example/feed"),
         ("ouest-journal.example", "https://ouest-journal.example/"),
         ("//cdn.example/feed.xml", "https://cdn.example/feed.xml"),
@@ -173,3 +192,20 @@ def test_discovered_kinds_are_source_kinds() -> None:
     html = '<link rel="alternate" type="application/atom+xml" href="/atom.xml">'
     (found,) = feed_links_from_html(html, "https://example.fr/")
     assert found.kind is SourceKind.FEED
+
+
+def test_article_slugs_with_feed_words_are_not_feeds() -> None:
+    html = """<main>
+    <a href="/news/atom-bomb-anniversary-marked-in-hiroshima">Hiroshima</a>
+    <a href="/pets/how-to-feed-your-cat-in-winter">Cats</a>
+    <a href="/economie/le-flux-rss-a-20-ans.html">Le flux RSS a 20 ans</a>
+    <a href="/rss/une.xml">À la une</a>
+    <a href="/?feed=rss2">RSS</a>
+    <a href="/export/rss-politique.xml">Politique</a>
+    </main>"""
+    found = feed_links_from_html(html, "https://journal.example/")
+    assert [d.url for d in found] == [
+        "https://journal.example/rss/une.xml",
+        "https://journal.example/?feed=rss2",
+        "https://journal.example/export/rss-politique.xml",
+    ]

@@ -47,6 +47,10 @@ def test_article_links_match_the_fixture_header(path: Path) -> None:
         "https://journal.example/images/la-mairie-de-lyon-sous-la-neige.webp",
         "https://journal.example/docs/le-budget-primitif-de-la-ville-2026.pdf",
         "https://journal.example/wp-content/uploads/2026/11/photo-du-maire-au-conseil.jpg",
+        "https://journal.example/2026/07/17/le-senat-confirme-la-nomination/comment-page-1/",
+        "https://forums.journal.example/threads/que-pensez-vous-du-nouveau-tramway.2211521/",
+        "https://journal.example/politique/index.html",
+        "https://journal.example/actualites/la-reforme-des-retraites-en-debat/commentaires",
     ],
 )
 def test_not_articles(url: str) -> None:
@@ -66,6 +70,11 @@ def test_not_articles(url: str) -> None:
         "https://journal.example/?p=4812",
         "https://journal.example/region/20261125-les-vendanges-sont-terminees",
         "https://journal.example/monde/r%C3%A9fugi%C3%A9s-l-accueil-s-organise-%C3%A0-calais",
+        "https://journal.example/2026/11/18/politique/le-budget-vote-de-justesse/index.html",
+        "https://journal.example/article/3834/2",
+        "https://journal.example/article/gadgets-de-noel",
+        "https://journal.example/le-maire-annonce-un-nouveau-plan-velo/ar-BBWXwNX",
+        "https://journal.example/news/news_view.html?idx=8576&page=1&bc=03",
     ],
 )
 def test_articles(url: str) -> None:
@@ -87,7 +96,10 @@ def test_spip_article_ids_stay_distinct() -> None:
 def test_empty_or_broken_pages_give_nothing() -> None:
     assert article_links_from_home("", "https://journal.example/") == []
     assert article_links_from_home("<html><a href=", "https://journal.example/") == []
-    assert article_links_from_home("<a href='/a-b-c-d-e'>x</a>", "https://j.example/", max_links=0) == []
+    assert (
+        article_links_from_home("<a href='/a-b-c-d-e'>x</a>", "https://j.example/", max_links=0)
+        == []
+    )
 
 
 def test_a_big_home_page_is_capped() -> None:

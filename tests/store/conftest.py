@@ -7,6 +7,7 @@ and `store` from here (`from tests.store.conftest import db_url, store`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -52,11 +53,10 @@ def _libpq(url: str) -> str:
 @pytest.fixture(scope="session")
 def _postgres_ready() -> str:
     base = postgres_base()
-    with psycopg.connect(_libpq(base), autocommit=True) as conn:
-        try:  # accent-insensitive search needs unaccent; shared by every test schema
-            conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
-        except psycopg.Error:
-            pass  # not installed or raced with another run: the migration copes either way
+    # accent-insensitive search needs unaccent, shared by every test schema; when it is not
+    # installed (or another run raced us to it) the migration copes either way
+    with psycopg.connect(_libpq(base), autocommit=True) as conn, contextlib.suppress(psycopg.Error):
+        conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public")
     return base
 
 

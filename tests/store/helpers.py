@@ -12,7 +12,9 @@ T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def add_source(store: Store, n: int = 1, **fields: Any) -> Source:
-    return store.add_source(Source(url=f"https://journal{n}.example.fr/rss", name=f"Journal {n}", **fields))
+    return store.add_source(
+        Source(url=f"https://journal{n}.example.fr/rss", name=f"Journal {n}", **fields)
+    )
 
 
 def article(source: Source, n: int, **fields: Any) -> Article:

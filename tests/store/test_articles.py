@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from actuel.errors import NotFoundError
+from actuel.errors import NotFoundError, StoreError
 from actuel.store import Store
 from actuel.store.schema import pages
 from tests.store.helpers import T0, add_source, article
@@ -101,7 +101,9 @@ def test_feed_only_article_gets_its_full_text_later(store: Store) -> None:
 def test_feed_version_never_overwrites_stored_full_text(store: Store) -> None:
     source = add_source(store)
     article_id, _ = store.upsert_article(article(source, 1, text="Texte complet."))
-    feed_again = article(source, 1, text="Teaser", image="https://x.example/i.jpg", from_feed_only=True)
+    feed_again = article(
+        source, 1, text="Teaser", image="https://x.example/i.jpg", from_feed_only=True
+    )
     store.upsert_article(feed_again)
     stored = store.get_article(article_id)
     assert stored.text == "Texte complet."
@@ -178,6 +180,10 @@ def test_articles_needing_page_are_feed_only_due_and_under_the_retry_cap(store: 
     store.upsert_article(retry)
     assert store.articles_needing_page(now) == []
     assert store.get_article(due).page_attempts == 1
+    # the feed lists the article again: its retry count and time stand
+    store.upsert_article(article(source, 1, from_feed_only=True, next_page_attempt_at=now))
+    assert store.articles_needing_page(now) == []
+    assert store.get_article(due).page_attempts == 1
 
 
 def test_raw_pages_come_back_exactly_and_are_stored_compressed(store: Store) -> None:
@@ -216,3 +222,12 @@ def test_update_extraction_replaces_text_and_search_follows(store: Store) -> Non
     assert stored.extracted_at is not None
     assert store.search("marché") == []
     assert [a.id for a, _ in store.search("patinoire")] == [article_id]
+
+
+def test_article_of_an_unknown_source_is_refused_cleanly(store: Store) -> None:
+    source = add_source(store)
+    orphan = article(source, 1, source_id=(source.id or 0) + 100)
+    with pytest.raises(StoreError, match="refused"):
+        store.upsert_article(orphan, raw_html=b"<p>x</p>")
+    assert store.count_articles() == 0
+    assert list(store.iter_raw_pages()) == []

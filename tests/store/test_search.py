@@ -1,8 +1,10 @@
-"""Full-text search: accents and case do not matter, any reader input is safe, snippets mark hits."""
+"""Full-text search: accents and case do not matter, reader input is safe, snippets mark hits."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from actuel.store import MARK_END, MARK_START, Store, snippet_parts
 from tests.store.helpers import add_source, article
@@ -79,7 +81,7 @@ def test_snippet_marks_the_matches(newsroom: Store) -> None:
     [
         '"',
         "'",
-        "besançon\"",
+        'besançon"',
         "AND OR NOT",
         "(dijon",
         "NEAR(dijon écoles)",
@@ -109,3 +111,13 @@ def test_operators_are_taken_as_words(newsroom: Store) -> None:
 
 def test_results_are_capped(newsroom: Store) -> None:
     assert len(newsroom.search("besançon", limit=1)) == 1
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=60))
+def test_any_text_is_a_valid_query(newsroom: Store, query: str) -> None:
+    for article, snippet in newsroom.search(query):
+        assert article.id is not None
+        assert isinstance(snippet, str)

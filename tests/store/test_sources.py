@@ -93,7 +93,9 @@ def test_removing_a_source_deletes_its_articles_and_keeps_the_fetch_log(store: S
     assert store.count_articles() == 1
     assert [s.id for s in store.list_sources()] == [kept.id]
     assert list(store.iter_raw_pages()) == []
-    assert store.search("article") and all(a.source_id == kept.id for a, _ in store.search("article"))
+    assert store.search("article") and all(
+        a.source_id == kept.id for a, _ in store.search("article")
+    )
     assert store.stats()["fetches"]["total"] == 1
     assert store.integrity_check() == []
 

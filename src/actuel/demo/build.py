@@ -95,7 +95,9 @@ def _outlet_site(world: World, outlet: Outlet, base: str, pages: PageRenderer) -
     res["/"] = Resource(pages.home_page(outlet.id).encode("utf-8"), HTML, latest, "home")
     for article in rows:
         body = pages.article_page(article).encode("utf-8")
-        res[article.path] = Resource(body, HTML, article.published, "article", article_id=article.id)
+        res[article.path] = Resource(
+            body, HTML, article.published, "article", article_id=article.id
+        )
         if outlet.url_style == "index-php":
             # WordPress shortlinks redirect to the pretty permalink
             res[f"/?p={article.number}"] = Resource(
@@ -110,9 +112,7 @@ def _outlet_site(world: World, outlet: Outlet, base: str, pages: PageRenderer) -
             feeds.sitemap(rows, pages.url_of, [base + "/"]), XML, latest, "sitemap"
         )
         children = [(base + outlet.source_path, latest), (base + "/sitemap-articles.xml", latest)]
-        res["/sitemap_index.xml"] = Resource(
-            feeds.sitemap_index(children), XML, latest, "sitemap"
-        )
+        res["/sitemap_index.xml"] = Resource(feeds.sitemap_index(children), XML, latest, "sitemap")
         sitemaps = [base + "/sitemap_index.xml", base + outlet.source_path]
     elif outlet.exposure not in NO_SITEMAP:
         res["/sitemap.xml"] = Resource(
@@ -143,7 +143,8 @@ def manifest_json(world: World) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m actuel.demo.build", description="Check the demo corpus, write manifest.json."
+        prog="python -m actuel.demo.build",
+        description="Check the demo corpus, write manifest.json.",
     )
     parser.add_argument("--check", action="store_true", help="fail if manifest.json is stale")
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR)

@@ -209,7 +209,9 @@ def _published(value: Any, where: str, path: Path) -> datetime:
 def split_paragraphs(text: str) -> tuple[str, ...]:
     """Paragraphs of a story text: blocks separated by blank lines, inner line breaks joined."""
     blocks = re.split(r"\n\s*\n", text.strip())
-    return tuple(" ".join(line.strip() for line in b.splitlines()).strip() for b in blocks if b.strip())
+    return tuple(
+        " ".join(line.strip() for line in b.splitlines()).strip() for b in blocks if b.strip()
+    )
 
 
 def load_story(path: Path, outlet_ids: set[str]) -> Story:
@@ -240,9 +242,13 @@ def load_story(path: Path, outlet_ids: set[str]) -> Story:
         )
         derived = str(row.get("derived_from", "") or "") or None
         if relation in ("rewrite", "translation") and not derived:
-            raise _fail(path, f"{rwhere}: a {relation} needs derived_from", "name the source report")
+            raise _fail(
+                path, f"{rwhere}: a {relation} needs derived_from", "name the source report"
+            )
         if relation in ("original", "independent") and derived:
-            raise _fail(path, f"{rwhere}: an {relation} has no derived_from", 'set derived_from = ""')
+            raise _fail(
+                path, f"{rwhere}: an {relation} has no derived_from", 'set derived_from = ""'
+            )
         paragraphs = split_paragraphs(_get(row, "text", str, rwhere, path))
         if not paragraphs:
             raise _fail(path, f"{rwhere}: text is empty", "write the report")
@@ -279,7 +285,7 @@ def load_story(path: Path, outlet_ids: set[str]) -> Story:
                 "publish derived texts after their source",
             )
     if not any(r.relation == "original" for r in reports):
-        raise _fail(path, f"{where}: no report with relation = \"original\"", "mark the first one")
+        raise _fail(path, f'{where}: no report with relation = "original"', "mark the first one")
     derivatives: list[Derivative] = []
     for n, row in enumerate(data.get("derivatives", []) or [], 1):
         dwhere = f"{where}, derivative #{n}"

@@ -1,9 +1,9 @@
-"""Feeds, sitemaps and robots.txt of the demo outlets: RSS 2.0, RSS 1.0, Atom, JSON Feed, sitemaps."""
+"""Feeds, sitemaps and robots.txt of the demo outlets: RSS 2.0 and 1.0, Atom, JSON Feed."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
@@ -28,7 +28,9 @@ def _xml(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
+def _sub(
+    parent: etree._Element, tag: str, text: str | None = None, **attrib: str
+) -> etree._Element:
     node = etree.SubElement(parent, tag, attrib)
     if text is not None:
         node.text = text
@@ -79,7 +81,9 @@ def rss2(outlet: Outlet, base: str, articles: list[DemoArticle], url_of: UrlOf) 
     return _xml(root)
 
 
-def json_feed(outlet: Outlet, base: str, feed_url: str, articles: list[DemoArticle], url_of: UrlOf) -> bytes:
+def json_feed(
+    outlet: Outlet, base: str, feed_url: str, articles: list[DemoArticle], url_of: UrlOf
+) -> bytes:
     """JSON Feed 1.1 with full content_html and authors."""
     items = [
         {
@@ -106,7 +110,9 @@ def json_feed(outlet: Outlet, base: str, feed_url: str, articles: list[DemoArtic
     return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def atom(outlet: Outlet, base: str, feed_url: str, articles: list[DemoArticle], url_of: UrlOf) -> bytes:
+def atom(
+    outlet: Outlet, base: str, feed_url: str, articles: list[DemoArticle], url_of: UrlOf
+) -> bytes:
     """Atom 1.0 with tag: ids, published/updated and a summary only."""
     root = etree.Element(f"{{{NS_ATOM}}}feed", nsmap={None: NS_ATOM})
     root.set("{http://www.w3.org/XML/1998/namespace}lang", outlet.lang)
@@ -134,7 +140,7 @@ def broken_atom(outlet: Outlet, base: str) -> bytes:
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<feed xmlns="{NS_ATOM}" xml:lang="fr-FR">\n'
-        f"  <title type=\"text\">{escape(outlet.name)}</title>\n"
+        f'  <title type="text">{escape(outlet.name)}</title>\n'
         f'  <link rel="alternate" type="text/html" href="{base}/" />\n'
         "  <updated>"
     )
@@ -146,7 +152,9 @@ def broken_atom(outlet: Outlet, base: str) -> bytes:
     return (head + error).encode("utf-8")
 
 
-def rdf(outlet: Outlet, base: str, feed_url: str, articles: list[DemoArticle], url_of: UrlOf) -> bytes:
+def rdf(
+    outlet: Outlet, base: str, feed_url: str, articles: list[DemoArticle], url_of: UrlOf
+) -> bytes:
     """RSS 1.0 (RDF) with dc:date and dc:creator."""
     nsmap = {"rdf": NS_RDF, None: NS_RSS1, "dc": NS_DC}
     root = etree.Element(f"{{{NS_RDF}}}RDF", nsmap=nsmap)
@@ -195,7 +203,7 @@ def sitemap(articles: list[DemoArticle], url_of: UrlOf, extra: list[str]) -> byt
     return _xml(root)
 
 
-def sitemap_index(children: list[tuple[str, datetime | None]]) -> bytes:
+def sitemap_index(children: Sequence[tuple[str, datetime | None]]) -> bytes:
     root = etree.Element(f"{{{NS_SITEMAP}}}sitemapindex", nsmap={None: NS_SITEMAP})
     for loc, lastmod in children:
         node = _sub(root, f"{{{NS_SITEMAP}}}sitemap")

@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from actuel.demo.site import DemoArticle, World, slugify, stable_int
+from actuel.demo.site import DemoArticle, World, section_of, slugify
 
 MONTHS_FR = (
     "janvier",
@@ -86,9 +86,7 @@ class PageRenderer:
         self.env = make_environment()
         self.by_id = {a.id: a for a in world.articles}
         self.outlet_rows = {o.id: world.by_outlet(o.id) for o in world.outlets}
-        self.position = {
-            a.id: n for rows in self.outlet_rows.values() for n, a in enumerate(rows)
-        }
+        self.position = {a.id: n for rows in self.outlet_rows.values() for n, a in enumerate(rows)}
         self.today = max((a.published for a in world.articles), default=datetime(2026, 11, 25))
 
     def url_of(self, article: DemoArticle) -> str:
@@ -145,7 +143,7 @@ class PageRenderer:
             "url": url,
             "canonical": url,
             "slug": slugify(article.title),
-            "section": outlet.categories[stable_int(article.id) % len(outlet.categories)],
+            "section": section_of(outlet, article.category),
             "summary": summary_of(article),
             "published": article.published,
             "paragraphs": article.paragraphs,

@@ -1,4 +1,4 @@
-"""The demo world's articles: reports and their generated copies/excerpts, their URLs and the manifest.
+"""The demo world's articles: reports, generated copies and excerpts, their URLs, the manifest.
 
 Slugs are made here by hand (a dozen lines of unicodedata) rather than adding a dependency for it.
 """
@@ -98,6 +98,26 @@ class World:
         }
 
 
+_SECTIONS = {
+    "politique": ("politique", "politics", "france-monde", "actualite", "region", "a-la-une"),
+    "economie": ("economie", "business"),
+    "societe": ("societe", "faits-divers", "region", "actualite", "actualites", "news"),
+    "sante": ("sante", "health", "societe", "region", "actualite", "actualites", "news"),
+    "sport": ("sport", "actualite", "a-la-une", "actualites", "news", "region"),
+    "culture": ("culture", "societe", "buzz", "actualite", "actualites", "news", "region"),
+    "sciences": ("sciences", "science", "societe", "buzz", "actualite", "actualites", "news"),
+    "international": ("international", "world", "monde", "france-monde", "a-la-une", "news"),
+}
+
+
+def section_of(outlet: Outlet, category: str) -> str:
+    """The outlet's own section for a story category (each site names its sections its way)."""
+    for name in _SECTIONS.get(category, ()):
+        if name in outlet.categories:
+            return name
+    return outlet.categories[0]
+
+
 def stable_int(text: str) -> int:
     """A number that depends only on `text` (Python's hash() is salted per process)."""
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
@@ -116,7 +136,7 @@ def slugify(text: str, limit: int = 70) -> str:
     return slug or "article"
 
 
-def article_path(outlet: Outlet, published: datetime, slug: str, number: int) -> str:
+def article_path(outlet: Outlet, published: datetime, slug: str, number: int, section: str) -> str:
     """The outlet-relative URL of an article, in the outlet's own style."""
     d = published
     style = outlet.url_style
@@ -127,7 +147,6 @@ def article_path(outlet: Outlet, published: datetime, slug: str, number: int) ->
     if style == "numbered-depeche":
         return f"/depeche/{number}-{slug}"
     if style == "dated-section":
-        section = outlet.categories[number % len(outlet.categories)]
         return f"/{section}/{d:%Y}/{_MONTHS_EN[d.month - 1]}/{d:%d}/{slug}"
     if style == "query-p":
         return f"/?p={number}"
@@ -163,12 +182,14 @@ def cut_excerpt(paragraphs: tuple[str, ...], key: str) -> tuple[str, ...]:
 
 def _copy_text(paragraphs: tuple[str, ...], source_outlet: Outlet, key: str) -> tuple[str, ...]:
     """A verbatim copy that sometimes names its source and sometimes drops the credit."""
-    variant = stable_int(key) % 3
+    variant = stable_int(key) % 4
     if variant == 0:
         return (*paragraphs, f"Source : {source_outlet.name}")
     if variant == 1:
         return paragraphs
-    return tuple(_AHP_CREDIT.sub("", p) for p in paragraphs)
+    if variant == 2:
+        return tuple(_AHP_CREDIT.sub("", p) for p in paragraphs)
+    return tuple(_AHP_CREDIT.sub(" (avec agences)", p) for p in paragraphs)
 
 
 def _derivative(
@@ -238,10 +259,13 @@ def assign_paths(articles: list[DemoArticle], offset: int = 0) -> list[DemoArtic
         for n, article in enumerate(rows):
             number = first + 7 * n
             slug = slugify(article.title)
-            path = article_path(article.outlet, article.published, slug, number)
+            section = section_of(article.outlet, article.category)
+            path = article_path(article.outlet, article.published, slug, number, section)
             k = 2
             while path in used:
-                path = article_path(article.outlet, article.published, f"{slug}-{k}", number)
+                path = article_path(
+                    article.outlet, article.published, f"{slug}-{k}", number, section
+                )
                 k += 1
             used.add(path)
             done.append(replace(article, path=path, number=number))

@@ -1,4 +1,4 @@
-"""Extra generated articles for benchmarks: corpus paragraphs recombined, spread over feed outlets."""
+"""Generated articles for benchmarks: corpus paragraphs recombined, spread over feed outlets."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ PER_OUTLET = 400  # synthetic items per outlet; keeps every feed well under the 
 SYNTHETIC_OFFSET = 500_000  # article numbers of synthetic pages never meet those of real ones
 _EXPOSURES = ("rss2", "json", "newssitemap", "atom")
 _HEADS = {
-    "fr": ("Retour sur", "Ce qu'il faut savoir", "Le point", "Analyse", "Nouveaux détails", "Suite"),
+    "fr": (
+        "Retour sur",
+        "Ce qu'il faut savoir",
+        "Le point",
+        "Analyse",
+        "Nouveaux détails",
+        "Suite",
+    ),
     "en": ("What we know", "Analysis", "Explainer", "Update", "New details", "Inside"),
 }
 _PLACES = {

@@ -1,9 +1,9 @@
-"""Extraction quality: the token-shingle precision/recall/F1 of the Zyte article-extraction benchmark.
+"""Extraction quality: the token-shingle precision, recall and F1 of the Zyte extraction benchmark.
 
-Hand-written because the benchmark ships its metric only as a script; this re-implements it as
-its README defines it: tokens are `\\w+` runs, 4-token shingles counted with multiplicity, per-document
-true/false positives and false negatives normalised to sum 1, then precision, recall and F1 computed from
-their totals over all documents.
+Hand-written because the benchmark ships its metric only as a script; this re-implements it as its
+README defines it: tokens are `\\w+` runs, 4-token shingles counted with multiplicity, each
+document's true positives, false positives and false negatives normalised to sum 1, then precision,
+recall and F1 computed from their totals over all documents.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def score_document(expected: str | None, extracted: str | None) -> DocumentScore
 
 @dataclass(frozen=True)
 class CorpusScore:
-    """Precision, recall, F1 and exact-match accuracy over a corpus, with bootstrap standard deviations."""
+    """Precision, recall, F1 and exact-match rate over a corpus, with the F1 bootstrap spread."""
 
     precision: float
     recall: float
@@ -82,12 +82,16 @@ def _totals(scores: Iterable[DocumentScore]) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def score_corpus(scores: Sequence[DocumentScore], *, bootstrap: int = 200, seed: int = 0) -> CorpusScore:
+def score_corpus(
+    scores: Sequence[DocumentScore], *, bootstrap: int = 200, seed: int = 0
+) -> CorpusScore:
     """Aggregate document scores; the F1 spread comes from resampling documents (fixed seed)."""
     precision, recall, f1 = _totals(scores)
     accuracy = sum(s.exact for s in scores) / len(scores) if scores else 0.0
     rng = random.Random(seed)
-    samples = [_totals(rng.choices(scores, k=len(scores)))[2] for _ in range(bootstrap)] if scores else []
+    samples = (
+        [_totals(rng.choices(scores, k=len(scores)))[2] for _ in range(bootstrap)] if scores else []
+    )
     mean = sum(samples) / len(samples) if samples else 0.0
     std = (sum((x - mean) ** 2 for x in samples) / len(samples)) ** 0.5 if samples else 0.0
     return CorpusScore(precision, recall, f1, accuracy, std, len(scores))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -55,7 +56,7 @@ def _meta(tree: HtmlElement, *names: str) -> str | None:
 
 
 def json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
-    """Every JSON object in the page's JSON-LD scripts, @graph members included; bad JSON is skipped."""
+    """Every object in the page's JSON-LD scripts, @graph members included; bad JSON skipped."""
     for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
         raw = (script.text or "").strip()
         if not raw or len(raw) > _MAX_JSON_LD_CHARS:
@@ -101,7 +102,7 @@ def _image_url(value: Any) -> str | None:
 
 
 def parse_timestamp(value: str | None, *, now: datetime | None = None) -> datetime | None:
-    """An ISO 8601 timestamp as an aware UTC datetime (naive read as UTC); None if unreadable or future."""
+    """An ISO 8601 timestamp as aware UTC (naive read as UTC); None if unreadable or future."""
     if not value:
         return None
     text = value.strip()
@@ -121,11 +122,12 @@ def parse_timestamp(value: str | None, *, now: datetime | None = None) -> dateti
 
 
 def declared_language(tree: HtmlElement) -> str | None:
-    """The language the page declares (html lang, og:locale, content-language) as an ISO 639 code."""
+    """The language the page declares (html lang, og:locale, content-language), ISO 639 code."""
     candidates = [*tree.xpath("/html/@lang"), *tree.xpath("/html/@xml:lang")]
     candidates.append(_meta(tree, "og:locale", "language", "dc.language"))
-    candidates += tree.xpath('//meta[translate(@http-equiv, "CONTENTLAGU", "contentlagu")'
-                             '="content-language"]/@content')
+    candidates += tree.xpath(
+        '//meta[translate(@http-equiv, "CONTENTLAGU", "contentlagu")="content-language"]/@content'
+    )
     for value in candidates:
         match = _LANG.match(str(value)) if value else None
         if match:
@@ -133,23 +135,36 @@ def declared_language(tree: HtmlElement) -> str | None:
     return None
 
 
+def _points_home(candidate: str, url: str | None) -> bool:
+    """True for a canonical link to a site's home page from an article page (a template mistake)."""
+    if not url:
+        return False
+    return urlsplit(candidate).path.strip("/") == "" and urlsplit(url).path.strip("/") != ""
+
+
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     """Canonical URL, image, declared language and publication time from the page's head."""
     articles = _article_objects(tree)
     found = PageMetadata(language=declared_language(tree))
 
-    urls = [*tree.xpath('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href')]
+    urls = [
+        *tree.xpath(
+            '//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'
+        )
+    ]
     urls.append(_meta(tree, "og:url"))
     urls += [o.get("url") for o in articles if isinstance(o.get("url"), str)]
     for href in urls:
         absolute = absolute_url(str(href), url) if href else None
-        if absolute:
+        if absolute and not _points_home(absolute, url):
             found.canonical_url = canonical_url(absolute)
             break
     if found.canonical_url is None and url:
         found.canonical_url = canonical_url(url)
 
-    images: list[Any] = [_meta(tree, "og:image", "og:image:url", "og:image:secure_url", "twitter:image")]
+    images: list[Any] = [
+        _meta(tree, "og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+    ]
     images += [o.get("image") or o.get("thumbnailUrl") for o in articles]
     for value in images:
         image = absolute_url(_image_url(value), url)
@@ -157,7 +172,9 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
             found.image = image
             break
 
-    stamps: list[Any] = [_meta(tree, "article:published_time", "og:published_time", "datePublished")]
+    stamps: list[Any] = [
+        _meta(tree, "article:published_time", "og:published_time", "datePublished")
+    ]
     stamps += [o.get("datePublished") or o.get("dateCreated") for o in articles]
     stamps.append(_meta(tree, "pubdate", "publishdate", "date", "dc.date", "dcterms.created"))
     for value in stamps:

@@ -1,4 +1,4 @@
-"""Main text and metadata of one HTML page: trafilatura for the text, our own lookups for the rest."""
+"""Main text and metadata of one HTML page: trafilatura for the text, our lookups for the rest."""
 
 from __future__ import annotations
 
@@ -12,38 +12,75 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from actuel.config import SETTINGS_BY_NAME
-from actuel.extract.cleanup import prune_template_blocks, remove_junk_lines
-from actuel.extract.decode import decode_page
+from actuel.extract.cleanup import drop_leading_title, prune_template_blocks, remove_junk_lines
 from actuel.extract.metadata import PageMetadata, read_metadata
 from actuel.model import ExtractedPage
-from actuel.parse.urls import canonical_url
+from actuel.parse.encoding import decode_document
+from actuel.parse.urls import absolute_url, canonical_url
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES: int = SETTINGS_BY_NAME["extract_max_html_bytes"].default
 MAX_CATEGORIES = 20
-# trafilatura options chosen on the Zyte benchmark (bench/extract.py): precision mode without
-# comments scored F1 0.967 against 0.953 for its defaults.
-_TRAFILATURA_OPTIONS = {
-    "favor_precision": True,
-    "include_comments": False,
-    "include_tables": True,
-    "include_images": False,
-    "include_links": False,
-    "with_metadata": True,
-    "deduplicate": False,
-}
+
+
+def cut_bytes(content: bytes, limit: int) -> bytes:
+    """The first `limit` bytes, moved back so that no UTF-8 character is cut in two."""
+    if len(content) <= limit:
+        return content
+    end = limit
+    # continuation bytes are 10xxxxxx; step back to the lead byte and drop the partial character
+    while end > 0 and limit - end < 4 and content[end] & 0xC0 == 0x80:
+        end -= 1
+    return content[:end]
+
+
+def drop_scripts(content: bytes) -> bytes:
+    """The page without <script> and <style> blocks, JSON-LD kept: what a long page is cut from.
+
+    Pages past the cap are mostly inline scripts (framework state, ads); dropping them first keeps
+    the article inside the cap. A linear scan rather than a regex, so that unclosed tags stay cheap.
+    """
+    lowered = content.lower()
+    parts: list[bytes] = []
+    position = 0
+    next_open = {b"<script": lowered.find(b"<script"), b"<style": lowered.find(b"<style")}
+    while True:
+        for opener, found in next_open.items():
+            if 0 <= found < position:  # inside a block already dropped: look further once
+                next_open[opener] = lowered.find(opener, position)
+        pending = [(found, opener) for opener, found in next_open.items() if found >= 0]
+        if not pending:
+            break
+        start, opener = min(pending)
+        open_end = lowered.find(b">", start)
+        close = lowered.find(b"</" + opener[1:], open_end) if open_end >= 0 else -1
+        if close < 0:
+            parts.append(content[position:start])
+            return b"".join(parts)
+        end = lowered.find(b">", close)
+        end = len(content) if end < 0 else end + 1
+        keep = b"ld+json" in lowered[start:open_end]
+        parts.append(content[position:end] if keep else content[position:start])
+        position = end
+        next_open[opener] = lowered.find(opener, position)
+    parts.append(content[position:])
+    return b"".join(parts)
 
 
 def _text_of(html: str | bytes, content_type: str | None, max_bytes: int) -> str:
-    if isinstance(html, bytes):
-        return decode_page(html[:max_bytes], content_type)
-    # a str is capped by characters, which bounds parsing time the same way
-    return html[:max_bytes]
+    if isinstance(html, str):
+        if len(html) <= max_bytes:
+            return html
+        html = html.encode("utf-8")
+        content_type = "text/html; charset=utf-8"
+    if len(html) > max_bytes:
+        html = drop_scripts(html)
+    return decode_document(cut_bytes(html, max_bytes), content_type)
 
 
 def looks_binary(text: str) -> bool:
-    """True when the start of a document is mostly control or undecodable characters (an image, a PDF)."""
+    """True when a document starts with many control or undecodable characters (an image, a PDF)."""
     sample = text[:8192]
     if not sample:
         return False
@@ -108,9 +145,21 @@ def _categories(*groups: list[str] | None) -> list[str]:
 
 
 def _run_trafilatura(tree: HtmlElement, url: str | None) -> trafilatura.settings.Document | None:
+    # options chosen on the Zyte benchmark (bench/extract.py): precision mode without comments
+    # scored F1 0.967, trafilatura's defaults 0.953
     try:
-        document = trafilatura.bare_extraction(tree, url=url, **_TRAFILATURA_OPTIONS)
-    except Exception:  # trafilatura raises on some malformed trees; an empty text is the answer then
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            with_metadata=True,
+            deduplicate=False,
+        )
+    except Exception:  # trafilatura fails on some malformed trees; then the text is empty
         log.debug("trafilatura failed on %s", url, exc_info=True)
         return None
     return document if isinstance(document, trafilatura.settings.Document) else None
@@ -158,15 +207,15 @@ def _assemble(
         published_at=meta.published_at,
     )
     if document is not None:
-        page.text = remove_junk_lines(document.text or "")
         page.title = _clean(document.title)
+        page.text = drop_leading_title(remove_junk_lines(document.text or ""), page.title)
         page.author = _clean(document.author)
         page.description = _clean(document.description)
         page.site_name = _clean(document.sitename)
         page.categories = _categories(document.categories, document.tags)
         page.published_at = page.published_at or _day(document.date)
-        if page.image is None and document.image:
-            page.image = document.image
+        if page.image is None:
+            page.image = absolute_url(document.image, url)
     if page.published_at is None:
         page.published_at = _date_from_htmldate(tree, url)
     return page

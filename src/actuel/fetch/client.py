@@ -6,7 +6,9 @@ memory and politeness apply to every hop; the address guard runs in the socket l
 
 from __future__ import annotations
 
+import functools
 import logging
+import ssl
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +21,7 @@ from actuel.config import Settings
 from actuel.errors import (
     BlockedAddressError,
     BlockedSchemeError,
+    ConfigError,
     ConnectError,
     DeadlineError,
     FetchError,
@@ -37,9 +40,9 @@ from actuel.fetch.guard import (
     literal_ip,
     parse_allow_hosts,
 )
-from actuel.fetch.network import GuardedBackend, GuardedTransport, deadline_at
+from actuel.fetch.network import GuardedBackend, GuardedTransport, deadline_at, tls_context
 from actuel.fetch.politeness import Politeness, host_key, parse_retry_after
-from actuel.fetch.robots import RobotsCache
+from actuel.fetch.robots import RobotsCache, RobotsUnavailable
 from actuel.model import FetchResult
 
 log = logging.getLogger("actuel.fetch")
@@ -56,6 +59,10 @@ ACCEPT = {
     "sitemap": "application/xml, text/xml;q=0.9, */*;q=0.5",
     "robots": "text/plain, */*;q=0.5",
     "page": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+    "discovery": (
+        "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "
+        "application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+    ),
 }
 
 
@@ -88,12 +95,15 @@ class Fetcher:
         )
         connections = max(1, int(settings.fetch_concurrency)) + 2  # room for robots.txt
         self._client = httpx.Client(
-            transport=GuardedTransport(backend, max_connections=connections),
+            transport=GuardedTransport(
+                backend, max_connections=connections, ssl_context=self._tls_context()
+            ),
             follow_redirects=False,
             trust_env=False,
             headers={
                 "User-Agent": settings.user_agent,
-                # We decode ourselves, with a bound (decode.py); httpx never sees these.
+                # Bodies are read raw and decoded by decode.py, with a bound; httpx's
+                # own decoders have none.
                 "Accept-Encoding": "gzip, deflate, br",
             },
         )
@@ -103,6 +113,16 @@ class Fetcher:
             per_host_delay=float(settings.fetch_per_host_delay),
         )
         self._robots = RobotsCache(ttl=settings.fetch_robots_ttl, user_agent=settings.user_agent)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        ca_file = str(self._settings.fetch_ca_file or "")
+        try:
+            return tls_context(ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(
+                f"fetch_ca_file {ca_file!r} cannot be read as certificates: {exc}",
+                fix="set ACTUEL_FETCH_CA_FILE to a PEM file of CA certificates, or leave it empty",
+            ) from None
 
     # public surface
 
@@ -137,10 +157,13 @@ class Fetcher:
 
     def robots_sitemaps(self, url: str, *, source: str | None = None) -> list[str]:
         """The Sitemap: URLs listed in the robots.txt of `url`'s host (fetched and cached)."""
-        return self._robots.sitemaps(url, lambda u: self._load_robots(u, source))
+        load = functools.partial(self._load_robots, source=source)
+        return self._robots.verdict(url, load).sitemaps
 
     def close(self) -> None:
+        """Close pooled connections; the Fetcher must not be used afterwards."""
         self._client.close()
+        self._backend.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -302,7 +325,7 @@ class Fetcher:
         headers = {k.lower(): v for k, v in response.headers.items()}
         if status in REDIRECTS or status == 304:
             return _Answer(status, headers, b"", 0)
-        if status >= 400:
+        if not 200 <= status < 300:
             raise self._status_error(url, status, headers, source)
         length = headers.get("content-length", "")
         if not truncate and length.isdigit() and int(length) > max_bytes:
@@ -395,7 +418,13 @@ class Fetcher:
         )
 
     def _check_scheme(self, url: str, source: str | None) -> None:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range
+        except ValueError as exc:
+            raise FetchError(
+                f"{url}: invalid URL: {exc}", fix="correct the URL", source=source
+            ) from None
         if parts.scheme.lower() not in ALLOWED_SCHEMES:
             raise BlockedSchemeError(
                 f"{url}: scheme {parts.scheme or '(none)'!r} refused; only http and https are "
@@ -430,14 +459,11 @@ class Fetcher:
         )
 
     def _check_robots(self, url: str, source: str | None) -> None:
-        try:
-            allowed = self._robots.allowed(url, lambda u: self._load_robots(u, source))
-        except ConnectError:
-            raise  # the page is on the same host and port: it would fail the same way
-        except FetchError as exc:
-            log.info("robots.txt of %s unreadable (%s); allowing", url, exc.problem)
-            return
-        if not allowed:
+        verdict = self._robots.verdict(url, functools.partial(self._load_robots, source=source))
+        cap = float(self._settings.fetch_crawl_delay_max)
+        if cap > 0:
+            self._politeness.ask_delay(host_key(url), min(cap, verdict.crawl_delay or 0.0))
+        if not verdict.allowed:
             raise RobotsDisallowedError(
                 f"{url}: robots.txt forbids this URL to {self._settings.user_agent!r}",
                 fix="respect the site's wish, or ask it to allow our User-Agent "
@@ -456,10 +482,16 @@ class Fetcher:
                 max_bytes=int(self._settings.fetch_robots_max_bytes),
                 truncate=True,
             )
-        except HTTPStatusError:
-            return None  # 4xx: no rules; 5xx/429: allowed too (see robots.py)
+        except HTTPStatusError as exc:
+            if exc.status == 429 or exc.status >= 500:
+                raise RobotsUnavailable(exc.problem) from None
+            return None  # 4xx: no rules (RFC 9309)
         except (TooManyRedirectsError, BlockedSchemeError, BlockedAddressError):
             # A robots.txt redirected somewhere we refuse to go gives no rules; the page
             # itself still passes every check.
             return None
+        except ConnectError:
+            raise  # not cached: the page is on the same host and port and will say why
+        except FetchError as exc:
+            raise RobotsUnavailable(exc.problem) from None
         return result.content

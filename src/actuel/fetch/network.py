@@ -8,9 +8,12 @@ timeouts; both needs sit exactly at this layer.
 from __future__ import annotations
 
 import contextlib
+import functools
 import ssl
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextvars import ContextVar
 from typing import Any
 
@@ -82,12 +85,30 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._allow_private = allow_private
         self._allow_hosts = allow_hosts
         self._inner = httpcore.SyncBackend()
+        # getaddrinfo cannot be interrupted; it runs here so that the caller can stop waiting.
+        self._dns = ThreadPoolExecutor(max_workers=4, thread_name_prefix="actuel-dns")
 
-    def vet(self, host: str) -> list[str]:
-        """The addresses of `host` we may connect to; raises BlockedAddress, or OSError."""
+    def vet(self, host: str, timeout: float | None = None) -> list[str]:
+        """The addresses of `host` we may connect to; raises BlockedAddress, or OSError.
+
+        Resolving gives up after `timeout` seconds (ConnectTimeout), whatever the resolver does.
+        """
+
+        def resolve(name: str) -> list[str]:
+            future = self._dns.submit(self._resolver, name)
+            try:
+                return future.result(timeout)
+            except FutureTimeout:
+                future.cancel()
+                raise httpcore.ConnectTimeout(f"resolving {name} took over {timeout:g} s") from None
+
         return vet_host(
-            host, self._resolver, allow_private=self._allow_private, allow_hosts=self._allow_hosts
+            host, resolve, allow_private=self._allow_private, allow_hosts=self._allow_hosts
         )
+
+    def close(self) -> None:
+        """Let go of the resolver threads (one stuck in getaddrinfo ends on its own)."""
+        self._dns.shutdown(wait=False, cancel_futures=True)
 
     def connect_tcp(
         self,
@@ -98,7 +119,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         try:
-            addresses = self.vet(host)
+            addresses = self.vet(host, _clamp(timeout, httpcore.ConnectTimeout))
         except OSError as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
         last_error: Exception | None = None
@@ -130,15 +151,30 @@ class GuardedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+@functools.lru_cache(maxsize=8)
+def tls_context(ca_file: str | None = None) -> ssl.SSLContext:
+    """Certificate checks on, against certifi's authorities plus those of `ca_file` if given.
+
+    Shared by every Fetcher: loading certifi's bundle costs tens of milliseconds, and a context
+    that is never changed after this point is safe to use from many threads.
+    """
+    context = httpx.create_ssl_context(trust_env=False)
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
+    return context
+
+
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's own transport, with its connection pool built on the guarded backend."""
 
-    def __init__(self, backend: GuardedBackend, *, max_connections: int):
+    def __init__(
+        self, backend: GuardedBackend, *, max_connections: int, ssl_context: ssl.SSLContext
+    ):
         super().__init__(trust_env=False, retries=0)
         # httpx has no public hook for a network backend; the pool it builds is replaced by an
         # identical one that differs only by the backend.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context,
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             keepalive_expiry=5.0,

@@ -55,6 +55,7 @@ class _Host:
     next_start: float = 0.0  # monotonic time before which no request starts
     blocked_until: datetime | None = None  # from Retry-After, in wall-clock time
     blocked_status: int = 429
+    delay: float = 0.0  # asked by the host (robots.txt Crawl-delay), on top of ours
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -83,7 +84,7 @@ class Politeness:
         with host.slots:
             with host.lock:
                 start = max(time.monotonic(), host.next_start)
-                host.next_start = start + self._delay
+                host.next_start = start + max(self._delay, host.delay)
             wait = start - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
@@ -91,6 +92,12 @@ class Politeness:
             # hold one of the shared slots meanwhile.
             with self._all:
                 yield
+
+    def ask_delay(self, key: str, seconds: float) -> None:
+        """Space requests to `key` by at least `seconds` (the host's own wish)."""
+        host = self._host(key)
+        with host.lock:
+            host.delay = max(0.0, seconds)
 
     def block(self, key: str, seconds: float, status: int) -> datetime:
         """Remember that `key` answered `status` (429/503) asking for nothing during `seconds`."""

@@ -12,12 +12,29 @@ the pipeline fall back to the time it first saw the article.
 from __future__ import annotations
 
 import calendar
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from feedparser.datetimes import _parse_date as _feedparser_parse_date
 
+_ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+_ZONE = re.compile(r"\s([A-Za-z]{3,4})$")
+# RFC 822 names only American zones; French and other European feeds write these.
+_EUROPEAN_ZONES = {
+    "CET": "+0100",
+    "CEST": "+0200",
+    "MET": "+0100",
+    "MEST": "+0200",
+    "WET": "+0000",
+    "WEST": "+0100",
+    "BST": "+0100",
+    "EET": "+0200",
+    "EEST": "+0300",
+}
 EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 
@@ -30,22 +47,27 @@ def _from_struct(value: time.struct_time) -> datetime | None:
 
 
 def _from_text(text: str) -> datetime | None:
-    text = text.strip()
+    text = " ".join(text.split())
     if not text or len(text) > 100:
         return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        pass
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        pass
+    if _ISO.match(text):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    zone = _ZONE.search(text)
+    if zone and zone.group(1).upper() in _EUROPEAN_ZONES:
+        text = text[: zone.start(1)] + _EUROPEAN_ZONES[zone.group(1).upper()]
     try:
         parsed = _feedparser_parse_date(text)
     except Exception:  # a third-party handler tripping on junk means "no date"
+        parsed = None
+    if parsed:
+        return _from_struct(parsed)
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
         return None
-    return _from_struct(parsed) if parsed else None
 
 
 def normalize_date(

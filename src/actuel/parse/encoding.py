@@ -32,6 +32,8 @@ _WIDE_STARTS: tuple[tuple[bytes, str], ...] = (
 # curly quotes, euro signs and dashes far more often than C1 control characters.
 _AS_CP1252 = {"iso8859-1", "ascii", "cp1252"}
 
+_WESTERN = set("€‚„…†‡‰‹›‘’“”•–—™ŒœŠšŽžŸ\u00a0¡¢£¤¥¦§¨©ª«¬\u00ad®¯°±²³´µ¶·¸¹º»¼½¾¿")
+_LATIN_WESTERN = {"cp1252", "iso8859-1", "iso8859-15"}
 _CHARSET_PARAM = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_PROLOG = re.compile(
     rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", re.IGNORECASE
@@ -99,9 +101,35 @@ def _declared(content: bytes, content_type: str | None) -> tuple[str | None, str
     return None, "none"
 
 
+def _looks_western(sample: bytes) -> bool:
+    """True when the non-ASCII bytes read as sparse Western European letters in Windows-1252.
+
+    Statistical detectors split short French text between cp1252, cp1250 and the Baltic pages
+    (déją for déjà); accents sprinkled among ASCII letters are the signature of Western text, while
+    Cyrillic or Greek single-byte text is mostly non-ASCII.
+    """
+    text = sample.decode("cp1252", errors="replace")
+    foreign = [c for c in text if ord(c) > 127]
+    letters = sum(1 for c in text if c.isalpha())
+    if not foreign or "\ufffd" in foreign or len(foreign) * 4 > letters:
+        return False
+    return all(c in _WESTERN or "\u00c0" <= c <= "\u00ff" for c in foreign)
+
+
 def _detect(content: bytes) -> str | None:
-    best = from_bytes(content[:_DETECT_SAMPLE]).best()
-    return codec_name(best.encoding) if best is not None else None
+    if _looks_western(content[:_DETECT_SAMPLE]):
+        return "cp1252"
+    matches = list(from_bytes(content[:_DETECT_SAMPLE]))
+    if not matches:
+        return None
+    best = matches[0]
+    # Latin text fits cp1250, cp1252, cp1257... equally well; our readers are French-first,
+    # so a tie goes to Windows-1252 (è, not č).
+    for match in matches:
+        tied = match.chaos <= best.chaos + 0.01 and match.coherence >= best.coherence - 0.05
+        if tied and codec_name(match.encoding) in _LATIN_WESTERN:
+            return "cp1252"
+    return codec_name(best.encoding)
 
 
 def sniff_encoding(content: bytes, content_type: str | None = None) -> Sniffed:

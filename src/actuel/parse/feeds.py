@@ -8,10 +8,11 @@ items than the document holds, go to feedparser.
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import fastfeedparser
@@ -28,6 +29,9 @@ from actuel.parse.xmlsafe import prepare_xml
 _NEEDS_TOLERANT = re.compile(
     r"""xml:base|type\s*=\s*["']xhtml|mode\s*=\s*["'](?:base64|escaped)|purl\.org/atom/ns#"""
 )
+_TAGS = re.compile(r"<[^>]*>")
+_LANGUAGE = re.compile(r"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*<")
+_XML_LANG = re.compile(r"""xml:lang\s*=\s*["']([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)["']""")
 _ITEM_TAG = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
 _ROOT_TAG = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?(?:rss|RDF|feed|channel))[\s>]")
 
@@ -172,18 +176,42 @@ def _language(entry: Entry) -> str | None:
     return None
 
 
-def _item(entry: Entry, base: str | None, now: datetime) -> FeedItem:
+def _plain(markup: str) -> str:
+    return " ".join(html.unescape(_TAGS.sub(" ", markup)).split())
+
+
+def _summary_and_content(entry: Entry, parser: str) -> tuple[str | None, str | None]:
+    summary = _text(_get(entry, "summary")) or _text(_get(entry, "description"))
+    content = _content(entry)
+    # fastfeedparser makes up a description from the start of the content, tags removed.
+    if (
+        parser == "fastfeedparser"
+        and summary
+        and content
+        and "<" in content
+        and "<" not in summary
+        and _plain(content)[:100] == " ".join(summary.split())[:100]
+    ):
+        summary = None
+    if summary is None or content == summary:
+        # Parsers copy one into the other when a document has only one: keep it once, as the
+        # summary, so the same document gives the same item whichever parser read it.
+        return summary or content, None
+    return summary, content
+
+
+def _item(
+    entry: Entry, base: str | None, now: datetime, parser: str, language: str | None
+) -> FeedItem:
     link = _first_link(entry)
     resolved = absolute_url(link, base) if link else None
     guid = _text(_get(entry, "id")) or _text(_get(entry, "guid"))
+    if guid == link:
+        guid = None  # fastfeedparser copies the link into a missing id; the link is the key then
     if resolved is None and guid and is_http_url(guid):
         resolved = guid  # RSS guid isPermaLink: the guid is the article's address
     enclosures = _enclosures(entry, base)
-    summary = _text(_get(entry, "summary")) or _text(_get(entry, "description"))
-    content = _content(entry)
-    if content == summary:
-        # Parsers copy one into the other when a document has only one; keep it once.
-        content = None
+    summary, content = _summary_and_content(entry, parser)
     published = _date(entry, "published", now) or _date(entry, "created", now)
     updated = _date(entry, "updated", now)
     # One date means "when it appeared", whichever element carried it; parsers copy one into the
@@ -201,7 +229,7 @@ def _item(entry: Entry, base: str | None, now: datetime) -> FeedItem:
         summary=summary,
         content=content,
         enclosures=enclosures,
-        language=_language(entry),
+        language=_language(entry) or language,
         image=_image(entry, enclosures, base),
         keywords=_keywords(entry),
     )
@@ -215,10 +243,9 @@ def to_feed(
     url: str | None,
     max_items: int,
     now: datetime | None = None,
+    language: str | None = None,
 ) -> Feed:
     """A Feed from a feedparser-shaped result (fastfeedparser and feedparser share the shape)."""
-    from datetime import UTC
-
     moment = now or datetime.now(UTC)
     meta = _get(data, "feed") or {}
     feed_link = _first_link(meta)
@@ -228,15 +255,25 @@ def to_feed(
         format=format,
         title=_text(_get(meta, "title")),
         link=absolute_url(feed_link, url) if feed_link else None,
-        language=_text(_get(meta, "language")),
+        language=_text(_get(meta, "language")) or language,
         description=_text(_get(meta, "subtitle")) or _text(_get(meta, "description")),
         updated_at=_date(meta, "updated", moment),
         parser=parser,
     )
-    feed.items = [_item(entry, base, moment) for entry in entries[:max_items]]
+    feed.items = [
+        _item(entry, base, moment, parser, feed.language) for entry in entries[:max_items]
+    ]
     if len(entries) > max_items:
         feed.notes.append(f"{len(entries):,} items, kept the first {max_items:,}")
     return feed
+
+
+def _head_language(text: str) -> str | None:
+    """The channel's <language> or the root's xml:lang, which fastfeedparser does not report."""
+    first_item = _ITEM_TAG.search(text)
+    head = text[: first_item.start() if first_item else 65536]
+    match = _LANGUAGE.search(head) or _XML_LANG.search(head)
+    return match.group(1).strip() if match else None
 
 
 def _looks_incomplete(data: Mapping[str, Any] | None, expected_items: int) -> bool:
@@ -268,8 +305,9 @@ def parse_xml_feed(
     expected = min(total, max_items)
     data: Mapping[str, Any] | None = None
     parser = "fastfeedparser"
+    # RSS 1.0 (RDF) is rare and fastfeedparser drops its content:encoded.
     use_fast = prefer == "fastfeedparser" or (
-        prefer == "auto" and _NEEDS_TOLERANT.search(text) is None
+        prefer == "auto" and format != "rdf" and _NEEDS_TOLERANT.search(text) is None
     )
     if use_fast:
         data = _parse_fast(xml)
@@ -279,6 +317,9 @@ def parse_xml_feed(
             data, parser = tolerant, "feedparser"
     if data is None:
         raise ParseError("no parser could read this document", source=url)
-    feed = to_feed(data, format=format, parser=parser, url=url, max_items=max_items)
+    language = _head_language(text) if parser == "fastfeedparser" else None
+    feed = to_feed(
+        data, format=format, parser=parser, url=url, max_items=max_items, language=language
+    )
     feed.notes = notes + [note for note in feed.notes if note not in notes]
     return feed

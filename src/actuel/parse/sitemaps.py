@@ -20,35 +20,44 @@ from actuel.parse.xmlsafe import prepare_xml
 
 
 def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower() if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    local = tag[tag.rfind("}") + 1 :]
+    return local[local.rfind(":") + 1 :].lower()
 
 
-def _child_text(element: etree._Element, *path: str) -> str | None:
-    current: etree._Element | None = element
-    for name in path:
-        if current is None:
-            return None
-        current = next((c for c in current if _local(c.tag) == name), None)
-    if current is None or current.text is None:
+def _children(element: etree._Element) -> dict[str, etree._Element]:
+    found: dict[str, etree._Element] = {}
+    for child in element:
+        found.setdefault(_local(child.tag), child)
+    return found
+
+
+def _text(element: etree._Element | None) -> str | None:
+    if element is None or element.text is None:
         return None
-    return current.text.strip() or None
+    return element.text.strip() or None
 
 
 def _url_item(element: etree._Element, base: str | None, now: datetime) -> FeedItem | None:
-    link = absolute_url(_child_text(element, "loc"), base)
+    children = _children(element)
+    link = absolute_url(_text(children.get("loc")), base)
     if link is None:
         return None
-    item = FeedItem(link=link, updated_at=normalize_date(_child_text(element, "lastmod"), now=now))
-    news = next((c for c in element if _local(c.tag) == "news"), None)
+    item = FeedItem(link=link, updated_at=normalize_date(_text(children.get("lastmod")), now=now))
+    news = children.get("news")
     if news is not None:
-        item.title = _child_text(news, "title")
-        item.published_at = normalize_date(_child_text(news, "publication_date"), now=now)
-        item.language = _child_text(news, "publication", "language")
-        keywords = _child_text(news, "keywords")
+        parts = _children(news)
+        item.title = _text(parts.get("title"))
+        item.published_at = normalize_date(_text(parts.get("publication_date")), now=now)
+        publication = parts.get("publication")
+        if publication is not None:
+            item.language = _text(_children(publication).get("language"))
+        keywords = _text(parts.get("keywords"))
         item.keywords = [k.strip() for k in keywords.split(",") if k.strip()] if keywords else []
-    image = next((c for c in element if _local(c.tag) == "image"), None)
+    image = children.get("image")
     if image is not None:
-        item.image = absolute_url(_child_text(image, "loc"), base)
+        item.image = absolute_url(_text(_children(image).get("loc")), base)
     return item
 
 
@@ -75,6 +84,7 @@ def parse_sitemap(
     events = etree.iterparse(
         io.BytesIO(xml),
         events=("end",),
+        tag=("{*}url", "{*}sitemap", "url", "sitemap"),
         resolve_entities=False,
         no_network=True,
         huge_tree=False,
@@ -86,7 +96,7 @@ def parse_sitemap(
     try:
         for _event, element in events:
             name = _local(element.tag)
-            if name == "url":
+            if name == "url" and element.getparent() is not None:
                 item = _url_item(element, url, now)
                 if item is not None:
                     seen += 1
@@ -98,7 +108,7 @@ def parse_sitemap(
                         heapq.heappushpop(kept, entry)
             elif name == "sitemap":
                 is_index = True
-                child = absolute_url(_child_text(element, "loc"), url)
+                child = absolute_url(_text(_children(element).get("loc")), url)
                 if child is not None:
                     seen += 1
                     if len(children) < max_items:

@@ -1,10 +1,60 @@
-"""URL hygiene: absolute http(s) URLs, canonical form with tracking parameters removed (courlan)."""
+"""URL hygiene: absolute http(s) URLs, and the canonical form two links to one article share.
+
+Written by hand on purpose: courlan's normalisation drops query keys it does not know
+(`spip.php?article123`, `news.asp?newsid=55`), which would merge distinct articles into one URL.
+Here only known tracking parameters are removed; every other parameter is kept, in order."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+import re
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-import courlan
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wickedid",
+        "rb_clickid",
+        "s_cid",
+        "ncid",
+        "cmpid",
+        "ocid",
+        "sr_share",
+        "share",
+        "shared",
+        "ref_src",
+        "ref_url",
+        "xtor",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "fb_action_ids",
+        "fb_action_types",
+        "fb_source",
+        "fb_ref",
+        "spm",
+        "amp",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_", "__hs", "at_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_http_url(url: str | None) -> bool:
@@ -13,9 +63,9 @@ def is_http_url(url: str | None) -> bool:
         return False
     try:
         parts = urlsplit(url.strip())
-        return parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # a malformed address ("http://[oops/") is not a usable URL
+    except ValueError:
         return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def absolute_url(href: str | None, base: str | None) -> str | None:
@@ -29,12 +79,28 @@ def absolute_url(href: str | None, base: str | None) -> str | None:
     return joined if is_http_url(joined) else None
 
 
+def is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
 def canonical_url(url: str) -> str:
-    """The form two links to one article share: lower-case host, no fragment, no trackers."""
+    """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
+    percent-encoding normalised; other query parameters kept in their order."""
     url = url.strip()
     if not is_http_url(url):
         return url
-    try:
-        return courlan.normalize_url(url, strict=True)
-    except (ValueError, AttributeError):
-        return url
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port if parts.port and parts.port != DEFAULT_PORTS[parts.scheme] else None
+    netloc = f"{host}:{port}" if port else host
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    path = re.sub(r"/{2,}", "/", path)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking_param(unquote(pair.split("=", 1)[0]))
+    ]
+    return urlunsplit((parts.scheme.lower(), netloc, path, "&".join(kept), ""))

@@ -55,14 +55,32 @@ _FEED_TYPES = frozenset(
 # application/json, many pages announce translations as text/html).
 _MAYBE_FEED_TYPES = frozenset({"application/json", "application/xml", "text/xml"})
 
-_FEEDISH_URL = re.compile(
-    r"(?:^|[/._=-])(?:feeds?|rss2?|atom|rdf|backend)(?:$|[/._?&=-])|\.(?:rss|atom|rdf)$"
-    r"|feeds\.feedburner\.com|feed\.json$",
-    re.IGNORECASE,
+_FEED_SEGMENTS = frozenset({"feed", "feeds", "rss", "rss2", "atom", "rdf", "backend"})
+_FEED_FILE = re.compile(r"\.(?:rss|atom|rdf)$|(?:feed|rss|atom).*\.(?:xml|json)$", re.IGNORECASE)
+_FEED_QUERY = re.compile(
+    r"(?:^|&)(?:feed=|page=backend|(?:format|type|output)=(?:rss|atom))", re.IGNORECASE
 )
 _FEEDISH_TITLE = re.compile(r"\b(?:rss|atom|feed|flux|fil)\b", re.IGNORECASE)
 _COMMENTS = re.compile(r"comments?|commentaires?", re.IGNORECASE)
+_MAYBE_FEED_HREF = re.compile(r"feed|rss|atom|rdf|backend|sitemap|\.xml|\.json", re.IGNORECASE)
 _SITEMAPISH_URL = re.compile(r"sitemap[^/]*\.xml(?:\.gz)?$", re.IGNORECASE)
+
+
+def _feedish_url(url: str) -> bool:
+    """True when an address plainly names a feed: `/feed/`, `rss.xml`, `world.rss`, `?feed=rss2`.
+
+    Whole path segments and file names only, so that an article slug such as
+    `/how-to-feed-your-cat` is not taken for a feed.
+    """
+    parts = urlsplit(url)
+    segments = [s.lower() for s in parts.path.split("/") if s]
+    if any(s in _FEED_SEGMENTS for s in segments):
+        return True
+    if segments and _FEED_FILE.search(segments[-1]):
+        return True
+    if parts.query and _FEED_QUERY.search(parts.query):
+        return True
+    return (parts.hostname or "").endswith("feedburner.com")
 
 
 def _mime(value: str | None) -> str | None:
@@ -82,7 +100,7 @@ def _is_comment_feed(found: Discovered) -> bool:
 
 
 def _from_link_element(
-    rel: set[str], mime: str | None, href: str, title: str | None
+    rel: set[str], mime: str | None, url: str, title: str | None
 ) -> SourceKind | None:
     if "sitemap" in rel:
         return SourceKind.SITEMAP
@@ -90,7 +108,7 @@ def _from_link_element(
         return None
     if mime in _FEED_TYPES:
         return SourceKind.FEED
-    feedish = bool(_FEEDISH_URL.search(href) or _FEEDISH_TITLE.search(title or ""))
+    feedish = _feedish_url(url) or bool(_FEEDISH_TITLE.search(title or ""))
     if mime in _MAYBE_FEED_TYPES and feedish:
         return SourceKind.FEED
     if mime is None and "feed" in rel:
@@ -99,10 +117,10 @@ def _from_link_element(
 
 
 def _from_anchor(url: str, text: str) -> SourceKind | None:
-    path = _feed_path(url)
-    if _SITEMAPISH_URL.search(urlsplit(url).path):
+    path = urlsplit(url).path
+    if _SITEMAPISH_URL.search(path):
         return SourceKind.SITEMAP
-    if _FEEDISH_URL.search(path) or "feedburner.com" in (urlsplit(url).hostname or ""):
+    if _feedish_url(url):
         return SourceKind.FEED
     # A bare "RSS" button pointing at an XML file.
     if text.strip().lower() in {"rss", "atom", "flux rss", "rss feed"} and path.endswith(".xml"):
@@ -125,17 +143,20 @@ def feed_links_from_html(html: str, base_url: str) -> list[Discovered]:
     for element in tree.iter("link"):
         rel = set((element.get("rel") or "").lower().split())
         mime = _mime(element.get("type"))
-        href = element.get("href")
-        url = absolute_url(href, base)
-        if not url or href is None:
+        url = absolute_url(element.get("href"), base)
+        if not url:
             continue
         title = " ".join((element.get("title") or "").split()) or None
-        kind = _from_link_element(rel, mime, href, title)
+        kind = _from_link_element(rel, mime, url, title)
         if kind is not None:
             announced.append(Discovered(url=url, kind=kind, title=title, type=mime))
     linked: list[Discovered] = []
     for element in tree.iter("a"):
-        url = absolute_url(element.get("href"), base)
+        href = element.get("href") or ""
+        # Most links of a page are articles and menus; a cheap look at the raw href skips them.
+        if not _MAYBE_FEED_HREF.search(href):
+            continue
+        url = absolute_url(href, base)
         if not url:
             continue
         text = link_text(element)
@@ -160,55 +181,56 @@ def feed_links_from_html(html: str, base_url: str) -> list[Discovered]:
     return unique
 
 
-# Ordered by how often each answers on news sites: WordPress, then generic names, Drupal, Hugo and
-# Jekyll, Blogger, SPIP (common on French regional and associative sites), then sitemaps.
+# Ordered by how often each answers on news sites: WordPress, generic names, Drupal, Jekyll, Hugo,
+# JSON Feed, SPIP (common on French local and associative sites), Blogger, WordPress without pretty
+# links. Kept short: every name is one more request to a site that already said nothing.
 _COMMON_FEED_PATHS = (
     "/feed/",
     "/rss",
     "/rss.xml",
-    "/feed",
     "/atom.xml",
     "/feed.xml",
     "/index.xml",
-    "/rss/",
     "/feed.json",
-    "/atom",
-    "/index.rss",
-    "/rss/une.xml",
     "/spip.php?page=backend",
     "/feeds/posts/default",
     "/?feed=rss2",
-    "/?format=rss",
 )
+# Names also tried under a section (`/blog/feed/`), before the root ones.
+_SECTION_FEED_PATHS = _COMMON_FEED_PATHS[:5]
 _COMMON_SITEMAP_PATHS = (
     "/sitemap.xml",
     "/news-sitemap.xml",
     "/sitemap_index.xml",
     "/sitemap-news.xml",
-    "/sitemap_news.xml",
-    "/wp-sitemap.xml",
 )
+_SECTION_DEPTH = 2
+
+
+def _section(path: str) -> str | None:
+    """The folder of a section front (`/blog/`, `/actualites/sport/`), None for the root or a deep
+    article path, where trying feed names would only cost requests."""
+    folder = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+    segments = [s for s in folder.split("/") if s]
+    if not segments or len(segments) > _SECTION_DEPTH or any(s.isdigit() for s in segments):
+        return None
+    return folder
 
 
 def common_feed_paths(base_url: str) -> list[str]:
     """Absolute URLs worth trying when a page announces no feed, most likely first.
 
-    Feeds come before sitemaps. When `base_url` has a path (`https://example.fr/blog/`), the feed
-    names under that path are tried before the ones at the site root.
+    Feeds come before sitemaps. When `base_url` is a section front (`https://example.fr/blog/`),
+    the commonest feed names under that section are tried before the ones at the site root.
     """
-    url = normalize_source_url(base_url)
-    parts = urlsplit(url)
+    parts = urlsplit(normalize_source_url(base_url))
     root = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
-    prefixes = []
-    directory = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
-    if directory not in ("", "/"):
-        prefixes.append(urlunsplit((parts.scheme, parts.netloc, directory, "", "")))
-    prefixes.append(root)
-    candidates = [
-        urljoin(prefix, "." + path if path.startswith("/") else path)
-        for prefix in prefixes
-        for path in _COMMON_FEED_PATHS
-    ]
+    candidates = []
+    section = _section(parts.path)
+    if section is not None:
+        folder = urlunsplit((parts.scheme, parts.netloc, section, "", ""))
+        candidates += [urljoin(folder, "." + path) for path in _SECTION_FEED_PATHS]
+    candidates += [urljoin(root, path) for path in _COMMON_FEED_PATHS]
     candidates += [urljoin(root, path) for path in _COMMON_SITEMAP_PATHS]
     return list(dict.fromkeys(candidates))
 
@@ -248,7 +270,12 @@ def normalize_source_url(url: str) -> str:
     # `example.fr:8080/rss` has a colon but no scheme; a scheme is followed by `//` or by no digit.
     if match is None or (not match.group(2).startswith("//") and match.group(2)[:1].isdigit()):
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # an unbalanced `[` of an IPv6 literal
+        raise ConfigError(
+            f"source URL {url.strip()!r} is not a web address", fix=_FIX_URL
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise ConfigError(

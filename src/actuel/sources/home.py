@@ -30,6 +30,7 @@ confidentialite politique-de-confidentialite donnees-personnelles cookies gestio
 about a-propos apropos qui-sommes-nous faq aide help plan-du-site sitemap annonceurs boutique
 shop share partage partager sharer print imprimer feed feeds rss atom wp-admin wp-login.php
 wp-content wp-includes wp-json cdn-cgi static assets uploads annonces-legales avis-de-deces
+comments commentaires reactions articlecomments forum forums thread threads
 """
 _NAV_SEGMENTS = frozenset(_NAV_WORDS.split())
 _NAV_QUERY = re.compile(
@@ -37,7 +38,15 @@ _NAV_QUERY = re.compile(
     r"author|rubrique\d*|mot\d*|auteur\d*)=|(?:^|&)(?:rubrique|mot|auteur)\d+(?:&|$)",
     re.IGNORECASE,
 )
-_ARTICLE_QUERY = re.compile(r"(?:^|&)(?:p|article|breve|id_article)=?\d+(?=&|$)", re.IGNORECASE)
+_ARTICLE_QUERY = re.compile(
+    r"(?:^|&)(?:p|id|idx|no|nid|aid|sid|newsid|news_id|articleid|article_id|storyid|story_id|"
+    r"article|breve|id_article|id_breve)=?\d+(?=&|$)",
+    re.IGNORECASE,
+)
+# Folders that hold articles: a short slug under them is still an article.
+_ARTICLE_PARENTS = frozenset({"article", "articles", "story", "stories", "post", "posts", "billet"})
+_COMMENT_PAGE = re.compile(r"^comments?-page-\d+$", re.IGNORECASE)
+_INDEX_NAMES = frozenset({"index", "default", "home", "accueil"})
 _PAGE_EXTENSIONS = frozenset(
     {"", ".html", ".htm", ".shtml", ".php", ".asp", ".aspx", ".jsp", ".ece"}
 )
@@ -71,6 +80,17 @@ def _slug_words(segment: str) -> int:
     return len(_WORDS.findall(unquote(segment).replace("-", " ").replace("_", " ")))
 
 
+def _without_suffixes(segments: list[str]) -> list[str]:
+    """The path without what follows an article's own name: `index.html`, a page number."""
+    trimmed = list(segments)
+    while trimmed and _stem(trimmed[-1])[0].lower() in _INDEX_NAMES:
+        trimmed.pop()  # /2019/11/18/politics/some-story/index.html
+    page_number = len(trimmed) >= 2 and trimmed[-1].isdigit() and len(trimmed[-1]) <= 3
+    if page_number and _NUMERIC_ID.search(trimmed[-2]):
+        trimmed.pop()  # /article/3834/2: page 2 of article 3834
+    return trimmed
+
+
 def looks_like_article(url: str) -> bool:
     """True when a URL's shape says "article": a date, a slug of several words, or a numeric id.
 
@@ -78,19 +98,18 @@ def looks_like_article(url: str) -> bool:
     """
     parts = urlsplit(url)
     segments = _segments(parts.path)
-    if any(_plain(s) in _NAV_SEGMENTS for s in segments):
-        return False
-    if parts.query and _NAV_QUERY.search(parts.query):
+    if any(_plain(s) in _NAV_SEGMENTS or _COMMENT_PAGE.match(s) for s in segments):
         return False
     if parts.query and _ARTICLE_QUERY.search(parts.query):
         return True
+    if parts.query and _NAV_QUERY.search(parts.query):
+        return False
+    if segments and _stem(segments[-1])[1] not in _PAGE_EXTENSIONS:
+        return False
+    segments = _without_suffixes(segments)
     if not segments:
         return False
     last, extension = _stem(segments[-1])
-    if extension not in _PAGE_EXTENSIONS:
-        return False
-    if last.lower() in ("index", "default", "home", "accueil"):
-        return False
     if re.fullmatch(r"(?:page|p)?[-_]?\d{1,3}", last, re.IGNORECASE):
         return False  # pagination: /2, /page-3
     date_segments = [i for i, s in enumerate(segments) if _YEAR.match(s)]
@@ -105,7 +124,15 @@ def looks_like_article(url: str) -> bool:
     # Section fronts have short slugs (/faits-divers, /sport/coupe-du-monde); articles, long ones.
     if words >= 4 or (words == 3 and (extension or has_id)):
         return True
-    return has_id and (len(segments) >= 2 or words >= 1)
+    if has_id and (len(segments) >= 2 or words >= 1):
+        return True
+    if len(segments) >= 2:
+        parent = _stem(segments[-2])[0]
+        if _plain(parent) in _ARTICLE_PARENTS and words >= 2:
+            return True  # /article/best-tech-gadgets
+        if _slug_words(parent) >= 4:
+            return True  # /the-long-slug-of-the-story/ar-BBWXwNX
+    return False
 
 
 def _canonical(url: str) -> str:
@@ -142,11 +169,15 @@ def article_links_from_home(html: str, base_url: str, *, max_links: int = 200) -
     home = canonical_url(base_url)
     links: list[str] = []
     seen = {home}
+    # A home page repeats each article's href (picture, title, "lire la suite"): decide each once.
+    decided: set[str] = set()
     for element in tree.iter("a"):
-        url = absolute_url(element.get("href"), base)
-        if not url or not same_site(url, base_url) or _in_navigation(element):
+        href = element.get("href") or ""
+        if href in decided or _in_navigation(element):
             continue
-        if not looks_like_article(url):
+        decided.add(href)
+        url = absolute_url(href, base)
+        if not url or not same_site(url, base_url) or not looks_like_article(url):
             continue
         url = _canonical(url)
         if url in seen:

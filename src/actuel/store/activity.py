@@ -28,7 +28,7 @@ def log_fetch(conn: Connection, entry: FetchLog) -> None:
 
 
 def _counts(conn: Connection, column: sa.ColumnElement[Any]) -> list[tuple[Any, int]]:
-    table = column.table  # type: ignore[attr-defined]
+    table = column.table
     stmt = sa.select(column, sa.func.count()).select_from(table).group_by(column)
     return [(key, int(n)) for key, n in conn.execute(stmt)]
 
@@ -36,7 +36,8 @@ def _counts(conn: Connection, column: sa.ColumnElement[Any]) -> list[tuple[Any, 
 def stats(conn: Connection) -> dict[str, Any]:
     by_state = {str(state): n for state, n in _counts(conn, sources.c.state)}
     by_language = {
-        (lang if lang is not None else "unknown"): n for lang, n in _counts(conn, articles.c.language)
+        (lang if lang is not None else "unknown"): n
+        for lang, n in _counts(conn, articles.c.language)
     }
     per_source = (
         sa.select(sources.c.name, sources.c.url, sa.func.count(articles.c.id))
@@ -61,7 +62,9 @@ def stats(conn: Connection) -> dict[str, Any]:
         str(status): n for status, n in _counts(conn, fetches.c.status) if status is not None
     }
     failing = conn.execute(
-        sa.select(sources.c.id, sources.c.name, sources.c.url, sources.c.error_count, sources.c.last_error)
+        sa.select(
+            sources.c.id, sources.c.name, sources.c.url, sources.c.error_count, sources.c.last_error
+        )
         .where(sa.or_(sources.c.error_count > 0, sources.c.state == "error"))
         .order_by(sources.c.error_count.desc(), sources.c.id)
     )

@@ -1,4 +1,4 @@
-"""Article rows: idempotent upserts keyed on canonical URL, guid and content hash; timelines; pages."""
+"""Article rows: idempotent upserts on canonical URL, guid and content hash; timelines; pages."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ def _match(conn: Connection, article: Article) -> RowMapping | None:
     """The stored row that is this article: same guid, else same canonical URL, else same text."""
     same = [articles.c.canonical_url == article.canonical_url]
     if article.guid is not None:
-        same.append(sa.and_(articles.c.source_id == article.source_id, articles.c.guid == article.guid))
+        same.append(
+            sa.and_(articles.c.source_id == article.source_id, articles.c.guid == article.guid)
+        )
     if article.content_hash is not None:
         same.append(
             sa.and_(
@@ -87,18 +89,25 @@ def _merged(existing: RowMapping, article: Article) -> dict[str, Any]:
         if new not in (None, ""):
             values[name] = new
     values["from_feed_only"] = article.from_feed_only
-    values["page_attempts"] = article.page_attempts
-    values["next_page_attempt_at"] = article.next_page_attempt_at
+    # retry bookkeeping only moves forward: a feed seen again must not reset the attempt count
+    values["page_attempts"] = max(article.page_attempts, existing["page_attempts"])
+    if article.page_attempts >= existing["page_attempts"]:
+        values["next_page_attempt_at"] = article.next_page_attempt_at
     return values
 
 
 def _update_row(conn: Connection, row: RowMapping, values: dict[str, Any]) -> None:
     for key in _KEYS:
-        if key in values and values[key] != row[key]:
-            if values[key] is not None and _key_taken(conn, key, values[key], row["source_id"], row["id"]):
-                del values[key]  # another row already owns this key: keep ours as it was
+        new = values.get(key)
+        if (
+            new is not None
+            and new != row[key]
+            and _key_taken(conn, key, new, row["source_id"], row["id"])
+        ):
+            del values[key]  # another row already owns this key: keep ours as it was
+    values = {name: value for name, value in values.items() if value != row[name]}
     if not values:
-        return
+        return  # nothing new: no write, and the search index is left alone
     stmt = sa.update(articles).where(articles.c.id == row["id"])
     try:
         with conn.begin_nested():
@@ -214,10 +223,8 @@ def latest(
         stmt = stmt.where(articles.c.source_id == source_id)
     if before is not None:
         at, before_id = before
-        stmt = stmt.where(
-            sa.tuple_(when, articles.c.id)
-            < sa.tuple_(sa.literal(at, when.type), sa.literal(before_id, articles.c.id.type))
-        )
+        # `when <= at` first so both backends seek the index instead of scanning from the top
+        stmt = stmt.where(when <= at, sa.or_(when < at, articles.c.id < before_id))
     stmt = stmt.order_by(when.desc(), articles.c.id.desc()).limit(limit)
     return [article_from_row(row) for row in conn.execute(stmt).mappings()]
 

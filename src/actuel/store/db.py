@@ -1,4 +1,4 @@
-"""Opening a database: the URL, SQLite pragmas and BEGIN IMMEDIATE, read-only readers, PostgreSQL."""
+"""Opening a database: URLs, SQLite pragmas and BEGIN IMMEDIATE, read-only readers, PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ WRITE = "actuel_write"  # execution option: this transaction writes (SQLite: BEG
 
 
 def dialect_insert(conn: Connection, table: sa.Table) -> Any:
-    """INSERT with `on_conflict_do_nothing` / `on_conflict_do_update` for the connection's backend."""
+    """An INSERT with `on_conflict_do_nothing` / `on_conflict_do_update` for this backend."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)

@@ -18,9 +18,7 @@ def integrity_check(conn: Connection, *, check_search: bool = True) -> list[str]
         conn.execute(sa.text("SELECT 1"))  # PostgreSQL guards its own integrity; we can reach it
         return []
     problems = [
-        str(row[0])
-        for row in conn.exec_driver_sql("PRAGMA integrity_check")
-        if str(row[0]) != "ok"
+        str(row[0]) for row in conn.exec_driver_sql("PRAGMA integrity_check") if str(row[0]) != "ok"
     ]
     for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
         problems.append(f"{table} row {rowid} points to a missing {parent} row")
@@ -28,7 +26,9 @@ def integrity_check(conn: Connection, *, check_search: bool = True) -> list[str]
         return problems
     try:
         with conn.begin_nested():
-            conn.exec_driver_sql("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+            conn.exec_driver_sql(
+                "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')"
+            )
     except sa.exc.DBAPIError as exc:
         problems.append(f"search index out of step with articles: {exc.orig}")
     return problems

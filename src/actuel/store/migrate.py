@@ -45,9 +45,12 @@ def upgrade(engine: Engine, label: str) -> None:
         conn = conn.execution_options(**{WRITE: True})
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+                )
             if current_revision(conn) == head:  # another process migrated while we waited
                 return
+            _refuse_unknown_revision(current_revision(conn), label)
             config = _config()
             config.attributes["connection"] = conn
             try:
@@ -60,11 +63,24 @@ def upgrade(engine: Engine, label: str) -> None:
                 ) from exc
 
 
+def _refuse_unknown_revision(current: str | None, label: str) -> None:
+    if current is None:
+        return
+    scripts = ScriptDirectory.from_config(_config())
+    if current not in {script.revision for script in scripts.walk_revisions()}:
+        raise StoreError(
+            f"the schema is at revision {current}, which this version of actuel does not know",
+            fix="a newer actuel wrote this database: upgrade actuel, or restore a backup",
+            source=label,
+        )
+
+
 def check_current(engine: Engine, label: str) -> None:
     """For read-only stores: refuse a schema that is not at head."""
     head = head_revision()
     with engine.connect() as conn:
         current = current_revision(conn)
+    _refuse_unknown_revision(current, label)
     if current != head:
         raise StoreError(
             f"the schema is at revision {current or 'none'}, this version of actuel needs {head}",

@@ -19,6 +19,10 @@ MARK_START = "\x02"  # snippets wrap each match in these; web/render turns them 
 MARK_END = "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MAX_TERMS = 32
+_HEADLINE = (
+    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
 
 
 def terms(query: str) -> list[str]:
@@ -46,7 +50,9 @@ def search(
     return _sqlite(conn, words, limit, lang)
 
 
-def _sqlite(conn: Connection, words: list[str], limit: int, lang: str | None) -> list[tuple[Article, str]]:
+def _sqlite(
+    conn: Connection, words: list[str], limit: int, lang: str | None
+) -> list[tuple[Article, str]]:
     match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
     fts = sa.table("articles_fts", sa.column("rowid"))
     snippet = sa.literal_column(
@@ -67,21 +73,19 @@ def _sqlite(conn: Connection, words: list[str], limit: int, lang: str | None) ->
 def _postgres(
     conn: Connection, words: list[str], limit: int, lang: str | None
 ) -> list[tuple[Article, str]]:
-    where = "a.search_vector @@ q.query" + (" AND a.language = :lang" if lang is not None else "")
     # rank and cut first, then build headlines for the few rows shown (ts_headline is costly)
     sql = sa.text(
         "WITH q AS (SELECT plainto_tsquery('actuel_search', :words) AS query), "
         "hits AS (SELECT a.id, ts_rank_cd(a.search_vector, q.query) AS rank "
-        f"FROM articles a, q WHERE {where} ORDER BY rank DESC, a.id DESC LIMIT :limit) "
+        "FROM articles a, q WHERE a.search_vector @@ q.query "
+        "AND (CAST(:lang AS text) IS NULL OR a.language = CAST(:lang AS text)) "
+        "ORDER BY rank DESC, a.id DESC LIMIT :limit) "
         "SELECT hits.id, ts_headline('actuel_search', "
-        "left(coalesce(nullif(a.text, ''), a.summary, a.title), 100000), q.query, "
-        f"'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
-        "MaxFragments=2, FragmentDelimiter=\" … \"') AS snippet "
-        "FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.rank DESC, hits.id DESC"
+        "left(coalesce(nullif(a.text, ''), a.summary, a.title), 100000), q.query, :options) "
+        "AS snippet FROM hits JOIN articles a ON a.id = hits.id, q "
+        "ORDER BY hits.rank DESC, hits.id DESC"
     )
-    params: dict[str, object] = {"words": " ".join(words), "limit": limit}
-    if lang is not None:
-        params["lang"] = lang
+    params = {"words": " ".join(words), "limit": limit, "lang": lang, "options": _HEADLINE}
     found = [(int(row.id), str(row.snippet)) for row in conn.execute(sql, params)]
     if not found:
         return []

@@ -79,7 +79,12 @@ def add(conn: Connection, source: Source) -> Source:
     values = _values(source)
     values["created_at"] = source.created_at or datetime.now(UTC)
     # ON CONFLICT DO NOTHING: a concurrent writer that registered the URL first wins cleanly
-    stmt = dialect_insert(conn, sources).values(**values).on_conflict_do_nothing().returning(sources.c.id)
+    stmt = (
+        dialect_insert(conn, sources)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(sources.c.id)
+    )
     new_id = conn.execute(stmt).scalar()
     if new_id is None:
         existing = _by_url(conn, source.url)
@@ -89,10 +94,8 @@ def add(conn: Connection, source: Source) -> Source:
 
 
 def get(conn: Connection, id_or_url: int | str) -> Source:
-    if isinstance(id_or_url, int):
-        where = sources.c.id == id_or_url
-    else:
-        where = sources.c.url == id_or_url
+    by_id = isinstance(id_or_url, int)
+    where = sources.c.id == id_or_url if by_id else sources.c.url == id_or_url
     row = conn.execute(sa.select(sources).where(where)).mappings().first()
     if row is None:
         raise NotFoundError(
@@ -115,7 +118,9 @@ def update(conn: Connection, source: Source) -> None:
     existing = _by_url(conn, source.url)
     if existing is not None and existing["id"] != source.id:
         raise _duplicate(existing, source.url)
-    result = conn.execute(sa.update(sources).where(sources.c.id == source.id).values(**_values(source)))
+    result = conn.execute(
+        sa.update(sources).where(sources.c.id == source.id).values(**_values(source))
+    )
     if result.rowcount == 0:
         raise NotFoundError(
             f"no source {source.id}", fix="list the registered sources with `actuel sources list`"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from actuel.config import Settings, load_settings
@@ -73,6 +75,10 @@ class Store:
         return self._engine.dialect.name
 
     def close(self) -> None:
+        if self.dialect == "sqlite" and not self.readonly:
+            # lets SQLite refresh the statistics its planner uses, as its docs advise at close
+            with contextlib.suppress(sa.exc.DBAPIError), self._engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
         self._engine.dispose()
 
     def __enter__(self) -> Store:
@@ -88,8 +94,31 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
+        with self._database_errors(), self._engine.connect() as conn, conn.begin():
             yield conn
+
+    @contextmanager
+    def _database_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sa.exc.IntegrityError as exc:
+            raise StoreError(
+                f"the database refused the change: {exc.orig}",
+                fix="a row it refers to is missing (was its source removed?); nothing was stored",
+                source=self.label,
+            ) from exc
+        except sa.exc.DBAPIError as exc:
+            if self.dialect == "sqlite" and "locked" in str(exc.orig):
+                raise StoreError(
+                    "the database stayed locked by another writer",
+                    fix="run one writer at a time, or raise ACTUEL_SQLITE_BUSY_TIMEOUT_MS",
+                    source=self.label,
+                ) from exc
+            raise StoreError(
+                f"the database failed: {exc.orig}",
+                fix="check the server is up and the disk not full; nothing was half-written",
+                source=self.label,
+            ) from exc
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -99,7 +128,7 @@ class Store:
                 fix="open it without readonly=True to write",
                 source=self.label,
             )
-        with self._engine.connect() as conn:
+        with self._database_errors(), self._engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
             with conn.begin():
                 yield conn
@@ -176,7 +205,7 @@ class Store:
         lang: str | None = None,
         source_id: int | None = None,
     ) -> list[Article]:
-        """Newest first by (published, else first seen; id). Pass the last row's pair as `before`."""
+        """Newest first by (published else first seen, id); pass the last row's pair as before."""
         with self._read() as conn:
             return article_rows.latest(
                 conn, limit=limit, before=before, lang=lang, source_id=source_id
@@ -237,5 +266,5 @@ class Store:
             return maintenance.integrity_check(conn)
 
     def backup(self, path: str) -> None:
-        """A consistent copy of a live SQLite database at `path` (the backup API, not a file copy)."""
+        """A consistent copy of a live SQLite database at `path`, by the backup API."""
         maintenance.backup(self._engine, path, self.label)

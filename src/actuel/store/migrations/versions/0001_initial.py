@@ -127,23 +127,23 @@ def _sqlite_search() -> None:
         "title, summary, text, content='articles', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 2')"
     )
-    new = "new.id, new.title, coalesce(new.summary, ''), new.text"
-    old = "old.id, old.title, coalesce(old.summary, ''), old.text"
     op.execute(
         "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN "
-        f"INSERT INTO articles_fts(rowid, title, summary, text) VALUES ({new}); END"
+        "INSERT INTO articles_fts(rowid, title, summary, text) "
+        "VALUES (new.id, new.title, coalesce(new.summary, ''), new.text); END"
     )
     op.execute(
         "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
         "INSERT INTO articles_fts(articles_fts, rowid, title, summary, text) "
-        f"VALUES ('delete', {old}); END"
+        "VALUES ('delete', old.id, old.title, coalesce(old.summary, ''), old.text); END"
     )
     op.execute(
         "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, summary, text ON articles "
         "BEGIN "
         "INSERT INTO articles_fts(articles_fts, rowid, title, summary, text) "
-        f"VALUES ('delete', {old}); "
-        f"INSERT INTO articles_fts(rowid, title, summary, text) VALUES ({new}); END"
+        "VALUES ('delete', old.id, old.title, coalesce(old.summary, ''), old.text); "
+        "INSERT INTO articles_fts(rowid, title, summary, text) "
+        "VALUES (new.id, new.title, coalesce(new.summary, ''), new.text); END"
     )
 
 

@@ -1,0 +1,35 @@
+"""Workers at once: two processes ingesting the same items store each article once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from actuel.config import Settings
+from actuel.store import Store
+from tests.store.test_crash import start_worker
+
+
+def test_two_workers_ingesting_the_same_items_make_no_duplicates(
+    db_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    Store.open(db_url, settings).close()  # schema first, so both workers start ingesting at once
+    total = 150
+    go = tmp_path / "go"
+    with (
+        start_worker(db_url, 0, total, ACTUEL_TEST_GO_FILE=str(go)) as one,
+        start_worker(db_url, 0, total, ACTUEL_TEST_GO_FILE=str(go)) as two,
+    ):
+        for worker in (one, two):
+            assert worker.stdout is not None
+            assert worker.stdout.readline().strip() == "ready"
+        go.touch()
+        for worker in (one, two):
+            _, err = worker.communicate(timeout=120)
+            assert worker.returncode == 0, err
+    with Store.open(db_url, settings) as store:
+        assert len(store.list_sources()) == 1
+        assert store.count_articles() == total
+        urls = [a.canonical_url for a in store.latest_articles(limit=1000)]
+        assert len(urls) == len(set(urls)) == total
+        assert len(list(store.iter_raw_pages())) == total
+        assert store.integrity_check() == []
