@@ -13,6 +13,7 @@ import argparse
 import csv
 import random
 import resource
+import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -130,11 +131,35 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _run_one(name: str, sets: dict[str, list[tuple[str, str]]]) -> None:
+    detect = CANDIDATES[name]()
+    detect("warm up: charger les modèles une fois")
+    for kind, items in sets.items():
+        hits: dict[str, list[bool]] = defaultdict(list)
+        started = time.perf_counter()
+        for lang, text in items:
+            hits[lang].append(detect(text) == lang)
+        elapsed = time.perf_counter() - started
+        every = [h for v in hits.values() for h in v]
+
+        def rate(values: list[bool]) -> float:
+            return sum(values) / len(values) if values else float("nan")
+
+        print(
+            f"{name:28} {kind:5} {rate(every):6.3f} {rate(hits['fr']):6.3f} "
+            f"{rate(hits['en']):6.3f} {len(items) / elapsed:9.0f} {_rss_mb():7.0f}",
+            flush=True,
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-language", type=int, default=40)
-    parser.add_argument("--only", default=None, help="substring of one candidate's name")
+    parser.add_argument("--only", default=None, help="one candidate's name (runs in this process)")
     args = parser.parse_args()
+    if args.only:
+        _run_one(args.only, load(args.per_language))
+        return 0
     sets = load(args.per_language)
     if not sets["long"]:
         print("corpora not found under", CORPORA, file=sys.stderr)
@@ -142,28 +167,18 @@ def main() -> int:
     for kind, items in sets.items():
         langs = sorted({lang for lang, _ in items})
         print(f"{kind}: {len(items)} texts, languages {' '.join(langs)}")
+    print("each detector runs in its own process; RSS MB is that process's peak")
     print(f"{'detector':28} {'set':5} {'all':>6} {'fr':>6} {'en':>6} {'docs/s':>9} {'RSS MB':>7}")
-    for name, make in CANDIDATES.items():
-        if args.only and args.only not in name:
-            continue
-        detect = make()
-        detect("warm up: charger les modèles une fois")
-        for kind, items in sets.items():
-            hits: dict[str, list[bool]] = defaultdict(list)
-            started = time.perf_counter()
-            for lang, text in items:
-                hits[lang].append(detect(text) == lang)
-            elapsed = time.perf_counter() - started
-            every = [h for v in hits.values() for h in v]
-
-            def rate(values: list[bool]) -> float:
-                return sum(values) / len(values) if values else float("nan")
-
-            print(
-                f"{name:28} {kind:5} {rate(every):6.3f} {rate(hits['fr']):6.3f} "
-                f"{rate(hits['en']):6.3f} {len(items) / elapsed:9.0f} {_rss_mb():7.0f}",
-                flush=True,
-            )
+    for name in CANDIDATES:
+        command = [
+            sys.executable,
+            __file__,
+            "--only",
+            name,
+            "--per-language",
+            str(args.per_language),
+        ]
+        subprocess.run(command, check=True)
     return 0
 
 

@@ -35,6 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     # storage
     Setting("db", "./actuel.db", str, "Database: a SQLite file path or a postgresql:// URL."),
     Setting("sqlite_busy_timeout_ms", 10_000, int, "How long a SQLite writer waits for the lock."),
+    Setting("fetch_log_keep_days", 30, int, "Days the fetch log keeps each request's row."),
     # fetching
     Setting(
         "fetch_allow_private",

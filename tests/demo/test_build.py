@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from actuel.demo.build import MANIFEST_PATH, load_world, main, manifest_json, render_world
+from actuel.demo.build import MANIFEST_PATH, Resource, load_world, main, manifest_json, render_world
 from actuel.demo.corpus import CORPUS_DIR, load_corpus
 from actuel.demo.site import World
 from actuel.errors import DemoCorpusError
@@ -19,6 +19,12 @@ from actuel.errors import DemoCorpusError
 @pytest.fixture(scope="module")
 def world() -> World:
     return load_world()
+
+
+def _text(resource: Resource) -> str:
+    """A page as a browser reads it: ISO-8859-1 labels mean Windows-1252."""
+    latin = "ISO-8859-1" in resource.content_type
+    return resource.body.decode("cp1252" if latin else "utf-8")
 
 
 def _bases(world: World) -> dict[str, str]:
@@ -79,7 +85,7 @@ def test_excerpts_are_cut_with_an_ellipsis_and_link_to_the_source(world: World) 
         assert article.paragraphs[-1].endswith("…")
         source = by_id[article.derived_from or ""]
         assert len(" ".join(article.paragraphs)) < len(" ".join(source.paragraphs))
-        html = sites[article.outlet.id].resources[article.path].body.decode()
+        html = _text(sites[article.outlet.id].resources[article.path])
         link = bases[source.outlet.id] + source.path
         assert f'<a href="{link}" rel="nofollow">Lire la suite sur {source.outlet.name}</a>' in (
             html.replace("&#39;", "'")
@@ -103,7 +109,7 @@ def test_copies_repeat_the_source_text_in_another_template(world: World) -> None
 def test_pages_carry_the_clutter_of_real_news_sites(world: World) -> None:
     sites = render_world(world, _bases(world))
     kalaba = next(a for a in world.articles if a.outlet.id == "kalaba-matin")
-    page = sites["kalaba-matin"].resources[kalaba.path].body.decode()
+    page = _text(sites["kalaba-matin"].resources[kalaba.path])
     for junk in (
         "fbpx",
         "Partager sur Facebook",
@@ -115,12 +121,10 @@ def test_pages_carry_the_clutter_of_real_news_sites(world: World) -> None:
         "Dernières nouvelles",
     ):
         assert junk in page, junk
-    home_links = {
-        oid: site.resources["/"].body.decode().count("<a href=") for oid, site in sites.items()
-    }
+    home_links = {oid: _text(site.resources["/"]).count("<a href=") for oid, site in sites.items()}
     for outlet_id, site in sites.items():
         rows = [a for a in world.articles if a.outlet.id == outlet_id]
-        home = site.resources["/"].body.decode()
+        home = _text(site.resources["/"])
         for article in rows:
             assert article.path.replace("&", "&amp;") in home, (outlet_id, article.id)
         assert home_links[outlet_id] >= len(rows)
@@ -227,3 +231,18 @@ def test_story_texts_follow_the_writing_rules(world: World) -> None:
             assert "(AHP)" in text or "Agence Horizon Presse" in text, f"{article.id}: credit"
         if article.relation in ("rewrite", "translation"):
             assert article.outlet.id != by_id[article.derived_from or ""].outlet.id
+
+
+def test_a_copy_into_another_language_is_refused(tmp_path: Path) -> None:
+    corpus = _corpus_copy(tmp_path)
+    english = next(s for s in load_corpus(corpus).stories if any(r.lang == "en" for r in s.reports))
+    report = next(r for r in english.reports if r.lang == "en")
+    story = corpus / "stories" / english.file
+    story.write_text(
+        story.read_text(encoding="utf-8")
+        + f'\n[[derivatives]]\nof = "{report.id}"\noutlet = "portail-citoyen"\n'
+        'kind = "copy"\ndelay_minutes = 30\n',
+        "utf-8",
+    )
+    with pytest.raises(DemoCorpusError, match=rf"{english.file}.*cannot copy a en text"):
+        load_corpus(corpus)

@@ -107,10 +107,24 @@ def test_flaky_outlet_answers_every_fourth_feed_request_with_503(world: DemoWorl
     assert all(r.status_code == 200 for n, r in enumerate(replies) if n not in failed)
 
 
-def test_slow_outlet_takes_its_time(world: DemoWorld, client: httpx.Client) -> None:
+def test_slow_outlet_takes_its_time_and_hits_are_counted(
+    world: DemoWorld, client: httpx.Client
+) -> None:
+    before = world.hits["kalaba-matin"]
     started = time.monotonic()
     assert client.get(world.outlet("kalaba-matin").base_url + "/robots.txt").status_code == 200
     assert time.monotonic() - started >= 0.2
+    assert world.hits["kalaba-matin"] == before + 1
+    assert any(h.outlet == "kalaba-matin" and h.path == "/robots.txt" for h in world.log)
+
+
+def test_head_answers_headers_only(world: DemoWorld, client: httpx.Client) -> None:
+    url = world.outlet("meridian-post").source_url
+    full = client.get(url, headers={"Accept-Encoding": "identity"})
+    head = client.head(url, headers={"Accept-Encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(full.content))
+    assert head.headers["etag"] == full.headers["etag"]
 
 
 def test_broken_feed_is_broken_but_its_articles_are_linked_from_home(
@@ -209,3 +223,31 @@ def test_flakiness_can_be_turned_off_for_steady_benchmarks() -> None:
     with DemoWorld(flaky=False) as steady, httpx.Client() as http:
         url = steady.outlet("echo-des-collines").source_url
         assert {http.get(url).status_code for _ in range(8)} == {200}
+
+
+def test_old_site_sends_cp1252_labelled_latin_1(world: DemoWorld, client: httpx.Client) -> None:
+    article = next(a for a in world.manifest["articles"] if a["outlet"] == "echo-des-collines")
+    reply = client.get(world.url_of(article["id"]))
+    assert reply.headers["content-type"] == "text/html; charset=ISO-8859-1"
+    with pytest.raises(UnicodeDecodeError):
+        reply.content.decode("utf-8")
+    text = reply.content.decode("cp1252")
+    assert 'charset=iso-8859-1"' in text
+    assert article["title"].replace("'", "&#39;") in text
+
+
+def test_permalink_without_final_slash_redirects(world: DemoWorld, client: httpx.Client) -> None:
+    article = next(a for a in world.manifest["articles"] if a["path"].endswith("/"))
+    url = world.url_of(article["id"])
+    reply = client.get(url.rstrip("/"))
+    assert reply.status_code == 301 and reply.headers["location"] == url
+    assert world.article_for_url(url.rstrip("/")) == article["id"]
+
+
+def test_image_urls_in_pages_answer_with_a_picture(world: DemoWorld, client: httpx.Client) -> None:
+    article = next(a for a in world.manifest["articles"] if a["outlet"] == "courrier-littoral")
+    page = client.get(world.url_of(article["id"])).text
+    image = page.split('property="og:image" content="', 1)[1].split('"', 1)[0]
+    reply = client.get(image)
+    assert reply.status_code == 200 and reply.headers["content-type"] == "image/png"
+    assert reply.content.startswith(b"\x89PNG\r\n\x1a\n")

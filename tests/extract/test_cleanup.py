@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
-from actuel.extract.cleanup import drop_leading_title, is_junk_line, remove_junk_lines
+from actuel.extract.cleanup import (
+    drop_leading_title,
+    is_junk_line,
+    prune_template_blocks,
+    remove_junk_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,3 +64,37 @@ def test_repeated_title_line_is_dropped_once() -> None:
         "La fête du village a lieu samedi.\nLa fête du village"
     )
     assert drop_leading_title("Autre début\nsuite", "La fête du village") == "Autre début\nsuite"
+
+
+def _kept_after_pruning(html: str) -> str:
+    tree = lxml.html.document_fromstring(html)
+    prune_template_blocks(tree)
+    return tree.text_content()
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '<div class="bloc lire-aussi">Lire aussi</div>',
+        '<aside id="a-lire">À lire</aside>',
+        '<ul class="social-share-bar">Partager</ul>',
+        '<div class="entry-partage">Partager</div>',
+        '<div id="respond" class="comment-respond">Laisser un commentaire</div>',
+        '<div class="cookie-banner">Cookies</div>',
+    ],
+)
+def test_template_block_is_pruned(block: str) -> None:
+    kept = _kept_after_pruning(f"<html><body><article><p>Texte.</p>{block}</article></body></html>")
+    assert kept == "Texte."
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        '<div class="salire">Texte du bloc.</div>',
+        '<div class="sharedworkspace">Texte du bloc.</div>',
+        '<section class="commentaires-du-maire">Texte du bloc.</section>',
+    ],
+)
+def test_article_block_with_a_lookalike_class_is_kept(block: str) -> None:
+    assert "Texte du bloc." in _kept_after_pruning(f"<html><body>{block}</body></html>")

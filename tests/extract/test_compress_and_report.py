@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -27,26 +26,25 @@ def test_empty_page_round_trips() -> None:
     assert decompress_html(compress_html(b"")) == b""
 
 
-def test_plain_zlib_blobs_are_still_read() -> None:
-    assert decompress_html(zlib.compress(b"<p>ancien format</p>")) == b"<p>ancien format</p>"
+def test_blob_is_a_plain_zlib_stream_any_tool_can_read() -> None:
+    assert zlib.decompress(compress_html(b"<p>texte</p>")) == b"<p>texte</p>"
+    assert decompress_html(zlib.compress(b"<p>autre outil</p>", 9)) == b"<p>autre outil</p>"
 
 
-@pytest.mark.parametrize("blob", [b"not compressed at all", b"", b"\x00br1garbage"])
+@pytest.mark.parametrize("blob", [b"not compressed at all", b""])
 def test_damaged_blob_says_what_to_do(blob: bytes) -> None:
     with pytest.raises(ExtractError, match="re-fetch the page"):
         decompress_html(blob)
 
 
-@pytest.mark.parametrize("compress", [compress_html, zlib.compress])
-def test_truncated_blob_is_refused(compress: Callable[[bytes], bytes]) -> None:
-    blob = compress(os.urandom(5000).hex().encode())
+def test_truncated_blob_is_refused() -> None:
+    blob = compress_html(os.urandom(5000).hex().encode())
     with pytest.raises(ExtractError, match="re-fetch the page"):
         decompress_html(blob[: len(blob) // 2])
 
 
-@pytest.mark.parametrize("compress", [compress_html, zlib.compress])
-def test_decompression_can_be_capped(compress: Callable[[bytes], bytes]) -> None:
-    assert len(decompress_html(compress(b"a" * 10_000_000), max_bytes=1000)) == 1000
+def test_decompression_can_be_capped() -> None:
+    assert len(decompress_html(compress_html(b"a" * 10_000_000), max_bytes=1000)) == 1000
 
 
 def test_report_is_json_with_iso_date() -> None:

@@ -106,3 +106,12 @@ def test_many_scripts_in_an_oversized_page_are_dropped_in_one_pass() -> None:
     content = f"<html><head>{head}</head><body><article>{body}</article></body></html>".encode()
     page = extract_page(content, max_bytes=20_000)
     assert "Le texte de l'article suit les scripts" in page.text
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_xhtml_prolog_keeps_accents_from_str_and_bytes(as_bytes: bool) -> None:
+    body = "<p>" + "Un été très chaud dans la région cette année. " * 10 + "</p>"
+    prolog = '<?xml version="1.0" encoding="ISO-8859-1"?>'
+    html = f"{prolog}<html><body><article>{body}</article></body></html>"
+    page = extract_page(html.encode("latin-1") if as_bytes else html)
+    assert page.text.startswith("Un été très chaud dans la région")

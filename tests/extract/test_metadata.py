@@ -87,6 +87,11 @@ def test_image(head: str, expected: str | None) -> None:
             '<meta name="date" content="2024-06-03T10:00:00">',
             datetime(2024, 6, 3, 10, 0, tzinfo=UTC),
         ),
+        ('<meta name="DC.date" content="2024-06-04">', datetime(2024, 6, 4, tzinfo=UTC)),
+        (
+            '<meta itemprop="datePublished" content="2024-06-05T06:30:00+02:00">',
+            datetime(2024, 6, 5, 4, 30, tzinfo=UTC),
+        ),
     ],
 )
 def test_publication_time_is_aware_utc(head: str, expected: datetime) -> None:

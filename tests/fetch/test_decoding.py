@@ -78,3 +78,11 @@ def test_result_describes_the_response(loopback: Loopback, fetcher: Fetcher) -> 
     assert result.headers["x-thing"] == "a"
     assert result.permanent_redirect is None
     assert result.elapsed_s >= 0
+
+
+def test_cookies_are_not_kept(loopback: Loopback, fetcher: Fetcher) -> None:
+    loopback.route("/a", Reply(headers={"Set-Cookie": "session=abc; Path=/"}, body=b"a"))
+    loopback.route("/b", b"b")
+    fetcher.get(loopback.url("/a"))
+    fetcher.get(loopback.url("/b"))
+    assert loopback.hits_to("/b")[0].header("cookie") is None

@@ -128,3 +128,21 @@ def test_robots_lookup_is_guarded_too(loopback: Loopback, guarded: Settings) -> 
     ):
         fetcher.get(loopback.url("/feed"))
     assert loopback.hits == []
+
+
+def test_international_host_name_allow_listed_as_written(
+    loopback: Loopback, guarded: Settings
+) -> None:
+    loopback.route("/feed", b"<rss/>")
+    settings = guarded.replace(fetch_allow_hosts="Actualité.example")
+    asked: list[str] = []
+
+    def resolver(host: str) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    with Fetcher(settings, resolver=resolver) as fetcher:
+        assert fetcher.get(f"http://actualité.example:{loopback.port}/feed").content == b"<rss/>"
+        with pytest.raises(BlockedAddressError):
+            fetcher.get(f"http://actualites.example:{loopback.port}/feed")
+    assert asked == ["xn--actualit-i1a.example", "actualites.example"]

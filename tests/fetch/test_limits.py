@@ -141,3 +141,9 @@ def test_slow_dns_gives_connect_timeout(fetch_settings: Settings) -> None:
         pytest.raises(TimeoutError_, match="ACTUEL_FETCH_CONNECT_TIMEOUT"),
     ):
         fetcher.get("http://slow-dns.example/feed")
+
+
+def test_body_cut_short_is_a_connect_error(loopback: Loopback, fetcher: Fetcher) -> None:
+    loopback.route("/cut", Reply(headers={"Content-Length": "1000"}, body=[b"only ten b"]))
+    with pytest.raises(ConnectError, match="during the exchange"):
+        fetcher.get(loopback.url("/cut"), source="source 19 (cut)")

@@ -153,3 +153,17 @@ def test_crawl_delay_capped_by_setting(loopback: Loopback, fetch_settings: Setti
         for _ in range(2):
             fetcher.get(loopback.url("/news/1"), source="source 16 (x)")
     assert 0.2 * 0.9 <= arrivals[1] - arrivals[0] < 30
+
+
+def test_rules_past_the_size_limit_are_ignored(
+    loopback: Loopback, fetch_settings: Settings
+) -> None:
+    head = b"User-agent: *\nDisallow: /no-bots/\n"
+    padding = b"# " + b"x" * 4000 + b"\n"
+    tail = b"Disallow: /news/\n"
+    _pages(loopback, Reply(body=head + padding + tail))
+    settings = fetch_settings.replace(fetch_respect_robots=True, fetch_robots_max_bytes=1024)
+    with Fetcher(settings) as fetcher:
+        assert fetcher.get(loopback.url("/news/1")).status == 200
+        with pytest.raises(RobotsDisallowedError):
+            fetcher.get(loopback.url("/no-bots/x"))

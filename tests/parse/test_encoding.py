@@ -116,3 +116,11 @@ _PLAIN_TEXT = st.text(
 @given(_PLAIN_TEXT)
 def test_utf8_text_round_trips(text: str) -> None:
     assert decode_document(text.encode("utf-8")) == text.removeprefix("\ufeff")
+
+
+def test_windows_1252_numeric_references_become_the_punctuation_they_mean() -> None:
+    content = (
+        b"<rss version='2.0'><channel><title>L&#146;&#233;t&#233; &#150; 5&#128;</title>"
+        b"<item><title>x</title><link>https://ex.fr/1</link></item></channel></rss>"
+    )
+    assert parse_feed(content).title == "L’été – 5€"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -170,3 +171,44 @@ def test_hundred_thousand_item_feed_memory_stays_bounded() -> None:
     assert items == 1000
     # The document is ~20 MB; parsing it may hold a few copies, never the whole tree of 100k items.
     assert grown_mb < 6 * size / 1024 / 1024, grown_mb
+
+
+def test_gzipped_sitemap_is_unpacked() -> None:
+    content = gzip.compress(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://ex.fr/1</loc></url></urlset>"
+    )
+    assert [i.link for i in parse_feed(content).items] == ["https://ex.fr/1"]
+
+
+def test_gzip_bomb_stops_at_the_cap() -> None:
+    content = gzip.compress(b"<urlset>" + b" " * 20_000_000 + b"</urlset>")
+    started = time.perf_counter()
+    with pytest.raises(ParseError, match="more than 1,000,000 bytes"):
+        parse_feed(content, url="https://ex.fr/s.xml.gz", max_gunzip_bytes=1_000_000)
+    assert time.perf_counter() - started < 5
+
+
+def test_huge_rdf_feed_is_truncated_and_still_read() -> None:
+    items = "".join(
+        f'<item rdf:about="https://ex.fr/{i}"><title>t{i}</title><link>https://ex.fr/{i}</link></item>'
+        for i in range(3000)
+    )
+    content = (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://ex.fr/"><title>R</title>'
+        f"<link>https://ex.fr/</link></channel>{items}</rdf:RDF>"
+    ).encode()
+    feed = parse_feed(content, max_items=50)
+    assert feed.title == "R" and len(feed.items) == 50
+    assert feed.notes == ["3,000 items, kept the first 50"]
+
+
+def test_bare_ampersands_in_links_are_kept() -> None:
+    content = (
+        b"<rss version='2.0'><channel><title>Sport & loisirs</title><item><title>x</title>"
+        b"<link>https://ex.fr/article.php?id=12&lang=fr&amp;page=2</link></item></channel></rss>"
+    )
+    feed = parse_feed(content)
+    assert feed.title == "Sport & loisirs"
+    assert feed.items[0].link == "https://ex.fr/article.php?id=12&lang=fr&page=2"

@@ -81,3 +81,18 @@ def test_quadratic_blowup_stays_small_where_raw_feedparser_would_expand_it() -> 
     # The same document through feedparser with our screen in front stays small too.
     screened = screen_xml(content.decode()).text.encode()
     assert len(feedparser.parse(screened)["feed"].get("title", "")) < 100_000
+
+
+def test_doctype_hidden_after_long_comments_is_still_removed() -> None:
+    padding = "<!-- " + "x" * 10_000 + " -->\n<?pi data?>\n"
+    entity = "B" * 50_000
+    content = (
+        f'<?xml version="1.0"?>\n{padding}<!DOCTYPE rss [<!ENTITY b "{entity}">]>'
+        f"<rss version='2.0'><channel><title>{'&b;' * 2000}</title><item><title>x</title>"
+        "<link>https://ex.fr/1</link></item></channel></rss>"
+    ).encode()
+    started = time.perf_counter()
+    feed = parse_feed(content)
+    assert time.perf_counter() - started < 5
+    assert len(feed.title or "") < 100_000
+    assert feed.items[0].link == "https://ex.fr/1"

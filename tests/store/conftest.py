@@ -1,8 +1,9 @@
-"""Store fixtures on both backends: a SQLite file in tmp_path, and a fresh PostgreSQL schema.
+"""Store fixtures on both backends: SQLite files in tmp_path, PostgreSQL in random schemas.
 
-PostgreSQL comes from ACTUEL_TEST_POSTGRES (e.g. postgresql://postgres@127.0.0.1:5432/test); each
-test gets its own randomly named schema, so parallel runs never collide. Reuse: import `db_url`
-and `store` from here (`from tests.store.conftest import db_url, store`).
+PostgreSQL comes from ACTUEL_TEST_POSTGRES (e.g. postgresql://postgres@127.0.0.1:5432/test). Schemas
+have random names, so two test runs at once never collide: `db_url` gives each test a new empty
+schema; `store` shares one migrated schema per run, emptied after each test. Reuse them elsewhere
+with `from tests.store.conftest import *` in that folder's conftest.py.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 import pytest
 
-from actuel.config import Settings
+from actuel.config import Settings, load_settings
 from actuel.store import Store
 
 PG_ENV = "ACTUEL_TEST_POSTGRES"
@@ -77,16 +80,62 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A database to open: a SQLite file path, or a PostgreSQL URL with its own schema."""
+    """A new, empty database: a SQLite file path, or a PostgreSQL URL with its own schema."""
     if request.param == "sqlite":
         return str(tmp_path / "store.db")
     return str(request.getfixturevalue("postgres_url"))
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store-template") / "migrated.db"
+    Store.open(str(path), load_settings(environ={})).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_migrated(_postgres_ready: str) -> Iterator[str]:
+    schema = "actuel_test_" + secrets.token_hex(6)
+    with psycopg.connect(_libpq(_postgres_ready), autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    url = with_schema(_postgres_ready, schema)
+    try:
+        Store.open(url, load_settings(environ={})).close()
+        yield url
+    finally:
+        with psycopg.connect(_libpq(_postgres_ready), autocommit=True) as conn:
+            conn.execute("SET lock_timeout = '20s'")
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database with the schema in place (migrating costs more than the tests do).
+
+    SQLite: a copy of a migrated file, made with the backup API. PostgreSQL: this run's schema,
+    its tables emptied after each test.
+    """
+    if request.param == "sqlite":
+        path = tmp_path / "store.db"
+        template_path = request.getfixturevalue("_sqlite_template")
+        with (
+            closing(sqlite3.connect(template_path)) as template,
+            closing(sqlite3.connect(path)) as copy,
+        ):
+            template.backup(copy)
+        yield str(path)
+        return
+    url = request.getfixturevalue("_postgres_migrated")
+    yield url
+    with psycopg.connect(_libpq(url), autocommit=True) as conn:
+        conn.execute("SET lock_timeout = '20s'")
+        conn.execute("TRUNCATE sources, articles, pages, fetches RESTART IDENTITY CASCADE")
+
+
 @pytest.fixture
-def store(db_url: str, settings: Settings) -> Iterator[Store]:
-    """An open read-write Store on each backend, closed afterwards."""
-    opened = Store.open(db_url, settings)
+def store(migrated_db_url: str, settings: Settings) -> Iterator[Store]:
+    """An open read-write Store on each backend, empty, closed afterwards."""
+    opened = Store.open(migrated_db_url, settings)
     try:
         yield opened
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -216,10 +217,11 @@ def test_update_extraction_replaces_text_and_search_follows(store: Store) -> Non
     redone.text = "La patinoire municipale ouvre samedi."
     redone.title = "Patinoire"
     redone.author = "Jean Morel"
+    redone.extracted_at = T0 + timedelta(days=1)
     store.update_extraction(redone)
     stored = store.get_article(article_id)
     assert (stored.text, stored.title, stored.author) == (redone.text, "Patinoire", "Jean Morel")
-    assert stored.extracted_at is not None
+    assert stored.extracted_at == T0 + timedelta(days=1)
     assert store.search("marché") == []
     assert [a.id for a, _ in store.search("patinoire")] == [article_id]
 
@@ -231,3 +233,26 @@ def test_article_of_an_unknown_source_is_refused_cleanly(store: Store) -> None:
         store.upsert_article(orphan, raw_html=b"<p>x</p>")
     assert store.count_articles() == 0
     assert list(store.iter_raw_pages()) == []
+
+
+def test_update_extraction_records_a_failed_page_retry(store: Store) -> None:
+    source = add_source(store)
+    now = T0 + timedelta(hours=1)
+    store.upsert_article(article(source, 1, from_feed_only=True, next_page_attempt_at=now))
+    [waiting] = store.articles_needing_page(now)
+    waiting.page_attempts += 1
+    waiting.next_page_attempt_at = now + timedelta(minutes=30)
+    store.update_extraction(waiting)
+    assert store.articles_needing_page(now) == []
+    [again] = store.articles_needing_page(now + timedelta(minutes=30))
+    assert again.page_attempts == 1
+    assert again.extracted_at is None
+
+
+def test_page_compressed_by_the_extractor_is_stored_as_is(store: Store) -> None:
+    source = add_source(store)
+    html = "<html><body><p>Déjà compressée</p></body></html>".encode()
+    store.upsert_article(article(source, 1), raw_html=zlib.compress(html, 6))
+    store.upsert_article(article(source, 2), raw_html=b"x\x9c not really compressed")
+    pages = {a.canonical_url[-1]: h for a, h, _ in store.iter_raw_pages()}
+    assert pages == {"1": html, "2": b"x\x9c not really compressed"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from actuel.config import Settings
@@ -33,3 +35,19 @@ def test_two_workers_ingesting_the_same_items_make_no_duplicates(
         assert len(urls) == len(set(urls)) == total
         assert len(list(store.iter_raw_pages())) == total
         assert store.integrity_check() == []
+
+
+def test_workers_opening_a_new_database_at_once_all_succeed(
+    db_url: str, settings: Settings
+) -> None:
+    code = f"from actuel.store import Store; Store.open({db_url!r}).close()"
+    openers = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    for opener in openers:
+        with opener:
+            _, err = opener.communicate(timeout=60)
+            assert opener.returncode == 0, err
+    with Store.open(db_url, settings, readonly=True) as store:
+        assert store.list_sources() == []

@@ -118,6 +118,6 @@ def test_results_are_capped(newsroom: Store) -> None:
 )
 @given(query=st.text(max_size=60))
 def test_any_text_is_a_valid_query(newsroom: Store, query: str) -> None:
-    for article, snippet in newsroom.search(query):
-        assert article.id is not None
+    for found, snippet in newsroom.search(query):
+        assert found.id is not None
         assert isinstance(snippet, str)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -144,3 +144,16 @@ def test_backup_of_a_live_database_opens_with_everything(
 def test_backup_on_postgres_points_to_pg_dump(postgres_url: str, settings: Settings) -> None:
     with Store.open(postgres_url, settings) as store, pytest.raises(StoreError, match="pg_dump"):
         store.backup("/tmp/never-written.db")
+
+
+def test_old_fetch_log_rows_are_pruned(store: Store) -> None:
+    source = add_source(store)
+    now = datetime.now(UTC)
+    keep = int(store.settings.fetch_log_keep_days)
+    for age_days in (keep + 5, keep + 1, keep - 1, 0):
+        started = now - timedelta(days=age_days)
+        store.log_fetch(FetchLog(url=source.url, started_at=started, source_id=source.id))
+    assert store.prune_fetches() == 2
+    assert store.stats()["fetches"]["total"] == 2
+    assert store.prune_fetches(before=now + timedelta(seconds=1)) == 2
+    assert store.stats()["fetches"]["total"] == 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any
 
 from actuel.demo import feeds
 from actuel.demo.corpus import CORPUS_DIR, Outlet, load_corpus
+from actuel.demo.placeholder import placeholder_png
 from actuel.demo.render import PageRenderer
 from actuel.demo.site import DemoArticle, World, build_world
 from actuel.demo.synthetic import add_synthetic
@@ -58,6 +59,7 @@ class OutletSite:
     base_url: str
     resources: dict[str, Resource] = field(default_factory=dict)
     not_found: bytes = b""
+    image: Resource | None = None  # served for any image URL the pages mention
 
 
 def load_world(
@@ -92,12 +94,18 @@ def _outlet_site(world: World, outlet: Outlet, base: str, pages: PageRenderer) -
     res = site.resources
     epoch = min((a.published for a in world.articles), default=datetime(2026, 11, 1))
     latest = max((a.published for a in rows), default=epoch)
-    res["/"] = Resource(pages.home_page(outlet.id).encode("utf-8"), HTML, latest, "home")
+    html_type, encode = _html_encoding(outlet)
+    res["/"] = Resource(encode(pages.home_page(outlet.id)), html_type, latest, "home")
     for article in rows:
-        body = pages.article_page(article).encode("utf-8")
+        body = encode(pages.article_page(article))
         res[article.path] = Resource(
-            body, HTML, article.published, "article", article_id=article.id
+            body, html_type, article.published, "article", article_id=article.id
         )
+        if article.path.endswith("/") and not article.path.startswith("/?"):
+            # like WordPress: the permalink without its final slash redirects to it
+            res[article.path.rstrip("/")] = Resource(
+                b"", html_type, article.published, "redirect", 301, base + article.path, article.id
+            )
         if outlet.url_style == "index-php":
             # WordPress shortlinks redirect to the pretty permalink
             res[f"/?p={article.number}"] = Resource(
@@ -126,8 +134,23 @@ def _outlet_site(world: World, outlet: Outlet, base: str, pages: PageRenderer) -
         epoch,
         "robots",
     )
-    site.not_found = pages.not_found_page(outlet.id).encode("utf-8")
+    site.not_found = encode(pages.not_found_page(outlet.id))
+    site.image = Resource(placeholder_png(outlet.id), "image/png", epoch, "image")
     return site
+
+
+def _html_encoding(outlet: Outlet) -> tuple[str, Callable[[str], bytes]]:
+    """Content-Type and encoder of an outlet's pages.
+
+    An old site labels its pages ISO-8859-1 but writes Windows-1252 bytes (curly quotes, …, œ),
+    as many still do; characters outside that set become numeric references, as browsers send them.
+    """
+    if outlet.charset.lower() in ("iso-8859-1", "latin-1", "windows-1252"):
+        label = outlet.charset.upper()
+        return f"text/html; charset={label}", lambda text: text.encode(
+            "cp1252", errors="xmlcharrefreplace"
+        )
+    return HTML, lambda text: text.encode("utf-8")
 
 
 def render_world(world: World, base_urls: dict[str, str]) -> dict[str, OutletSite]:

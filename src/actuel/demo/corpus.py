@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +59,7 @@ class Outlet:
     slow_s: float = 0.0
     flaky_every: int = 0
     broken_feed: bool = False
+    charset: str = "utf-8"  # how its HTML pages are encoded and labelled
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,9 @@ def _get(
 
 def _choice(value: str, allowed: tuple[str, ...], key: str, where: str, path: Path) -> str:
     if value not in allowed:
-        raise _fail(path, f"{where}: {key} {value!r} is not one of {', '.join(allowed)}", "fix it")
+        raise _fail(
+            path, f"{where}: {key} {value!r} is not allowed", f"use one of {', '.join(allowed)}"
+        )
     return value
 
 
@@ -186,6 +190,7 @@ def load_outlets(path: Path) -> tuple[Outlet, ...]:
                 slow_s=float(row.get("slow_s", 0.0)),
                 flaky_every=int(row.get("flaky_every", 0)),
                 broken_feed=bool(row.get("broken_feed", False)),
+                charset=str(row.get("charset", "utf-8")),
             )
         )
     return tuple(outlets)
@@ -214,7 +219,7 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
     )
 
 
-def load_story(path: Path, outlet_ids: set[str]) -> Story:
+def load_story(path: Path, outlet_langs: Mapping[str, str]) -> Story:
     """Read one story file and check it against the outlets and itself."""
     data = _read_toml(path)
     sid = _get(data, "id", str, "story", path)
@@ -235,7 +240,7 @@ def load_story(path: Path, outlet_ids: set[str]) -> Story:
         if any(r.id == rid for r in reports):
             raise _fail(path, f"{rwhere}: id used twice", "add -2 to the second one")
         outlet = _get(row, "outlet", str, rwhere, path)
-        if outlet not in outlet_ids:
+        if outlet not in outlet_langs:
             raise _fail(path, f"{rwhere}: unknown outlet {outlet!r}", "use an id of outlets.toml")
         relation = _choice(
             _get(row, "relation", str, rwhere, path), RELATIONS, "relation", rwhere, path
@@ -249,6 +254,13 @@ def load_story(path: Path, outlet_ids: set[str]) -> Story:
             raise _fail(
                 path, f"{rwhere}: an {relation} has no derived_from", 'set derived_from = ""'
             )
+        lang = _choice(_get(row, "lang", str, rwhere, path), LANGS, "lang", rwhere, path)
+        if lang != outlet_langs[outlet]:
+            raise _fail(
+                path,
+                f"{rwhere}: lang {lang!r} but {outlet} publishes in {outlet_langs[outlet]!r}",
+                "give the report to an outlet of its language",
+            )
         paragraphs = split_paragraphs(_get(row, "text", str, rwhere, path))
         if not paragraphs:
             raise _fail(path, f"{rwhere}: text is empty", "write the report")
@@ -256,7 +268,7 @@ def load_story(path: Path, outlet_ids: set[str]) -> Story:
             Report(
                 id=rid,
                 outlet=outlet,
-                lang=_choice(_get(row, "lang", str, rwhere, path), LANGS, "lang", rwhere, path),
+                lang=lang,
                 relation=relation,
                 derived_from=derived,
                 published=_published(row.get("published", ""), rwhere, path),
@@ -278,6 +290,13 @@ def load_story(path: Path, outlet_ids: set[str]) -> Story:
                 "report of this story",
                 "name a report id of the same file",
             )
+        if (report.relation == "translation") == (report.lang == source.lang):
+            raise _fail(
+                path,
+                f"{where}, report {report.id!r}: a {report.relation} in {report.lang!r} of a "
+                f"{source.lang!r} text",
+                "a translation changes the language, a rewrite keeps it",
+            )
         if report.published <= source.published:
             raise _fail(
                 path,
@@ -291,10 +310,20 @@ def load_story(path: Path, outlet_ids: set[str]) -> Story:
         dwhere = f"{where}, derivative #{n}"
         of = _get(row, "of", str, dwhere, path)
         if of not in by_id:
-            raise _fail(path, f"{dwhere}: of {of!r} is not a report of this story", "fix it")
+            raise _fail(
+                path, f"{dwhere}: of {of!r} is not a report of this story", "name a report id"
+            )
         outlet = _get(row, "outlet", str, dwhere, path)
-        if outlet not in outlet_ids:
+        if outlet not in outlet_langs:
             raise _fail(path, f"{dwhere}: unknown outlet {outlet!r}", "use an id of outlets.toml")
+        if outlet == by_id[of].outlet:
+            raise _fail(path, f"{dwhere}: {outlet} would copy itself", "name another outlet")
+        if outlet_langs[outlet] != by_id[of].lang:
+            raise _fail(
+                path,
+                f"{dwhere}: {outlet} ({outlet_langs[outlet]}) cannot copy a {by_id[of].lang} text",
+                "copy it to an outlet of the same language, or copy a translation",
+            )
         delay = _get(row, "delay_minutes", int, dwhere, path)
         if delay <= 0:
             raise _fail(path, f"{dwhere}: delay_minutes must be > 0", "copies come after")
@@ -322,7 +351,7 @@ def load_story(path: Path, outlet_ids: set[str]) -> Story:
 def load_corpus(corpus_dir: Path = CORPUS_DIR) -> Corpus:
     """Every outlet and story under `corpus_dir`, checked, stories in file-name order."""
     outlets = load_outlets(corpus_dir / "outlets.toml")
-    ids = {o.id for o in outlets}
+    ids = {o.id: o.lang for o in outlets}
     stories: list[Story] = []
     for path in sorted((corpus_dir / "stories").glob("*.toml")):
         story = load_story(path, ids)

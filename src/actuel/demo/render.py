@@ -127,6 +127,7 @@ class PageRenderer:
             "feed_url": self.feed_urls.get(outlet_id, ""),
             "latest": self._latest(outlet_id),
             "today": self.today,
+            "charset": outlet.charset,
             "a": None,
             "home": False,
             "related": [],

@@ -13,7 +13,7 @@ import hashlib
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from actuel.demo.build import OutletSite, Resource, load_world, render_world
 from actuel.demo.corpus import CORPUS_DIR, Outlet
+from actuel.demo.placeholder import is_image_path
 from actuel.model import SourceKind
 
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_")
@@ -63,10 +64,6 @@ def clean_target(target: str) -> tuple[str, str]:
     return parts.path or "/", urlencode(kept)
 
 
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-
-
 class _QuietServer(ThreadingHTTPServer):
     """Clients that hang up early (timeouts, caps) are normal here: no traceback for those."""
 
@@ -86,7 +83,8 @@ class _OutletServer:
         self.outlet = outlet
         self.site: OutletSite | None = None
         self.feed_requests = 0
-        self.gzipped: dict[str, bytes] = {}
+        self.gzipped: dict[int, bytes] = {}  # by id() of the resource: bodies never change
+        self.etags: dict[int, str] = {}
         self.httpd = _QuietServer((address, 0), _make_handler(self))
         self.base_url = f"http://{address}:{self.httpd.server_port}"
         self.thread = threading.Thread(
@@ -96,14 +94,17 @@ class _OutletServer:
             daemon=True,
         )
 
-    def lookup(self, target: str) -> tuple[str, Resource | None]:
+    def lookup(self, target: str) -> Resource | None:
+        """What a request target shows: exact path and query, then the path alone, then images."""
         assert self.site is not None
         path, query = clean_target(target)
         key = f"{path}?{query}" if query else path
         found = self.site.resources.get(key)
         if found is None and query and path != "/":
             found = self.site.resources.get(path)
-        return key, found
+        if found is None and is_image_path(path):
+            found = self.site.image
+        return found
 
     def should_fail(self, resource: Resource) -> bool:
         """The flaky outlet answers 503 to every Nth request for its feed, deterministically."""
@@ -113,12 +114,19 @@ class _OutletServer:
             self.feed_requests += 1
             return self.feed_requests % self.outlet.flaky_every == 0
 
-    def gzip_body(self, key: str, body: bytes) -> bytes:
-        packed = self.gzipped.get(key)
+    def gzip_body(self, resource: Resource) -> bytes:
+        packed = self.gzipped.get(id(resource))
         if packed is None:
-            packed = gzip.compress(body, compresslevel=6, mtime=0)
-            self.gzipped[key] = packed
+            packed = gzip.compress(resource.body, compresslevel=6, mtime=0)
+            self.gzipped[id(resource)] = packed
         return packed
+
+    def etag(self, resource: Resource) -> str:
+        tag = self.etags.get(id(resource))
+        if tag is None:
+            tag = '"' + hashlib.sha256(resource.body).hexdigest()[:20] + '"'
+            self.etags[id(resource)] = tag
+        return tag
 
 
 def _not_modified(headers: Any, etag: str, last_modified: datetime) -> bool:
@@ -138,6 +146,7 @@ def _not_modified(headers: Any, etag: str, last_modified: datetime) -> bool:
 def _make_handler(server: _OutletServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes
 
         def version_string(self) -> str:
             return "nginx"
@@ -146,6 +155,8 @@ def _make_handler(server: _OutletServer) -> type[BaseHTTPRequestHandler]:
             return
 
         def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
+            # recorded before the reply leaves, so a client that got it sees it counted
+            server.world._record(server.outlet.id, self.command, self.path, status)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -153,13 +164,12 @@ def _make_handler(server: _OutletServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD" and status != 304:
                 self.wfile.write(body)
-            server.world._record(server.outlet.id, self.command, self.path, status)
 
         def _serve(self) -> None:
             if server.outlet.slow_s:
                 time.sleep(server.outlet.slow_s)
             assert server.site is not None
-            key, resource = server.lookup(self.path)
+            resource = server.lookup(self.path)
             if resource is None:
                 page = server.site.not_found
                 self._send(404, {"Content-Type": "text/html; charset=UTF-8"}, page)
@@ -172,7 +182,7 @@ def _make_handler(server: _OutletServer) -> type[BaseHTTPRequestHandler]:
             if resource.status in (301, 302) and resource.location:
                 self._send(resource.status, {"Location": resource.location}, b"")
                 return
-            etag = etag_of(resource.body)
+            etag = server.etag(resource)
             headers = {
                 "Content-Type": resource.content_type,
                 "ETag": etag,
@@ -184,8 +194,9 @@ def _make_handler(server: _OutletServer) -> type[BaseHTTPRequestHandler]:
                 self._send(304, {k: v for k, v in headers.items() if k != "Content-Type"}, b"")
                 return
             body = resource.body
-            if "gzip" in (self.headers.get("Accept-Encoding") or "").lower():
-                body = server.gzip_body(key, body)
+            accepts = (self.headers.get("Accept-Encoding") or "").lower()
+            if "gzip" in accepts and not resource.content_type.startswith("image/"):
+                body = server.gzip_body(resource)
                 headers["Content-Encoding"] = "gzip"
             self._send(200, headers, body)
 
@@ -219,7 +230,7 @@ class DemoWorld:
         self.manifest: dict[str, Any] = self.world.manifest()
         self.outlets: list[DemoOutlet] = []
         self.hits: Counter[str] = Counter()
-        self.log: list[Hit] = []
+        self.log: deque[Hit] = deque(maxlen=100_000)  # the latest requests, for tests
         self._lock = threading.Lock()
         self._servers: dict[str, _OutletServer] = {}
         self._paths = {a.id: (a.outlet.id, a.path) for a in self.world.articles}
@@ -230,17 +241,24 @@ class DemoWorld:
             return f"127.0.1.{n}"
         return self.host
 
+    def _bind(self) -> None:
+        for n, outlet in enumerate(self.world.outlets, 1):
+            try:
+                server = _OutletServer(self, outlet, self._address(n))
+            except OSError:  # systems where only 127.0.0.1 is loopback: one port per outlet
+                server = _OutletServer(self, outlet, self.host)
+            self._servers[outlet.id] = server
+
     def start(self) -> DemoWorld:
         """Bind every outlet, render the pages with the real URLs, serve in background threads."""
         if self._servers:
             return self
-        for n, outlet in enumerate(self.world.outlets, 1):
-            try:
-                server = _OutletServer(self, outlet, self._address(n))
-            except OSError:
-                server = _OutletServer(self, outlet, self.host)
-            self._servers[outlet.id] = server
-        sites = render_world(self.world, {oid: s.base_url for oid, s in self._servers.items()})
+        try:
+            self._bind()
+            sites = render_world(self.world, {oid: s.base_url for oid, s in self._servers.items()})
+        except BaseException:
+            self.stop()
+            raise
         for oid, server in self._servers.items():
             server.site = sites[oid]
             server.thread.start()
@@ -262,9 +280,10 @@ class DemoWorld:
     def stop(self) -> None:
         """Stop every outlet's server and close its socket."""
         for server in self._servers.values():
-            server.httpd.shutdown()
+            if server.thread.is_alive():
+                server.httpd.shutdown()
+                server.thread.join(timeout=5)
             server.httpd.server_close()
-            server.thread.join(timeout=5)
         self._servers.clear()
         self.outlets.clear()
 
@@ -289,6 +308,8 @@ class DemoWorld:
 
     def url_of(self, article_id: str) -> str:
         """The served URL of a manifest article (KeyError for an unknown id)."""
+        if not self._servers:
+            raise RuntimeError("the demo world is not started: call start() or use `with`")
         outlet_id, path = self._paths[article_id]
         return self._servers[outlet_id].base_url + path
 
@@ -299,7 +320,7 @@ class DemoWorld:
         for server in self._servers.values():
             if server.base_url.split("://", 1)[1] == netloc:
                 target = parts.path + (f"?{parts.query}" if parts.query else "")
-                _key, resource = server.lookup(target or "/")
+                resource = server.lookup(target or "/")
                 return resource.article_id if resource is not None else None
         return None
 

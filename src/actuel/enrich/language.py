@@ -14,7 +14,8 @@ py3langid is as accurate as lingua here, 2-10x faster, and lighter than lingua's
 models; its errors on short English titles come from rare languages (Latin, Frisian...) winning on
 a few words, which a prior for the languages news portals publish in removes without making other
 languages undetectable. The three errors left are mislabelled corpus texts. The model loads lazily,
-once per process (about 0.3 ms a page, next to about 20 ms for extraction); results are
+once per process, and adds about 90 MB of resident memory (lingua's high-accuracy models: about
+320 MB); a 2 KB text takes about 0.3 ms, next to about 20 ms for extraction. Results are
 deterministic.
 """
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import cache
 from typing import Any
 
 # Languages news portals publish in (French-first, European and the largest world languages):
@@ -39,12 +39,18 @@ _CODE = re.compile(r"^\s*([a-zA-Z]{2,3})(?:[-_].*)?$")
 _lock = threading.Lock()
 
 
-@cache
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+_loaded: list[Any] = []
 
-    with _lock:
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+def _identifier() -> Any:
+    """py3langid's model, loaded on first use and shared by every thread of the process."""
+    if not _loaded:
+        with _lock:
+            if not _loaded:
+                from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+                _loaded.append(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    return _loaded[0]
 
 
 def normalize_language(code: str | None) -> str | None:

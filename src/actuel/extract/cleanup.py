@@ -28,6 +28,7 @@ TEMPLATE_BLOCK_WORDS = (
     "share-buttons",
     "social-share",
     "partage",
+    "partager",
     "cookie-banner",
     "cookie-consent",
     "cookie-notice",
@@ -35,7 +36,10 @@ TEMPLATE_BLOCK_WORDS = (
     "comment-form",
     "newsletter-signup",
 )
-_BLOCK_RE = re.compile("|".join(re.escape(w) for w in TEMPLATE_BLOCK_WORDS))
+# a word counts only between non-alphanumeric characters: "bloc-a-lire" yes, "salire" no
+_BLOCK_RE = re.compile(
+    "(?<![a-z0-9])(?:" + "|".join(re.escape(w) for w in TEMPLATE_BLOCK_WORDS) + ")(?![a-z0-9])"
+)
 _KEEP_TAGS = {"html", "body", "main", "article"}
 
 

@@ -1,56 +1,35 @@
-"""Raw HTML kept compressed: brotli quality 5, tagged so that the format can change later.
+"""Raw HTML kept compressed: a plain zlib stream, level 6, readable by any tool.
 
-Measured on the 181 Zyte benchmark pages (31.5 MB of HTML): brotli-5 shrinks 5.8x at 98 MB/s and
-inflates at 600 MB/s; zlib-6 shrinks 5.1x at 78 MB/s and inflates at 400 MB/s (brotli-9: 5.9x but
-11 MB/s). Plain zlib streams are still read, for blobs written by other tools.
+Measured on the 181 Zyte benchmark pages (31.5 MB of HTML): zlib-6 shrinks 5.1x at 78 MB/s and
+inflates at 400 MB/s; brotli-5 would shrink 5.8x at 98 MB/s (600 MB/s back). zlib stays because the
+store's `html_z` column is a zlib stream that any SQLite or PostgreSQL client can inflate.
 """
 
 from __future__ import annotations
 
 import zlib
 
-import brotli
-
 from actuel.errors import ExtractError
 
-MAGIC = b"\x00br1"  # no HTML or zlib stream starts with a NUL byte
-QUALITY = 5
+LEVEL = 6
 _FIX = "re-fetch the page; the stored copy is damaged"
 
 
 def compress_html(html: bytes) -> bytes:
-    """The page's bytes, compressed for storage."""
-    return MAGIC + brotli.compress(html, quality=QUALITY)
-
-
-def _brotli(data: bytes, max_bytes: int | None) -> bytes:
-    inflater = brotli.Decompressor()
-    if max_bytes is None:
-        out = inflater.process(data)
-    else:
-        out = inflater.process(data, output_buffer_limit=max_bytes)[:max_bytes]
-        return out
-    if not inflater.is_finished():
-        raise ExtractError("stored HTML is truncated", fix=_FIX)
-    return out
-
-
-def _zlib(data: bytes, max_bytes: int | None) -> bytes:
-    inflater = zlib.decompressobj()
-    out = inflater.decompress(data, max_bytes or 0)
-    if max_bytes is not None:
-        return out
-    out += inflater.flush()
-    if not inflater.eof:
-        raise ExtractError("stored HTML is truncated", fix=_FIX)
-    return out
+    """The page's bytes compressed for storage: the same bytes as `zlib.compress(html, 6)`."""
+    return zlib.compress(html, LEVEL)
 
 
 def decompress_html(blob: bytes, *, max_bytes: int | None = None) -> bytes:
     """The bytes `compress_html` stored (at most `max_bytes`); damage raises ExtractError."""
+    inflater = zlib.decompressobj()
     try:
-        if blob.startswith(MAGIC):
-            return _brotli(blob[len(MAGIC) :], max_bytes)
-        return _zlib(blob, max_bytes)
-    except (brotli.error, zlib.error) as exc:
+        out = inflater.decompress(blob, max_bytes or 0)
+        if max_bytes is not None:
+            return out
+        out += inflater.flush()
+    except zlib.error as exc:
         raise ExtractError(f"stored HTML cannot be decompressed ({exc})", fix=_FIX) from None
+    if not inflater.eof:
+        raise ExtractError("stored HTML is truncated", fix=_FIX)
+    return out

@@ -46,13 +46,22 @@ class PageMetadata:
     published_at: datetime | None = None
 
 
-def _meta(tree: HtmlElement, *names: str) -> str | None:
-    for name in names:
+def meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """First non-empty content of each <meta> property, name or itemprop, keyed in lower case."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = (meta.get("content") or "").strip()
+        if not content:
+            continue
         for attr in ("property", "name", "itemprop"):
-            for value in tree.xpath(f"//meta[@{attr}=$n]/@content", n=name):
-                if str(value).strip():
-                    return str(value).strip()
-    return None
+            key = (meta.get(attr) or "").strip().lower()
+            if key and key not in found:
+                found[key] = content
+    return found
+
+
+def _meta(tags: dict[str, str], *names: str) -> str | None:
+    return next((tags[n.lower()] for n in names if n.lower() in tags), None)
 
 
 def json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
@@ -121,10 +130,10 @@ def parse_timestamp(value: str | None, *, now: datetime | None = None) -> dateti
     return parsed
 
 
-def declared_language(tree: HtmlElement) -> str | None:
+def declared_language(tree: HtmlElement, tags: dict[str, str]) -> str | None:
     """The language the page declares (html lang, og:locale, content-language), ISO 639 code."""
     candidates = [*tree.xpath("/html/@lang"), *tree.xpath("/html/@xml:lang")]
-    candidates.append(_meta(tree, "og:locale", "language", "dc.language"))
+    candidates.append(_meta(tags, "og:locale", "language", "dc.language"))
     candidates += tree.xpath(
         '//meta[translate(@http-equiv, "CONTENTLAGU", "contentlagu")="content-language"]/@content'
     )
@@ -145,14 +154,15 @@ def _points_home(candidate: str, url: str | None) -> bool:
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     """Canonical URL, image, declared language and publication time from the page's head."""
     articles = _article_objects(tree)
-    found = PageMetadata(language=declared_language(tree))
+    tags = meta_tags(tree)
+    found = PageMetadata(language=declared_language(tree, tags))
 
     urls = [
         *tree.xpath(
             '//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'
         )
     ]
-    urls.append(_meta(tree, "og:url"))
+    urls.append(_meta(tags, "og:url"))
     urls += [o.get("url") for o in articles if isinstance(o.get("url"), str)]
     for href in urls:
         absolute = absolute_url(str(href), url) if href else None
@@ -163,7 +173,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         found.canonical_url = canonical_url(url)
 
     images: list[Any] = [
-        _meta(tree, "og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+        _meta(tags, "og:image", "og:image:url", "og:image:secure_url", "twitter:image")
     ]
     images += [o.get("image") or o.get("thumbnailUrl") for o in articles]
     for value in images:
@@ -173,10 +183,10 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
             break
 
     stamps: list[Any] = [
-        _meta(tree, "article:published_time", "og:published_time", "datePublished")
+        _meta(tags, "article:published_time", "og:published_time", "datePublished")
     ]
     stamps += [o.get("datePublished") or o.get("dateCreated") for o in articles]
-    stamps.append(_meta(tree, "pubdate", "publishdate", "date", "dc.date", "dcterms.created"))
+    stamps.append(_meta(tags, "pubdate", "publishdate", "date", "dc.date", "dcterms.created"))
     for value in stamps:
         stamp = parse_timestamp(value) if isinstance(value, str) else None
         if stamp:

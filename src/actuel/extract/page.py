@@ -187,10 +187,10 @@ def extract_page(
         meta = read_metadata(tree, url)
         prune_template_blocks(tree)
         document = _run_trafilatura(tree, url)
+        return _assemble(document, meta, tree, url, fallback_url)
     except Exception:  # a page we cannot read is an empty article, never a crash of the pipeline
         log.debug("extraction failed on %s", url, exc_info=True)
         return ExtractedPage(canonical_url=fallback_url)
-    return _assemble(document, meta, tree, url, fallback_url)
 
 
 def _assemble(

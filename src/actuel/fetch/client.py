@@ -12,6 +12,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
@@ -23,14 +24,11 @@ from actuel.errors import (
     BlockedSchemeError,
     ConfigError,
     ConnectError,
-    DeadlineError,
     FetchError,
     HTTPStatusError,
-    RobotsDisallowedError,
-    TimeoutError_,
-    TooLargeError,
     TooManyRedirectsError,
 )
+from actuel.fetch import messages as msg
 from actuel.fetch.decode import BoundedDecoder, DecodedTooLarge, UndecodableBody
 from actuel.fetch.guard import (
     ALLOWED_SCHEMES,
@@ -66,10 +64,6 @@ ACCEPT = {
 }
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.3g} MB" if n >= 1024 * 1024 else f"{n} bytes"
-
-
 @dataclass
 class _Answer:
     """One hop's response, body read (or not, for redirects and errors)."""
@@ -100,6 +94,9 @@ class Fetcher:
             ),
             follow_redirects=False,
             trust_env=False,
+            # No cookies kept: one site's cookies never reach another source, and every fetch
+            # is the same whatever came before.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             headers={
                 "User-Agent": settings.user_agent,
                 # Bodies are read raw and decoded by decode.py, with a bound; httpx's
@@ -141,7 +138,7 @@ class Fetcher:
         every error message, e.g. "source 12 (https://…/feed)".
         """
         return self._fetch(
-            url,
+            url.strip(),
             etag=etag,
             last_modified=last_modified,
             purpose=purpose,
@@ -218,22 +215,12 @@ class Fetcher:
             location = answer.headers.get("location")
             if answer.status in REDIRECTS and location:
                 if hop == max_redirects:
-                    raise TooManyRedirectsError(
-                        f"{url}: more than {max_redirects} redirects (last to {current})",
-                        fix="check the URL in a browser; a redirect loop needs the site's fix, "
-                        "else raise ACTUEL_FETCH_MAX_REDIRECTS",
-                        source=source,
-                    )
+                    raise msg.too_many_redirects(url, current, max_redirects, source)
                 permanent = permanent and answer.status in PERMANENT_REDIRECTS
                 current = urljoin(current, location.strip())
                 continue
             if answer.status in REDIRECTS:
-                raise HTTPStatusError(
-                    f"{current}: HTTP {answer.status} redirect without a Location header",
-                    status=answer.status,
-                    fix="the site's server is misconfigured; try the final URL directly",
-                    source=source,
-                )
+                raise msg.redirect_without_location(current, answer.status, source)
             return FetchResult(
                 url=url,
                 final_url=current,
@@ -274,42 +261,19 @@ class Fetcher:
                 finally:
                     response.close()
         except BlockedAddress as exc:
-            raise self._blocked(url, exc, source) from None
+            raise msg.blocked_address(url, exc, source) from None
         except httpx.InvalidURL as exc:
-            raise FetchError(
-                f"{url}: invalid URL: {exc}", fix="correct the URL", source=source
-            ) from None
+            raise msg.invalid_url(url, exc, source) from None
         except httpx.TimeoutException as exc:
             if time.monotonic() >= deadline - 0.05:
-                raise self._deadline_error(url, source) from None
-            what = (
-                "connecting"
-                if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
-                else ("waiting for data")
-            )
-            limit = (
-                settings.fetch_connect_timeout
-                if what == "connecting"
-                else settings.fetch_read_timeout
-            )
-            setting = "CONNECT" if what == "connecting" else "READ"
-            raise TimeoutError_(
-                f"{url}: timed out after {limit:g} s {what}",
-                fix=f"the server is slow or down; retried later (ACTUEL_FETCH_{setting}_TIMEOUT)",
-                source=source,
-            ) from None
+                raise msg.past_deadline(url, settings.fetch_deadline, source) from None
+            if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+                raise msg.timed_out(url, True, settings.fetch_connect_timeout, source) from None
+            raise msg.timed_out(url, False, settings.fetch_read_timeout, source) from None
         except httpx.ConnectError as exc:
-            raise ConnectError(
-                f"{url}: cannot connect: {exc}",
-                fix="check the host name and that the site is up; retried later",
-                source=source,
-            ) from None
+            raise msg.cannot_connect(url, exc, source) from None
         except httpx.TransportError as exc:
-            raise ConnectError(
-                f"{url}: connection failed during the exchange: {exc or type(exc).__name__}",
-                fix="the server broke the connection or spoke bad HTTP; retried later",
-                source=source,
-            ) from None
+            raise msg.broken_exchange(url, str(exc) or type(exc).__name__, source) from None
 
     def _read(
         self,
@@ -326,10 +290,11 @@ class Fetcher:
         if status in REDIRECTS or status == 304:
             return _Answer(status, headers, b"", 0)
         if not 200 <= status < 300:
-            raise self._status_error(url, status, headers, source)
+            raise msg.bad_status(url, status, self._retry_after(url, status, headers), source)
         length = headers.get("content-length", "")
         if not truncate and length.isdigit() and int(length) > max_bytes:
-            raise self._too_large(url, f"announces {_mb(int(length))}", max_bytes, source)
+            announced = f"announces {msg.size(int(length))}"
+            raise msg.too_large(url, announced, max_bytes, source)
         decoded_cap = int(self._settings.fetch_max_decoded_bytes)
         if truncate:
             decoded_cap = min(decoded_cap, max_bytes)
@@ -338,110 +303,55 @@ class Fetcher:
         wire = 0
         try:
             for chunk in response.iter_raw():
+                if wire + len(chunk) > max_bytes:
+                    if not truncate:
+                        raise msg.too_large(url, "went past", max_bytes, source)
+                    chunk = chunk[: max_bytes - wire]
+                    wire += len(chunk)
+                    parts.append(decoder.feed(chunk))
+                    break
                 wire += len(chunk)
-                if wire > max_bytes:
-                    if truncate:
-                        break
-                    raise self._too_large(url, "went past", max_bytes, source)
                 parts.append(decoder.feed(chunk))
                 if time.monotonic() > deadline:
-                    raise self._deadline_error(url, source)
+                    raise msg.past_deadline(url, self._settings.fetch_deadline, source)
         except DecodedTooLarge:
             if not truncate:
-                raise TooLargeError(
-                    f"{url}: body inflates past the {_mb(decoded_cap)} limit once decoded "
-                    f"({headers.get('content-encoding')}); stopped",
-                    fix="a compression bomb, or a huge page: raise "
-                    "ACTUEL_FETCH_MAX_DECODED_BYTES only if the source is trusted",
-                    source=source,
-                ) from None
+                encoding = headers.get("content-encoding")
+                raise msg.decoded_too_large(url, encoding, decoded_cap, source) from None
         except UndecodableBody as exc:
-            raise FetchError(
-                f"{url}: body is not valid {headers.get('content-encoding')}: {exc}",
-                fix="the server sent a broken compressed body; retried later",
-                source=source,
-            ) from None
+            encoding = headers.get("content-encoding")
+            raise msg.undecodable(url, encoding, exc, source) from None
         return _Answer(status, headers, b"".join(parts), wire)
 
     # errors and checks
 
-    def _status_error(
-        self, url: str, status: int, headers: dict[str, str], source: str | None
-    ) -> HTTPStatusError:
-        retry_after = None
-        if status in RETRY_AFTER_STATUSES:
-            retry_after = parse_retry_after(headers.get("retry-after"))
-            if retry_after is not None:
-                retry_after = min(retry_after, float(self._settings.fetch_retry_after_max))
-                self._politeness.block(host_key(url), retry_after, status)
-        reason = httpx.codes.get_reason_phrase(status) or "error"
-        if status == 410:
-            fix = "the feed is gone for good: the source is disabled; find its new URL"
-        elif status in RETRY_AFTER_STATUSES:
-            fix = "the server is busy or limiting us; no request goes to it before the time given"
-        elif status in (401, 403):
-            fix = "the site refuses us; check the URL or ask the site to allow our User-Agent"
-        elif status == 404:
-            fix = "check the URL; the source is retried with backoff"
-        else:
-            fix = "retried later with backoff"
-        wait = f", Retry-After {retry_after:g} s" if retry_after is not None else ""
-        return HTTPStatusError(
-            f"{url}: HTTP {status} {reason}{wait}",
-            status=status,
-            retry_after=retry_after,
-            fix=fix,
-            source=source,
-        )
-
-    def _blocked(self, url: str, exc: BlockedAddress, source: str | None) -> BlockedAddressError:
-        return BlockedAddressError(
-            f"{url}: {exc.describe()}; refused before connecting",
-            fix="use the site's public URL; list a host of yours in ACTUEL_FETCH_ALLOW_HOSTS "
-            "(ACTUEL_FETCH_ALLOW_PRIVATE=true is for tests and the demo only)",
-            source=source,
-        )
-
-    def _too_large(self, url: str, how: str, max_bytes: int, source: str | None) -> TooLargeError:
-        return TooLargeError(
-            f"{url}: response {how} the {_mb(max_bytes)} limit; stopped",
-            fix="raise ACTUEL_FETCH_MAX_BYTES if this source is legitimate",
-            source=source,
-        )
-
-    def _deadline_error(self, url: str, source: str | None) -> DeadlineError:
-        limit = float(self._settings.fetch_deadline)
-        return DeadlineError(
-            f"{url}: not finished within the {limit:g} s deadline; stopped",
-            fix="the server is too slow; retried later (ACTUEL_FETCH_DEADLINE)",
-            source=source,
-        )
+    def _retry_after(self, url: str, status: int, headers: dict[str, str]) -> float | None:
+        """Seconds a 429/503 asks us to wait, capped; the host is held back meanwhile."""
+        if status not in RETRY_AFTER_STATUSES:
+            return None
+        retry_after = parse_retry_after(headers.get("retry-after"))
+        if retry_after is None:
+            return None
+        retry_after = min(retry_after, float(self._settings.fetch_retry_after_max))
+        self._politeness.block(host_key(url), retry_after, status)
+        return retry_after
 
     def _check_scheme(self, url: str, source: str | None) -> None:
         try:
             parts = urlsplit(url)
             parts.port  # noqa: B018 - raises ValueError for a port out of range
         except ValueError as exc:
-            raise FetchError(
-                f"{url}: invalid URL: {exc}", fix="correct the URL", source=source
-            ) from None
+            raise msg.invalid_url(url, exc, source) from None
         if parts.scheme.lower() not in ALLOWED_SCHEMES:
-            raise BlockedSchemeError(
-                f"{url}: scheme {parts.scheme or '(none)'!r} refused; only http and https are "
-                "fetched",
-                fix="use an http:// or https:// URL",
-                source=source,
-            )
+            raise msg.blocked_scheme(url, parts.scheme, source)
         if not parts.hostname:
-            raise FetchError(
-                f"{url}: no host name in the URL", fix="use an absolute URL", source=source
-            )
+            raise msg.no_host(url, source)
         if literal_ip(parts.hostname) is not None:
             # Judged here too, as some literal forms (0177.0.0.1) never reach the socket layer.
             try:
                 self._backend.vet(parts.hostname)
             except BlockedAddress as exc:
-                raise self._blocked(url, exc, source) from None
+                raise msg.blocked_address(url, exc, source) from None
 
     def _check_retry_after(self, key: str, url: str, source: str | None) -> None:
         blocked = self._politeness.blocked(key)
@@ -449,14 +359,7 @@ class Fetcher:
             return
         until, status = blocked
         left = max(0.0, (until - datetime.now(UTC)).total_seconds())
-        raise HTTPStatusError(
-            f"{url}: {key} answered HTTP {status} with Retry-After; no request sent before "
-            f"{until:%Y-%m-%d %H:%M:%S} UTC ({left:.0f} s left)",
-            status=status,
-            retry_after=left,
-            fix="wait for the time the server gave",
-            source=source,
-        )
+        raise msg.held_back(url, key, until, left, status, source)
 
     def _check_robots(self, url: str, source: str | None) -> None:
         verdict = self._robots.verdict(url, functools.partial(self._load_robots, source=source))
@@ -464,12 +367,7 @@ class Fetcher:
         if cap > 0:
             self._politeness.ask_delay(host_key(url), min(cap, verdict.crawl_delay or 0.0))
         if not verdict.allowed:
-            raise RobotsDisallowedError(
-                f"{url}: robots.txt forbids this URL to {self._settings.user_agent!r}",
-                fix="respect the site's wish, or ask it to allow our User-Agent "
-                "(ACTUEL_FETCH_RESPECT_ROBOTS=false only for sites you own)",
-                source=source,
-            )
+            raise msg.robots_disallowed(url, self._settings.user_agent, source)
 
     def _load_robots(self, robots_url: str, source: str | None) -> bytes | None:
         try:

@@ -10,6 +10,8 @@ import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 
+import idna
+
 Resolver = Callable[[str], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -94,10 +96,19 @@ def default_resolver(host: str) -> list[str]:
     return seen
 
 
+def ascii_host(host: str) -> str:
+    """A host name as it is resolved: lower case, no final dot, IDNA (`actualité.fr` → `xn--…`)."""
+    name = host.strip().strip("[]").lower().rstrip(".")
+    try:
+        return idna.encode(name, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return name
+
+
 def parse_allow_hosts(raw: str | Iterable[str]) -> frozenset[str]:
-    """The host names of the fetch_allow_hosts setting, lower-cased, without ports or blanks."""
+    """The host names of the fetch_allow_hosts setting, in the form the socket layer sees."""
     items = raw.split(",") if isinstance(raw, str) else list(raw)
-    return frozenset(item.strip().lower().rstrip(".") for item in items if item.strip())
+    return frozenset(ascii_host(item) for item in items if item.strip())
 
 
 def vet_host(
@@ -108,13 +119,17 @@ def vet_host(
     Every address must pass: a name that mixes public and private records is refused, so an
     attacker cannot win by adding a private record next to a public one.
     """
-    name = host.strip("[]").lower().rstrip(".")
+    name = ascii_host(host)
     literal = literal_ip(name)
     if literal is not None:
         addresses = [literal]
     else:
         try:
-            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in resolver(name)]
+            answers = resolver(name)
+        except UnicodeError as exc:  # a label too long or not encodable: no such host
+            raise OSError(f"invalid host name {host!r}: {exc}") from None
+        try:
+            addresses = [ipaddress.ip_address(a.split("%", 1)[0]) for a in answers]
         except ValueError as exc:
             raise BlockedAddress(host, "?", f"resolver gave an invalid address: {exc}") from None
         if not addresses:

@@ -170,7 +170,7 @@ class GuardedTransport(httpx.HTTPTransport):
     def __init__(
         self, backend: GuardedBackend, *, max_connections: int, ssl_context: ssl.SSLContext
     ):
-        super().__init__(trust_env=False, retries=0)
+        super().__init__(verify=ssl_context, trust_env=False, retries=0)
         # httpx has no public hook for a network backend; the pool it builds is replaced by an
         # identical one that differs only by the backend.
         self._pool = httpcore.ConnectionPool(

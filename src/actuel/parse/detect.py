@@ -47,8 +47,15 @@ def looks_like_json_feed(document: object) -> bool:
     return isinstance(document.get("items"), list)
 
 
+def junk_before_prolog(text: str) -> int:
+    """Where a late XML declaration starts (PHP warnings printed before it), else 0."""
+    start = text.find("<?xml", 0, 4096)
+    return start if start > 0 and text[:start].strip() else 0
+
+
 def root_name(text: str) -> str | None:
     """Local name of the first element, lower-case, or None if there is none in the head."""
+    text = text[junk_before_prolog(text) :]
     skipped = _SKIP.match(text)
     rest = text[skipped.end() if skipped else 0 :]
     match = _FIRST_TAG.match(rest) or _FIRST_TAG.search(rest)

@@ -3,20 +3,41 @@
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Mapping
 
-from actuel.errors import NotAFeedError
+from actuel.errors import NotAFeedError, ParseError
 from actuel.model import Feed
 from actuel.parse.detect import detect_format, head_text, json_document, looks_like_json_feed
 from actuel.parse.feeds import parse_xml_feed
 from actuel.parse.jsonfeed import parse_json_feed
 from actuel.parse.sitemaps import parse_sitemap
 
+_GZIP_MAGIC = b"\x1f\x8b"
 _HTML_TITLE = re.compile(r"<title[^>]*>([^<]{1,120})", re.IGNORECASE)
 _DISCOVERY_FIX = (
     'give the feed\'s own address: the page may list it in a <link rel="alternate"> tag '
     "(feed discovery), or add it as a page source"
 )
+
+
+def _gunzip(content: bytes, limit: int, url: str | None) -> bytes:
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        data = inflater.decompress(content, limit)
+    except zlib.error as exc:
+        raise ParseError(
+            f"the body looks gzip-compressed but cannot be unpacked: {exc}",
+            fix="check that the server sends the whole file",
+            source=url,
+        ) from None
+    if inflater.unconsumed_tail:
+        raise ParseError(
+            f"the gzip file unpacks to more than {limit:,} bytes",
+            fix="split the sitemap (sitemaps.org allows 50 MB) or raise max_gunzip_bytes",
+            source=url,
+        )
+    return data
 
 
 def _describe_json(document: object) -> str:
@@ -34,8 +55,14 @@ def parse_feed(
     url: str | None = None,
     content_type: str | None = None,
     max_items: int = 1000,
+    max_gunzip_bytes: int = 50 * 1024 * 1024,
 ) -> Feed:
-    """Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1, sitemaps and sitemap indexes."""
+    """Parse RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1, sitemaps and sitemap indexes.
+
+    A gzip file (a `sitemap.xml.gz`) is unpacked first, up to `max_gunzip_bytes`.
+    """
+    if content.startswith(_GZIP_MAGIC):
+        content = _gunzip(content, max_gunzip_bytes, url)
     if not content.strip():
         raise NotAFeedError(
             "the response body is empty",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from actuel.parse.detect import junk_before_prolog
 from actuel.parse.encoding import decode_document
 
 _PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -24,8 +25,9 @@ _ENTITY_DECL = re.compile(
     r"""<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"<&%]{0,64})"|'([^'<&%]{0,64})')\s*>"""
 )
 _ANY_ENTITY_DECL = re.compile(r"<!ENTITY\b", re.IGNORECASE)
-_NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
-_XML_PREDEFINED = {"amp", "lt", "gt", "quot", "apos"}
+_NAMED_REF = re.compile(r"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]{0,31});")
+_BARE_AMP = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});)")
+_C1_REF = re.compile(r"&#(1[2-5][0-9]|[xX][89][0-9a-fA-F]);")
 _HTML_ENTITIES: dict[str, int] = html.entities.name2codepoint
 
 
@@ -38,14 +40,30 @@ class Screened:
 
 
 def _doctype_span(text: str) -> tuple[int, int] | None:
-    """Start and end of the DOCTYPE declaration in the prolog, internal subset included."""
-    match = _DOCTYPE_START.search(text, 0, 4096)
-    if match is None:
-        return None
-    start = match.start()
+    """Start and end of a DOCTYPE declaration in the prolog (before the root element), if any."""
+    position = 0
+    length = len(text)
+    while position < length:
+        while position < length and text[position] in " \t\r\n\ufeff":
+            position += 1
+        if text.startswith("<?", position):
+            close = text.find("?>", position)
+        elif text.startswith("<!--", position):
+            close = text.find("-->", position)
+        elif _DOCTYPE_START.match(text, position):
+            return position, _doctype_end(text, position)
+        else:
+            return None  # the root element (or text): no DOCTYPE can follow
+        if close < 0:
+            return None
+        position = close + 2
+    return None
+
+
+def _doctype_end(text: str, start: int) -> int:
     depth = 0
     quote = ""
-    for index in range(match.end(), len(text)):
+    for index in range(start + 9, len(text)):
         char = text[index]
         if quote:
             if char == quote:
@@ -57,16 +75,15 @@ def _doctype_span(text: str) -> tuple[int, int] | None:
         elif char == "]":
             depth -= 1
         elif char == ">" and depth <= 0:
-            return start, index + 1
-    return start, len(text)
+            return index + 1
+    return len(text)
 
 
 def screen_xml(text: str) -> Screened:
     """Remove the DOCTYPE, keep its short plain entities, turn HTML entities into numbers."""
     notes: list[str] = []
     declared: dict[str, str] = {}
-    span = _doctype_span(text)
-    if span is not None:
+    while (span := _doctype_span(text)) is not None:
         start, end = span
         doctype = text[start:end]
         for name, double, single in _ENTITY_DECL.findall(doctype):
@@ -81,8 +98,6 @@ def screen_xml(text: str) -> Screened:
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name in _XML_PREDEFINED:
-            return match.group(0)
         if name in declared:
             return declared[name]
         codepoint = _HTML_ENTITIES.get(name)
@@ -91,7 +106,21 @@ def screen_xml(text: str) -> Screened:
 
     if "&" in text:
         text = _NAMED_REF.sub(replace, text)
+        if "&#" in text:
+            text = _C1_REF.sub(_c1_reference, text)
+        # A bare & (`?id=1&lang=fr` pasted into a <link>) makes the whole document ill-formed.
+        text = _BARE_AMP.sub("&amp;", text)
     return Screened(text, notes)
+
+
+def _c1_reference(match: re.Match[str]) -> str:
+    """`&#146;` means the Windows-1252 quote (’) in every feed that writes it, never a control."""
+    number = match.group(1)
+    code = int(number[1:], 16) if number[0] in "xX" else int(number)
+    try:
+        return f"&#{ord(bytes([code]).decode('cp1252'))};"
+    except UnicodeDecodeError:
+        return match.group(0)
 
 
 def safe_parser(*, recover: bool = True) -> etree.XMLParser:
@@ -110,6 +139,13 @@ def safe_parser(*, recover: bool = True) -> etree.XMLParser:
 
 def prepare_xml(content: bytes, content_type: str | None = None) -> tuple[bytes, list[str]]:
     """UTF-8 bytes with a matching prolog and no DOCTYPE, and notes on what was changed."""
-    screened = screen_xml(decode_document(content, content_type))
+    text = decode_document(content, content_type)
+    notes = []
+    junk = junk_before_prolog(text)
+    if junk:
+        notes.append(f"ignored {junk} characters of text before the XML declaration")
+        text = text[junk:]
+    screened = screen_xml(text)
     body = _PROLOG.sub("", screened.text, count=1).lstrip()
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8"), screened.notes
+    xml = ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8")
+    return xml, notes + screened.notes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +26,12 @@ def log_fetch(conn: Connection, entry: FetchLog) -> None:
             error=entry.error,
         )
     )
+
+
+def prune_fetches(conn: Connection, before: datetime) -> int:
+    """Forget fetch log rows started before `before`; returns how many went."""
+    result = conn.execute(sa.delete(fetches).where(fetches.c.started_at < before))
+    return int(result.rowcount)
 
 
 def _counts(conn: Connection, column: sa.ColumnElement[Any]) -> list[tuple[Any, int]]:

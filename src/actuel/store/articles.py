@@ -160,6 +160,25 @@ def upsert(
     return article_id, created
 
 
+def _is_zlib(data: bytes) -> bool:
+    """Whether `data` is already one whole zlib stream (extract.compress_html's output).
+
+    No HTML page is: its first two bytes would have to form a zlib header (0x78 and a check byte
+    that cannot follow "x" in UTF-8), and the rest inflate to the exact end.
+    """
+    if len(data) < 6 or data[0] != 0x78 or (data[0] * 256 + data[1]) % 31:
+        return False
+    inflater = zlib.decompressobj()
+    pending = data
+    try:
+        while pending and not inflater.eof:
+            inflater.decompress(pending, 1 << 20)  # bounded output per step
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return False
+    return inflater.eof and not inflater.unused_data
+
+
 def _save_page(
     conn: Connection,
     article_id: int,
@@ -172,7 +191,7 @@ def _save_page(
         "final_url": final_url,
         "content_type": content_type,
         "fetched_at": now,
-        "html_z": zlib.compress(raw_html, 6),
+        "html_z": raw_html if _is_zlib(raw_html) else zlib.compress(raw_html, 6),
     }
     stmt = dialect_insert(conn, pages).values(article_id=article_id, **values)
     conn.execute(stmt.on_conflict_do_update(index_elements=[pages.c.article_id], set_=values))
@@ -276,7 +295,9 @@ def update_extraction(conn: Connection, article: Article) -> None:
     values["canonical_url"] = article.canonical_url or row["canonical_url"]
     values["content_hash"] = article.content_hash
     values["from_feed_only"] = article.from_feed_only
-    values["extracted_at"] = article.extracted_at or datetime.now(UTC)
+    values["page_attempts"] = article.page_attempts
+    values["next_page_attempt_at"] = article.next_page_attempt_at
+    values["extracted_at"] = article.extracted_at or row["extracted_at"]
     _update_row(conn, row, values)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -24,12 +24,14 @@ from actuel.store.db import WRITE, create_engine, is_postgres_url
 
 def _label(db: str) -> str:
     """How errors name the database, without a password."""
-    if is_postgres_url(db) and "@" in db:
-        scheme, rest = db.split("://", 1)
+    if not is_postgres_url(db):
+        return f"database {db}"
+    scheme, rest = db.split("://", 1)
+    rest = rest.split("?", 1)[0]  # the query string may carry a password too
+    if "@" in rest:
         credentials, host = rest.rsplit("@", 1)
-        user = credentials.split(":", 1)[0]
-        return f"database {scheme}://{user}@{host}"
-    return f"database {db}"
+        rest = credentials.split(":", 1)[0] + "@" + host
+    return f"database {scheme}://{rest}"
 
 
 class Store:
@@ -62,8 +64,9 @@ class Store:
             raise
         except Exception as exc:
             engine.dispose()
+            detail = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
             raise StoreError(
-                f"cannot open: {exc}",
+                f"cannot open: {detail}",
                 fix="check the db setting (ACTUEL_DB), the file's permissions or the server",
                 source=label,
             ) from exc
@@ -252,6 +255,13 @@ class Store:
     def log_fetch(self, entry: FetchLog) -> None:
         with self._write() as conn:
             activity.log_fetch(conn, entry)
+
+    def prune_fetches(self, before: datetime | None = None) -> int:
+        """Drop fetch log rows older than `before` (default: fetch_log_keep_days ago)."""
+        if before is None:
+            before = datetime.now(UTC) - timedelta(days=int(self.settings.fetch_log_keep_days))
+        with self._write() as conn:
+            return activity.prune_fetches(conn, before)
 
     def stats(self) -> dict[str, Any]:
         with self._read() as conn:
