@@ -38,7 +38,9 @@ def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], clic
 def cli_reference() -> str:
     blocks = []
     for path, command in _walk(main, ["actuel"]):
-        ctx = click.Context(command, info_name=" ".join(path))
+        ctx = click.Context(
+            command, info_name=" ".join(path), terminal_width=100, max_content_width=100
+        )
         help_text = command.get_help(ctx)
         blocks.append(f"### `{' '.join(path)}`\n\n```text\n{help_text}\n```")
     return "\n\n".join(blocks)

@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from actuel.demo.build import MANIFEST_PATH, Resource, load_world, main, manifest_json, render_world
@@ -130,7 +131,20 @@ def test_pages_carry_the_clutter_of_real_news_sites(world: World) -> None:
         assert home_links[outlet_id] >= len(rows)
 
 
-def test_rendering_is_deterministic_and_fast_enough_to_do_at_start(world: World) -> None:
+def test_every_outlet_has_its_own_page_layout(world: World) -> None:
+    sites = render_world(world, _bases(world))
+    layouts = {}
+    for outlet in world.outlets:
+        article = next(a for a in world.articles if a.outlet.id == outlet.id)
+        tree = lxml.html.fromstring(_text(sites[outlet.id].resources[article.path]))
+        layouts[outlet.id] = frozenset(
+            f"{node.tag}.{node.get('class') or node.get('id') or ''}"
+            for node in tree.iter("div", "main", "article", "header", "footer", "aside", "section")
+        )
+    assert len(set(layouts.values())) == len(layouts), "two outlets share a layout"
+
+
+def test_rendering_is_deterministic(world: World) -> None:
     again = load_world()
     assert manifest_json(again) == manifest_json(world)
     first = render_world(world, _bases(world))

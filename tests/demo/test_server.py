@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from urllib.robotparser import RobotFileParser
 
 import feedparser
 import httpx
@@ -209,7 +210,13 @@ def test_home_pages_point_to_their_feed_and_robots_allow_us(
         else:
             assert 'rel="alternate"' in home and outlet.source_url.replace("&", "&amp;") in home
         robots = client.get(outlet.base_url + "/robots.txt")
-        assert robots.status_code == 200 and "Disallow: /\n" not in robots.text
+        assert robots.status_code == 200
+        rules = RobotFileParser()
+        rules.parse(robots.text.splitlines())
+        for url in [outlet.source_url, *_urls_of(world, outlet.id)]:
+            assert rules.can_fetch("actuel", url), url
+        if outlet.id == "courrier-littoral":
+            assert not rules.can_fetch("actuel", outlet.base_url + "/wp-admin/options.php")
 
 
 def test_unknown_paths_get_a_404_page(world: DemoWorld, client: httpx.Client) -> None:

@@ -127,9 +127,8 @@ def _outlet_site(world: World, outlet: Outlet, base: str, pages: PageRenderer) -
             feeds.sitemap(rows, pages.url_of, [base + "/"]), XML, latest, "sitemap"
         )
         sitemaps = [base + "/sitemap.xml"]
-    disallow = ["/wp-admin/", "/?s="] if outlet.url_style in ("query-p", "dated-slash") else []
     res["/robots.txt"] = Resource(
-        feeds.robots(sitemaps, [*disallow, "/espace-clients"] if outlet.id == "ahp" else disallow),
+        feeds.robots(sitemaps, list(outlet.disallow)),
         "text/plain; charset=utf-8",
         epoch,
         "robots",

@@ -60,6 +60,7 @@ class Outlet:
     flaky_every: int = 0
     broken_feed: bool = False
     charset: str = "utf-8"  # how its HTML pages are encoded and labelled
+    disallow: tuple[str, ...] = ()  # robots.txt Disallow: lines (never our article paths)
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ def load_outlets(path: Path) -> tuple[Outlet, ...]:
                 flaky_every=int(row.get("flaky_every", 0)),
                 broken_feed=bool(row.get("broken_feed", False)),
                 charset=str(row.get("charset", "utf-8")),
+                disallow=tuple(str(p) for p in row.get("disallow", [])),
             )
         )
     return tuple(outlets)

@@ -37,14 +37,13 @@ AGENCIES = (
     "APA",
 )
 # Words that make a capitalised name after "selon" or "according to" an outlet rather than a person.
-MEDIA_WORDS = frozenset(
-    (
-        "agence agency press presse post times journal courrier herald tribune gazette monde "
-        "figaro libération parisien ouest-france echo écho matin soir dépêche info infos média "
-        "media magazine quotidien express nouvel observateur news radio tv télévision channel "
-        "bbc cnn france-info franceinfo guardian telegraph chronicle daily weekly hebdo"
-    ).split()  # noqa: SIM905 (a word list reads best as words)
+_MEDIA = (
+    "agence agency press presse post times journal courrier herald tribune gazette monde "
+    "figaro libération parisien ouest-france echo écho matin soir dépêche info infos média "
+    "media magazine quotidien express nouvel observateur news radio tv télévision channel "
+    "bbc cnn france-info franceinfo guardian telegraph chronicle daily weekly hebdo"
 )
+MEDIA_WORDS = frozenset(_MEDIA.split())
 # (kind, pattern before the name); kinds: source, according_to, reporting, read_more.
 TRIGGERS: tuple[tuple[str, str], ...] = (
     ("source", r"\b(?:source|sources)\s*:\s*"),
@@ -93,12 +92,17 @@ class _Names:
     """Known outlets and agencies, looked up by name (any case) and by initials."""
 
     def __init__(self, outlets: Iterable[str]):
-        self.names = sorted({*outlets, *AGENCIES}, key=len, reverse=True)
-        self.by_acronym: dict[str, str] = {a: a for a in AGENCIES if a.isupper() or a == "dpa"}
-        for name in self.names:
+        known = list(dict.fromkeys(outlets))
+        self.names = sorted({*known, *AGENCIES}, key=len, reverse=True)
+        # the registered outlets first: their initials win over a foreign agency's acronym
+        self.by_acronym: dict[str, str] = {}
+        for name in known:
             initials = _initials(name)
             if len(initials) >= 2 and " " in name:
                 self.by_acronym.setdefault(initials, name)
+        for agency in AGENCIES:
+            if agency.isupper() or agency == "dpa":
+                self.by_acronym.setdefault(agency, agency)
 
         # "au Courrier du Littoral", "told Meridian Post": names are also written without article
         self.keys: list[tuple[str, str]] = []
@@ -109,8 +113,8 @@ class _Names:
                     self.keys.append((name[len(article) :].lower(), name))
         self.keys.sort(key=lambda pair: len(pair[0]), reverse=True)
 
-    def at_start(self, text: str) -> str | None:
-        """The known name `text` starts with (after an optional article), if any."""
+    def at_start(self, text: str) -> tuple[str, int] | None:
+        """The known name `text` starts with (after an optional article) and its length there."""
         lowered = text[:200].lower()
         for prefix in ("", *_LEADING_ARTICLES):
             if prefix and not lowered.startswith(prefix):
@@ -118,7 +122,7 @@ class _Names:
             rest = lowered[len(prefix) :]
             for key, name in self.keys:
                 if rest.startswith(key) and not rest[len(key) : len(key) + 1].isalnum():
-                    return name
+                    return name, len(prefix) + len(key)
         return None
 
 
@@ -172,14 +176,16 @@ def find_credits(text: str, *, outlets: Iterable[str] = ()) -> list[Credit]:
     for kind, regex in _TRIGGER_RES:
         for match in regex.finditer(text):
             after = text[match.end() :]
-            known = names.at_start(after)
+            hit = names.at_start(after)
+            known, length = hit if hit else (None, 0)
             name = known or _capitalised_name(after)
             if not name:
                 continue
             strict = kind in ("according_to", "reporting")
             if strict and not known and not _looks_like_media(name):
                 continue
-            phrase = text[match.start() : match.end() + len(name) + 4].strip()
+            length = length or after.find(name.split()[-1]) + len(name.split()[-1])
+            phrase = text[match.start() : match.end() + length].strip()
             found.append((match.start(), Credit(known or name, kind, phrase, known)))
     found.sort(key=lambda pair: pair[0])
     credits: list[Credit] = []

@@ -14,7 +14,7 @@ from actuel.parse.jsonfeed import parse_json_feed
 from actuel.parse.sitemaps import parse_sitemap
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_HTML_TITLE = re.compile(r"<title[^>]*>([^<]{1,120})", re.IGNORECASE)
+_HTML_TITLE = re.compile(r"<title[^<>]{0,200}>([^<]{1,120})", re.IGNORECASE)
 _DISCOVERY_FIX = (
     'give the feed\'s own address: the page may list it in a <link rel="alternate"> tag '
     "(feed discovery), or add it as a page source"

@@ -32,7 +32,7 @@ from actuel.parse.xmlsafe import prepare_xml
 _NEEDS_TOLERANT = re.compile(
     r"""xml:base|type\s*=\s*["']xhtml|mode\s*=\s*["'](?:base64|escaped)|purl\.org/atom/ns#"""
 )
-_TAGS = re.compile(r"<[^>]*>")
+_TAGS = re.compile(r"<[^<>]*>")
 _LANGUAGE = re.compile(r"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*<")
 _XML_LANG = re.compile(r"""xml:lang\s*=\s*["']([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)["']""")
 _HAS_IDS = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:guid|id)[\s>]")
