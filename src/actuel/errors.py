@@ -61,7 +61,7 @@ class DeadlineError(FetchError):
     code = "fetch.deadline"
 
 
-class TimeoutError_(FetchError):
+class FetchTimeoutError(FetchError):
     """Connecting or reading timed out."""
 
     code = "fetch.timeout"

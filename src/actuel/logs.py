@@ -48,15 +48,14 @@ def configure_logging(level: str = "info", fmt: str = "text") -> None:
     root = logging.getLogger("actuel")
     for handler in list(root.handlers):
         root.removeHandler(handler)
-    handler: logging.Handler
     if fmt == "json":
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JSONFormatter())
+        stream: logging.Handler = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(JSONFormatter())
     else:
         from rich.logging import RichHandler
 
-        handler = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
-        handler.setFormatter(TextFormatter())
-    root.addHandler(handler)
+        stream = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
+        stream.setFormatter(TextFormatter())
+    root.addHandler(stream)
     root.setLevel(level.upper())
     root.propagate = False

@@ -132,6 +132,7 @@ class ExtractedPage:
     description: str | None = None
     site_name: str | None = None
     categories: list[str] = field(default_factory=list)
+    read_more_url: str | None = None  # an excerpt's "Lire la suite sur …" link to another site
 
 
 @dataclass

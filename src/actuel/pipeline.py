@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from actuel.config import Settings
@@ -91,6 +92,11 @@ class PassReport:
     @property
     def errors(self) -> list[SourceReport]:
         return [r for r in self.sources if r.error]
+
+
+# A feed's collection: (source, feed or None on 304/error, fetch result, error, fetch log rows)
+FeedCollected = tuple[Source, Feed | None, FetchResult | None, ActuelError | None, list[FetchLog]]
+PageCollected = tuple[PageOutcome, FetchLog | None]
 
 
 # --- stage helpers on plain data -------------------------------------------------------------
@@ -256,9 +262,7 @@ class Ingestor:
         )
         return result, None, entry
 
-    def _collect_feed(
-        self, source: Source
-    ) -> tuple[Source, Feed | None, FetchResult | None, ActuelError | None, list[FetchLog]]:
+    def _collect_feed(self, source: Source) -> FeedCollected:
         fetched, error, entry = self._logged_get(
             source.url,
             source=source,
@@ -311,7 +315,7 @@ class Ingestor:
             feed = replace(feed, items=children[:max_items])
         return feed
 
-    def _collect_page(self, source: Source, item: FeedItem) -> tuple[PageOutcome, FetchLog | None]:
+    def _collect_page(self, source: Source, item: FeedItem) -> PageCollected:
         outcome = PageOutcome(source=source, item=item)
         if not self.settings.fetch_pages or not item.link:
             return outcome, None
@@ -420,12 +424,39 @@ class Ingestor:
             },
         )
 
+    def _handle_feed(
+        self,
+        collected: FeedCollected,
+        report: SourceReport,
+        feeds: dict[int, tuple[FetchResult | None, Feed | None]],
+    ) -> list[FeedItem]:
+        """Log the feed's fetches, record failure or 304, and return the items still to fetch."""
+        source, feed, fetched, error, logs = collected
+        assert source.id is not None
+        for entry in logs:
+            self.store.log_fetch(entry)
+        if error is not None:
+            self._fail_source(source, error, report)
+            return []
+        if feed is None:  # 304 Not Modified
+            report.not_modified = True
+            self._finish_source(source, report, fetched, None)
+            return []
+        report.items = len(feed.items)
+        fresh = self._new_items(source, feed)
+        if fresh:
+            feeds[source.id] = (fetched, feed)
+        else:
+            self._finish_source(source, report, fetched, feed)
+        return fresh
+
     def run_pass(self, sources: Iterable[Source] | None = None) -> PassReport:
         """Refresh every due source (or the given ones), then retry pages that failed before."""
         clock = time.monotonic()
         todo = list(sources) if sources is not None else self.store.due_sources(utcnow())
         result = PassReport()
-        pending: dict[Future[object], tuple[str, Source]] = {}
+        feed_jobs: dict[Future[FeedCollected], Source] = {}
+        page_jobs: dict[Future[PageCollected], Source] = {}
         reports: dict[int, SourceReport] = {}
         open_pages: dict[int, int] = {}
         feeds: dict[int, tuple[FetchResult | None, Feed | None]] = {}
@@ -433,51 +464,33 @@ class Ingestor:
         for source in todo:
             assert source.id is not None
             reports[source.id] = SourceReport(source=source)
-            pending[self._pool.submit(self._collect_feed, source)] = ("feed", source)
+            feed_jobs[self._pool.submit(self._collect_feed, source)] = source
         self.on_progress("sources", 0, total)
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        while feed_jobs or page_jobs:
+            waiting: list[Future[Any]] = [*feed_jobs, *page_jobs]
+            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
             for future in finished:
-                kind, source = pending.pop(future)
-                assert source.id is not None
-                report = reports[source.id]
-                if kind == "feed":
-                    _, feed, fetched, error, logs = future.result()  # type: ignore[misc]
-                    for entry in logs:
-                        self.store.log_fetch(entry)
-                    if error is not None:
-                        self._fail_source(source, error, report)
-                        done += 1
-                        continue
-                    if feed is None:  # 304 Not Modified
-                        report.not_modified = True
-                        self._finish_source(source, report, fetched, None)
-                        done += 1
-                        continue
-                    report.items = len(feed.items)
-                    fresh = self._new_items(source, feed)
-                    feeds[source.id] = (fetched, feed)
+                done += 1
+                if future in feed_jobs:
+                    source = feed_jobs.pop(future)
+                    assert source.id is not None
+                    fresh = self._handle_feed(future.result(), reports[source.id], feeds)
                     open_pages[source.id] = len(fresh)
                     total += len(fresh)
                     for item in fresh:
-                        pending[self._pool.submit(self._collect_page, source, item)] = (
-                            "page",
-                            source,
-                        )
-                    if not fresh:
-                        self._finish_source(source, report, fetched, feed)
-                    done += 1
-                else:
-                    outcome, entry = future.result()  # type: ignore[misc]
-                    if entry is not None:
-                        self.store.log_fetch(entry)
-                    self._store_page(outcome, report)
-                    open_pages[source.id] -= 1
-                    done += 1
-                    if open_pages[source.id] == 0:
-                        fetched, feed = feeds.pop(source.id)
-                        self._finish_source(source, report, fetched, feed)
-                self.on_progress("items", done, total)
+                        page_jobs[self._pool.submit(self._collect_page, source, item)] = source
+                    continue
+                source = page_jobs.pop(future)
+                assert source.id is not None
+                outcome, entry = future.result()
+                if entry is not None:
+                    self.store.log_fetch(entry)
+                self._store_page(outcome, reports[source.id])
+                open_pages[source.id] -= 1
+                if open_pages[source.id] == 0:
+                    fetched, feed = feeds.pop(source.id)
+                    self._finish_source(source, reports[source.id], fetched, feed)
+            self.on_progress("items", done, total)
         result.sources = list(reports.values())
         result.retried_pages = self.retry_pages()
         result.elapsed_s = time.monotonic() - clock

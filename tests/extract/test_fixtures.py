@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actuel.extract import extract_page
+from actuel.extract import extract_page, find_credits, looks_like_teaser
 from tests.conftest import FIXTURES
 
 PAGES = sorted((FIXTURES / "extract").glob("*.html"))
@@ -58,6 +58,12 @@ def test_fixture_page_matches_its_header(path: Path) -> None:
             assert page.language == value
         elif key == "expect-site-name":
             assert page.site_name == value
+        elif key == "expect-read-more":
+            assert page.read_more_url == value
+        elif key == "expect-teaser":
+            assert looks_like_teaser(page.text) == (value == "yes")
+        elif key == "expect-credit":
+            assert value in [c.name for c in find_credits(page.text, outlets=[value])]
         else:
             continue
         checks += 1

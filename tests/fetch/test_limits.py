@@ -13,7 +13,7 @@ import brotli
 import pytest
 
 from actuel.config import Settings
-from actuel.errors import ConnectError, DeadlineError, TimeoutError_, TooLargeError
+from actuel.errors import ConnectError, DeadlineError, FetchTimeoutError, TooLargeError
 from actuel.fetch import Fetcher
 from tests.fetch.conftest import MB
 from tests.support.loopback import Loopback, Reply
@@ -103,7 +103,7 @@ def test_stalled_body_stopped_at_deadline_shorter_than_read_timeout(
 def test_silent_server_gives_read_timeout(loopback: Loopback, fetch_settings: Settings) -> None:
     settings = fetch_settings.replace(fetch_read_timeout=0.5, fetch_deadline=10.0)
     loopback.route("/stall", Reply(body=[b"start", b"never"], chunk_delay=20.0))
-    with Fetcher(settings) as fetcher, pytest.raises(TimeoutError_, match="ACTUEL_FETCH_READ"):
+    with Fetcher(settings) as fetcher, pytest.raises(FetchTimeoutError, match="ACTUEL_FETCH_READ"):
         fetcher.get(loopback.url("/stall"), source="source 8 (slow)")
 
 
@@ -138,7 +138,7 @@ def test_slow_dns_gives_connect_timeout(fetch_settings: Settings) -> None:
     settings = fetch_settings.replace(fetch_deadline=10.0, fetch_connect_timeout=0.5)
     with (
         Fetcher(settings, resolver=hung_resolver) as fetcher,
-        pytest.raises(TimeoutError_, match="ACTUEL_FETCH_CONNECT_TIMEOUT"),
+        pytest.raises(FetchTimeoutError, match="ACTUEL_FETCH_CONNECT_TIMEOUT"),
     ):
         fetcher.get("http://slow-dns.example/feed")
 

@@ -212,3 +212,16 @@ def test_bare_ampersands_in_links_are_kept() -> None:
     feed = parse_feed(content)
     assert feed.title == "Sport & loisirs"
     assert feed.items[0].link == "https://ex.fr/article.php?id=12&lang=fr&page=2"
+
+
+def test_titles_are_one_line_and_images_come_from_the_content() -> None:
+    content = (
+        b"<rss version='2.0'><channel><title>\n  Le  Journal\n</title><item>"
+        b"<title>\n        Un titre\n   sur deux lignes\n</title><link>https://ex.fr/a/1</link>"
+        b"<description><![CDATA[<p><img class='une' src='/img/1.jpg?w=600&amp;h=400'>Texte</p>]]>"
+        b"</description></item></channel></rss>"
+    )
+    feed = parse_feed(content, url="https://ex.fr/rss")
+    assert feed.title == "Le Journal"
+    assert feed.items[0].title == "Un titre sur deux lignes"
+    assert feed.items[0].image == "https://ex.fr/img/1.jpg?w=600&h=400"

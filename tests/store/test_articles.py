@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from actuel.errors import NotFoundError, StoreError
+from actuel.model import Source
 from actuel.store import Store
 from actuel.store.schema import pages
 from tests.store.helpers import T0, add_source, article
@@ -256,3 +257,27 @@ def test_page_compressed_by_the_extractor_is_stored_as_is(store: Store) -> None:
     store.upsert_article(article(source, 2), raw_html=b"x\x9c not really compressed")
     pages = {a.canonical_url[-1]: h for a, h, _ in store.iter_raw_pages()}
     assert pages == {"1": html, "2": b"x\x9c not really compressed"}
+
+
+def test_overlong_addresses_are_refused_the_same_way_on_both_backends(store: Store) -> None:
+    source = add_source(store)
+    junk = "https://journal.example.fr/" + "a1b2c3d4" * 700
+    with pytest.raises(StoreError, match="characters long") as caught:
+        store.upsert_article(article(source, 1, canonical_url=junk, url=junk))
+    assert "source " in str(caught.value)
+    with pytest.raises(StoreError, match="characters long"):
+        store.add_source(Source(url=junk))
+    assert store.count_articles() == 0
+    store.upsert_article(article(source, 2))  # the store is still usable afterwards
+    assert store.count_articles() == 1
+
+
+def test_overlong_guid_still_identifies_the_article(store: Store) -> None:
+    source = add_source(store)
+    guid = "tag:journal.example.fr," + "é" * 5000
+    article_id, created = store.upsert_article(article(source, 1, guid=guid))
+    assert created
+    moved = article(source, 1, guid=guid, canonical_url="https://journal.example.fr/autre")
+    assert store.upsert_article(moved) == (article_id, False)
+    found = store.find_article(source_id=source.id, guid=guid)
+    assert found is not None and found.id == article_id

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from actuel.config import Settings
 from actuel.store import Store
+from tests.store.helpers import add_source, article
 from tests.store.test_crash import start_worker
 
 
@@ -51,3 +53,32 @@ def test_workers_opening_a_new_database_at_once_all_succeed(
             assert opener.returncode == 0, err
     with Store.open(db_url, settings, readonly=True) as store:
         assert store.list_sources() == []
+
+
+def test_threads_sharing_one_store_read_while_it_writes(store: Store) -> None:
+    source = add_source(store)
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def read() -> None:
+        try:
+            while not done.is_set():
+                page = store.latest_articles(limit=20)
+                assert len({a.id for a in page}) == len(page)
+                store.search("article")
+                store.stats()
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    try:
+        for n in range(60):
+            store.upsert_article(article(source, n))
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join(timeout=30)
+    assert errors == []
+    assert store.count_articles() == 60

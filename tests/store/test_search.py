@@ -121,3 +121,22 @@ def test_any_text_is_a_valid_query(newsroom: Store, query: str) -> None:
     for found, snippet in newsroom.search(query):
         assert found.id is not None
         assert isinstance(snippet, str)
+
+
+def test_offset_pages_through_results(newsroom: Store) -> None:
+    everything = [a.id for a, _ in newsroom.search("besançon")]
+    assert len(everything) == 2
+    paged = [a.id for a, _ in newsroom.search("besançon", limit=1)]
+    paged += [a.id for a, _ in newsroom.search("besançon", limit=1, offset=1)]
+    assert paged == everything
+    assert newsroom.search("besançon", offset=2) == []
+
+
+def test_a_huge_text_is_stored_whole_and_found(store: Store) -> None:
+    source = add_source(store)
+    # distinct words, so PostgreSQL's tsvector size cap (1 MB) would be hit without the store's cut
+    text = " ".join(f"mot{n:07d}" for n in range(200_000)) + " conclusion"
+    article_id, _ = store.upsert_article(article(source, 1, title="Rapport intégral", text=text))
+    assert store.get_article(article_id).text == text
+    assert [a.id for a, _ in store.search("rapport integral")] == [article_id]
+    assert [a.id for a, _ in store.search("mot0000042")] == [article_id]

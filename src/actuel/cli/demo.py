@@ -9,11 +9,15 @@ import click
 from actuel.cli.common import common_options, console, open_store, out
 from actuel.cli.ingest import ingest_once, print_report, scheduler_loop
 from actuel.config import Settings
+from actuel.demo.server import DemoOutlet, DemoWorld
 from actuel.errors import ActuelError, DuplicateSourceError
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind
 from actuel.pipeline import discover, new_source
 from actuel.store import Store
+
+# Outlets listen on 127.0.1.N at this port, so their URLs stay the same from one demo to the next.
+DEMO_OUTLETS_PORT = 8090
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -26,7 +30,7 @@ def demo_settings(settings: Settings) -> Settings:
     )
 
 
-def register_outlets(store: Store, fetcher: Fetcher, outlets: list) -> list[Source]:  # type: ignore[type-arg]
+def register_outlets(store: Store, fetcher: Fetcher, outlets: list[DemoOutlet]) -> list[Source]:
     """Register every demo outlet as an operator would: by URL, with discovery."""
     registered = {s.url: s for s in store.list_sources()}
     sources = []
@@ -59,10 +63,8 @@ def register_outlets(store: Store, fetcher: Fetcher, outlets: list) -> list[Sour
 @common_options
 def demo_command(settings: Settings, no_serve: bool, port: int | None, host: str | None) -> None:
     """Start the bundled demo outlets, ingest them all, then serve the site."""
-    from actuel.demo.server import DemoWorld
-
     settings = demo_settings(settings).replace(web_port=port, web_host=host)
-    with DemoWorld() as world:
+    with DemoWorld(port=DEMO_OUTLETS_PORT) as world:
         console.print(f"demo world: {len(world.outlets)} outlets on loopback", highlight=False)
         with open_store(settings) as store:
             with Fetcher(settings) as fetcher:

@@ -78,14 +78,14 @@ class _QuietServer(ThreadingHTTPServer):
 class _OutletServer:
     """One outlet's HTTP server and the state that makes it slow or flaky."""
 
-    def __init__(self, world: DemoWorld, outlet: Outlet, address: str) -> None:
+    def __init__(self, world: DemoWorld, outlet: Outlet, address: str, port: int = 0) -> None:
         self.world = world
         self.outlet = outlet
         self.site: OutletSite | None = None
         self.feed_requests = 0
         self.gzipped: dict[int, bytes] = {}  # by id() of the resource: bodies never change
         self.etags: dict[int, str] = {}
-        self.httpd = _QuietServer((address, 0), _make_handler(self))
+        self.httpd = _QuietServer((address, port), _make_handler(self))
         self.base_url = f"http://{address}:{self.httpd.server_port}"
         self.thread = threading.Thread(
             target=self.httpd.serve_forever,
@@ -223,8 +223,12 @@ class DemoWorld:
         synthetic_articles: int = 0,
         seed: int = 0,
         flaky: bool = True,
+        port: int = 0,
     ):
         self.host = host
+        # A fixed port keeps the outlets' URLs stable between runs (`actuel demo` resumes);
+        # 0 picks free ports (tests, benchmarks).
+        self.port = port
         self.flaky = flaky  # False: the flaky outlet never answers 503 (steady benchmarks)
         self.world = load_world(CORPUS_DIR, synthetic_articles=synthetic_articles, seed=seed)
         self.manifest: dict[str, Any] = self.world.manifest()
@@ -244,9 +248,12 @@ class DemoWorld:
     def _bind(self) -> None:
         for n, outlet in enumerate(self.world.outlets, 1):
             try:
-                server = _OutletServer(self, outlet, self._address(n))
-            except OSError:  # systems where only 127.0.0.1 is loopback: one port per outlet
-                server = _OutletServer(self, outlet, self.host)
+                server = _OutletServer(self, outlet, self._address(n), self.port)
+            except OSError:
+                try:  # the fixed port is taken: any free one
+                    server = _OutletServer(self, outlet, self._address(n))
+                except OSError:  # systems where only 127.0.0.1 is loopback: one port per outlet
+                    server = _OutletServer(self, outlet, self.host)
             self._servers[outlet.id] = server
 
     def start(self) -> DemoWorld:

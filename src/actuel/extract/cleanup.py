@@ -70,6 +70,7 @@ JUNK_LINES: list[str] = [
     r"(à |a )?lire (aussi|également|egalement)",
     r"(à |a )?voir (aussi|également|egalement)",
     r"sur le même sujet",
+    r"vous aimerez aussi",
     r"publicité",
     r"abonnez-vous( à (la|notre) newsletter)?",
     r"s'abonner",
@@ -77,6 +78,7 @@ JUNK_LINES: list[str] = [
     r"(accepter|refuser|paramétrer)( les cookies| et fermer)?",
     r"(vous avez aimé|cet article vous a plu)[^.!?]{0,40}[?!.]*( partagez-le)?",
     r"suivez-nous sur .{1,60}",
+    r"ce contenu a été publié dans .{1,200}",
     # English
     r"share( this( article| story| post)?| on (facebook|twitter|x|linkedin|whatsapp|bluesky))?",
     r"(leave|post|add) a (comment|reply)",
@@ -86,10 +88,12 @@ JUNK_LINES: list[str] = [
     r"email( this (article|story))?",
     r"advertisement",
     r"related (articles|stories|posts)",
+    r"you (may|might) also like",
     r"read (also|more)",
     r"sign up for (our|the) newsletter",
     r"all rights reserved",
     r"follow us on .{1,60}",
+    r"this entry was posted in .{1,200}",
     # tracking pixels whose alt text leaks into the text
     r"fbpx",
 ]

@@ -44,34 +44,46 @@ _MEDIA = (
     "bbc cnn france-info franceinfo guardian telegraph chronicle daily weekly hebdo"
 )
 MEDIA_WORDS = frozenset(_MEDIA.split())
-# (kind, pattern before the name); kinds: source, according_to, reporting, read_more.
-TRIGGERS: tuple[tuple[str, str], ...] = (
-    ("source", r"\b(?:source|sources)\s*:\s*"),
-    ("source", r"\bd'après\s+"),
-    ("according_to", r"\bselon\s+"),
-    ("according_to", r"\brapporte\s+"),
+# (kind, what the name must be, pattern before the name). kinds: source, according_to, reporting,
+# read_more. A name must be: "any" capitalised name, a "media" name (a known outlet or agency, or
+# one with a word from MEDIA_WORDS), or a "known" outlet or agency.
+TRIGGERS: tuple[tuple[str, str, str], ...] = (
+    ("source", "any", r"\b(?:source|sources)\s*:\s*"),
+    ("source", "media", r"\bd'après\s+"),
+    ("according_to", "media", r"\bselon\s+"),
+    ("according_to", "media", r"\brapporte\s+"),
     (
         "according_to",
+        "media",
         r"\b(?:a|ont)\s+(?:déclaré|indiqué|confié|précisé|expliqué)\s+(?:au|à|aux)\s+",
     ),
-    ("according_to", r"\baccording\s+to\s+"),
-    ("according_to", r"\b(?:told|reported\s+by)\s+"),
-    ("reporting", r"\bwith\s+(?:additional\s+)?reporting\s+by\s+"),
-    ("reporting", r"\b(?:avec|with)\s+"),
-    ("read_more", r"\blire\s+la\s+suite\s+(?:sur|dans)\s+"),
-    ("read_more", r"\b(?:read\s+more|continue\s+reading|read\s+the\s+full\s+story)\s+(?:on|at)\s+"),
-    ("read_more", r"\bà\s+lire\s+(?:sur|dans)\s+"),
+    ("according_to", "media", r"\baccording\s+to\s+"),
+    ("according_to", "media", r"\b(?:told|reported\s+by)\s+"),
+    ("reporting", "media", r"\bwith\s+(?:additional\s+)?reporting\s+(?:by|from)\s+"),
+    ("reporting", "known", r"\b(?:avec|with)\s+"),
+    ("read_more", "any", r"\blire\s+la\s+suite\s+(?:sur|dans)\s+"),
+    (
+        "read_more",
+        "any",
+        r"\b(?:read\s+more|continue\s+reading|read\s+the\s+full\s+story)\s+(?:on|at)\s+",
+    ),
+    ("read_more", "any", r"\bà\s+lire\s+(?:sur|dans)\s+"),
 )
 _CONNECTORS = frozenset(("de", "du", "des", "la", "le", "les", "of", "the", "and", "&", "et"))
 _LEADING_ARTICLES = ("l'", "l’", "le ", "la ", "les ", "the ")
 _MAX_NAME_WORDS = 7
 _WORD = re.compile(r"[\w'’&.-]+")
 _ACRONYM = r"[A-Z][A-Za-z]{1,5}(?:-[A-Z][A-Za-z]{1,5})?"
-_DATELINE = re.compile(rf"^[^.()\n]{{2,60}}\((?P<name>{_ACRONYM})\)\s*[-–—:]", re.MULTILINE)
+# "KALABA, 18 novembre (AHP) -", "HANOI, Vietnam (AP) —": a city in capitals opens the line
+_DATELINE = re.compile(
+    rf"^[A-ZÉÈÀÂÎÔÛÇ][A-ZÉÈÀÂÎÔÛÇ' -]{{2,}}[^.()\n]{{0,50}}\((?P<name>{_ACRONYM})\)\s*[-–—]",
+    re.MULTILINE,
+)
 _TRAILING = re.compile(
     rf"\((?:avec\s+|with\s+)?(?P<name>{_ACRONYM}|agences|agencies)\)\s*\.?\s*$", re.MULTILINE
 )
-_TRIGGER_RES = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in TRIGGERS)
+_TRIGGER_RES = tuple((kind, needs, re.compile(p, re.IGNORECASE)) for kind, needs, p in TRIGGERS)
+_OF_OUTLET = re.compile(r"\s+(?:of|at|from|du|de)\s+(?:the\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -173,17 +185,20 @@ def find_credits(text: str, *, outlets: Iterable[str] = ()) -> list[Credit]:
             if known or regex is _DATELINE or acronym in ("agences", "agencies"):
                 phrase = match.group().strip()
                 found.append((match.start(), Credit(known or acronym, "agency", phrase, known)))
-    for kind, regex in _TRIGGER_RES:
+    for kind, needs, regex in _TRIGGER_RES:
         for match in regex.finditer(text):
             after = text[match.end() :]
             hit = names.at_start(after)
             known, length = hit if hit else (None, 0)
             name = known or _capitalised_name(after)
-            if not name:
+            if not name or (needs == "known" and not known):
                 continue
-            strict = kind in ("according_to", "reporting")
-            if strict and not known and not _looks_like_media(name):
-                continue
+            if needs == "media" and not known:
+                # "Alex Horton of the Washington Post": the outlet, not the reporter
+                outlet_part = _OF_OUTLET.split(name)[-1]
+                if not _looks_like_media(outlet_part):
+                    continue
+                name = outlet_part
             length = length or after.find(name.split()[-1]) + len(name.split()[-1])
             phrase = text[match.start() : match.end() + length].strip()
             found.append((match.start(), Credit(known or name, kind, phrase, known)))

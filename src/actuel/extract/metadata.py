@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from actuel.extract.teaser import READ_MORE_LINK
 from actuel.parse.urls import absolute_url, canonical_url
 
 _ARTICLE_TYPES = {
@@ -44,6 +45,7 @@ class PageMetadata:
     image: str | None = None
     language: str | None = None
     published_at: datetime | None = None
+    read_more_url: str | None = None
 
 
 def meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -151,11 +153,26 @@ def _points_home(candidate: str, url: str | None) -> bool:
     return urlsplit(candidate).path.strip("/") == "" and urlsplit(url).path.strip("/") != ""
 
 
+def read_more_link(tree: HtmlElement, url: str | None) -> str | None:
+    """Where an excerpt says its full text is: a "Lire la suite sur …" link to another site."""
+    host = urlsplit(url).hostname if url else None
+    for anchor in tree.iter("a"):
+        words = " ".join(anchor.text_content().split()).strip(" .:»>→…")
+        if not words or len(words) > 120 or not READ_MORE_LINK.fullmatch(words):
+            continue
+        target = absolute_url(anchor.get("href"), url)
+        if target and host and urlsplit(target).hostname != host:
+            return canonical_url(target)
+    return None
+
+
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     """Canonical URL, image, declared language and publication time from the page's head."""
     articles = _article_objects(tree)
     tags = meta_tags(tree)
-    found = PageMetadata(language=declared_language(tree, tags))
+    found = PageMetadata(
+        language=declared_language(tree, tags), read_more_url=read_more_link(tree, url)
+    )
 
     urls = [
         *tree.xpath(

@@ -205,6 +205,7 @@ def _assemble(
         image=meta.image,
         language=meta.language,
         published_at=meta.published_at,
+        read_more_url=meta.read_more_url,
     )
     if document is not None:
         page.title = _clean(document.title)

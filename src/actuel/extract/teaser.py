@@ -20,6 +20,12 @@ TEASER_ENDINGS = (
     r"(subscribe|sign in|log in) to (read|continue).{0,80}",
     r"this (article|story) is for subscribers.{0,80}",
 )
+# The words of a link to the rest of the article elsewhere: they name where ("… sur Vallée Matin").
+READ_MORE_LINK = re.compile(
+    r"(lire la suite|la suite|à lire|lire l'article( complet)?|read more|continue reading|"
+    r"read the full (story|article)) (sur|dans|on|at) .{2,80}",
+    re.IGNORECASE,
+)
 _ENDING = re.compile("|".join(f"(?:{p})" for p in TEASER_ENDINGS), re.IGNORECASE)
 _CUT = re.compile(r"(…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 

@@ -14,7 +14,7 @@ from actuel.errors import (
     FetchError,
     HTTPStatusError,
     RobotsDisallowedError,
-    TimeoutError_,
+    FetchTimeoutError,
     TooLargeError,
     TooManyRedirectsError,
 )
@@ -142,9 +142,9 @@ def past_deadline(url: str, seconds: float, source: str | None) -> DeadlineError
     )
 
 
-def timed_out(url: str, connecting: bool, seconds: float, source: str | None) -> TimeoutError_:
+def timed_out(url: str, connecting: bool, seconds: float, source: str | None) -> FetchTimeoutError:
     what, setting = ("connecting", "CONNECT") if connecting else ("waiting for data", "READ")
-    return TimeoutError_(
+    return FetchTimeoutError(
         f"{url}: timed out after {seconds:g} s {what}",
         fix=f"the server is slow or down; retried later (ACTUEL_FETCH_{setting}_TIMEOUT)",
         source=source,

@@ -28,10 +28,15 @@ from actuel.parse.urls import absolute_url, is_http_url
 from actuel.parse.xmlsafe import prepare_xml
 
 # Constructs fastfeedparser reads wrongly or not at all (measured on feedparser-tests with
-# bench/parse.py): xml:base, inline XHTML, Atom 0.3 base64/escaped modes.
+# bench/parse.py): inline XHTML, Atom 0.3 base64/escaped modes; xml:base when a link is relative.
 _NEEDS_TOLERANT = re.compile(
-    r"""xml:base|type\s*=\s*["']xhtml|mode\s*=\s*["'](?:base64|escaped)|purl\.org/atom/ns#"""
+    r"""type\s*=\s*["']xhtml|mode\s*=\s*["'](?:base64|escaped)|purl\.org/atom/ns#"""
 )
+_LINK_VALUES = re.compile(
+    r"""<(?:[A-Za-z_][\w.-]*:)?link>\s*([^<\s]*)|\s(?:href|url)\s*=\s*["']([^"']*)["']"""
+)
+_IMG_SRC = re.compile(r"""<img\b[^<>]{0,1000}?\bsrc\s*=\s*["']?([^"'<>\s]+)""", re.IGNORECASE)
+_ASCII_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _TAGS = re.compile(r"<[^<>]*>")
 _LANGUAGE = re.compile(r"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)\s*<")
 _XML_LANG = re.compile(r"""xml:lang\s*=\s*["']([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)["']""")
@@ -47,6 +52,15 @@ def _text(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def _line(value: object) -> str | None:
+    """A one-line text (title, author): line breaks and runs of spaces become one space.
+
+    Only ASCII whitespace: the no-break spaces of French typography (« », before : ; ! ?) stay.
+    """
+    text = _text(value)
+    return _ASCII_SPACES.sub(" ", text) if text else None
 
 
 def _get(mapping: object, key: str) -> Any:
@@ -110,11 +124,11 @@ def _date(entry: Entry, key: str, now: datetime) -> datetime | None:
 
 
 def _author(entry: Entry) -> str | None:
-    author = _text(_get(entry, "author")) or _text(_get(_get(entry, "author_detail"), "name"))
+    author = _line(_get(entry, "author")) or _line(_get(_get(entry, "author_detail"), "name"))
     if author:
         return author
     for person in _get(entry, "authors") or ():
-        name = _text(_get(person, "name")) or _text(_get(person, "email"))
+        name = _line(_get(person, "name")) or _line(_get(person, "email"))
         if name:
             return name
     return None
@@ -147,7 +161,10 @@ def _enclosures(entry: Entry, base: str | None) -> list[Enclosure]:
     return found
 
 
-def _image(entry: Entry, enclosures: Sequence[Enclosure], base: str | None) -> str | None:
+def _image(
+    entry: Entry, enclosures: Sequence[Enclosure], base: str | None, bodies: Sequence[str | None]
+) -> str | None:
+    """media:thumbnail/content, the item's image, an image enclosure, else the first <img>."""
     for key in ("media_thumbnail", "media_content"):
         for media in _get(entry, key) or ():
             medium = _text(_get(media, "medium")) or _text(_get(media, "type")) or "image"
@@ -162,6 +179,10 @@ def _image(entry: Entry, enclosures: Sequence[Enclosure], base: str | None) -> s
     for enclosure in enclosures:
         if (enclosure.type or "").startswith("image/"):
             return enclosure.url
+    for html_text in bodies:
+        match = _IMG_SRC.search(html_text) if html_text and "<img" in html_text else None
+        if match:
+            return absolute_url(html.unescape(match.group(1)), base)
     return None
 
 
@@ -236,7 +257,7 @@ def _item(
         updated = None
     return FeedItem(
         link=resolved,
-        title=_text(_get(entry, "title")),
+        title=_line(_get(entry, "title")),
         guid=guid,
         published_at=published,
         updated_at=updated,
@@ -245,7 +266,7 @@ def _item(
         content=content,
         enclosures=enclosures,
         language=_language(entry) or language,
-        image=_image(entry, enclosures, base),
+        image=_image(entry, enclosures, base, (content, summary)),
         keywords=_keywords(entry),
     )
 
@@ -269,7 +290,7 @@ def to_feed(
     entries = list(_get(data, "entries") or ())
     feed = Feed(
         format=format,
-        title=_text(_get(meta, "title")),
+        title=_line(_get(meta, "title")),
         link=absolute_url(feed_link, url) if feed_link else None,
         language=_text(_get(meta, "language")) or language,
         description=_text(_get(meta, "subtitle")) or _text(_get(meta, "description")),
@@ -282,6 +303,19 @@ def to_feed(
     if len(entries) > max_items:
         feed.notes.append(f"{len(entries):,} items, kept the first {max_items:,}")
     return feed
+
+
+def _needs_tolerant(text: str) -> bool:
+    if _NEEDS_TOLERANT.search(text):
+        return True
+    if "xml:base" not in text:
+        return False
+    # feedparser applies xml:base; fastfeedparser does not, which matters for relative links only.
+    for match in _LINK_VALUES.finditer(text):
+        value = match.group(1) or match.group(2) or ""
+        if value and not value.startswith(("http://", "https://")):
+            return True
+    return False
 
 
 def _head_language(text: str) -> str | None:
@@ -323,7 +357,7 @@ def parse_xml_feed(
     parser = "fastfeedparser"
     # RSS 1.0 (RDF) is rare and fastfeedparser drops its content:encoded.
     use_fast = prefer == "fastfeedparser" or (
-        prefer == "auto" and format != "rdf" and _NEEDS_TOLERANT.search(text) is None
+        prefer == "auto" and format != "rdf" and not _needs_tolerant(text)
     )
     if use_fast:
         data = _parse_fast(xml)

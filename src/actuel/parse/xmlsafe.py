@@ -1,11 +1,13 @@
 """XML from publishers made harmless before any parser sees it: DOCTYPE removed, entities bounded.
 
-Hand-written because no feed parser offers this switch: feedparser's expat path and fastfeedparser's
-lxml path each treat DTDs differently, and a single screen in front of both is easier to trust.
-We drop the whole DOCTYPE (so no external DTD or entity can be fetched or read, and nothing can
-expand exponentially), then put back only short, plain-text entities it declared, one pass, no
-nesting. Named HTML entities, common in hand-made RSS, become numeric references the XML parsers
-understand.
+Hand-written because no feed parser offers this switch. Measured here: feedparser expands internal
+entities (a 50 kB entity referenced 2,000 times gave a 120 MB title after 14 s and 1.3 GB of
+memory); fastfeedparser does not expand them but parses with lxml's huge_tree on. One screen in
+front of both is easier to trust. We drop every DOCTYPE of the prolog (so no external DTD or entity
+can be fetched or read, and nothing can expand), then put back only short, plain-text entities it
+declared, in one pass, with no nesting. Repairs that keep real feeds well-formed ride along: named
+HTML entities become numeric references, a bare `&` becomes `&amp;`, and `&#146;`-style
+references become the Windows-1252 punctuation they stand for.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import zlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +18,38 @@ from actuel.store.schema import articles, pages, sort_time
 
 _CONTENT = ("title", "text", "summary", "author", "published_at", "language", "image", "site_name")
 _KEYS = ("canonical_url", "guid", "content_hash")
+# PostgreSQL cannot index longer keys (btree rows stop near 2,700 bytes); SQLite follows suit so
+# both backends accept the same articles
+MAX_URL_CHARS = 2000
+_MAX_GUID_CHARS = 500
+_MAX_HASH_CHARS = 128
+
+
+def guid_key(guid: str | None) -> str | None:
+    """The guid as stored: a very long one (feeds put whole URLs or texts there) by its digest."""
+    if guid is None or len(guid) <= _MAX_GUID_CHARS:
+        return guid
+    return "sha256:" + hashlib.sha256(guid.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _checked(article: Article) -> Article:
+    """The article with storable keys, or a StoreError saying which one is too long."""
+    for name in ("url", "canonical_url"):
+        value = getattr(article, name)
+        if len(value) > MAX_URL_CHARS:
+            raise StoreError(
+                f"article {name} is {len(value)} characters long, over the {MAX_URL_CHARS} "
+                f"the store keeps: {value[:80]}…",
+                fix="the item was skipped; such addresses are almost always generated junk",
+                source=f"source {article.source_id}",
+            )
+    if article.content_hash is not None and len(article.content_hash) > _MAX_HASH_CHARS:
+        raise StoreError(
+            f"content hash is {len(article.content_hash)} characters, over {_MAX_HASH_CHARS}",
+            fix="store a hex digest (e.g. SHA-256) as content_hash",
+            source=f"source {article.source_id}",
+        )
+    return replace(article, guid=guid_key(article.guid))
 
 
 def article_from_row(row: RowMapping) -> Article:
@@ -129,6 +163,7 @@ def upsert(
     final_url: str | None,
 ) -> tuple[int, bool]:
     now = datetime.now(UTC)
+    article = _checked(article)
     for _attempt in range(3):
         existing = _match(conn, article)
         if existing is not None:
@@ -210,7 +245,7 @@ def find(
     if guid is not None:
         if source_id is None:
             raise StoreError("finding an article by guid needs its source_id", fix="pass source_id")
-        where.append(sa.and_(articles.c.source_id == source_id, articles.c.guid == guid))
+        where.append(sa.and_(articles.c.source_id == source_id, articles.c.guid == guid_key(guid)))
     if not where:
         raise StoreError(
             "find_article needs canonical_url, or source_id and guid", fix="pass one of them"
@@ -289,6 +324,7 @@ def update_extraction(conn: Connection, article: Article) -> None:
     row = conn.execute(sa.select(articles).where(articles.c.id == article.id)).mappings().first()
     if row is None:
         raise NotFoundError(f"no article {article.id}", fix="it was removed; reprocess again")
+    article = _checked(article)
     values: dict[str, Any] = {name: getattr(article, name) for name in _CONTENT}
     values["text"] = article.text or ""
     values["title"] = article.title or row["title"]

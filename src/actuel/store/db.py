@@ -69,7 +69,7 @@ def _sqlite_engine(path: str, *, busy_timeout_ms: int, readonly: bool) -> Engine
     if readonly and not file.exists():
         raise StoreError(
             f"database {path} does not exist",
-            fix="open it read-write once (e.g. `actuel init`) before starting readers",
+            fix="run a command that writes once (e.g. `actuel sources list`) to create it",
         )
     if not readonly and not file.parent.exists():
         raise StoreError(

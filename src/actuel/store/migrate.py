@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from actuel.errors import StoreError
 from actuel.store.db import WRITE
 
+log = logging.getLogger("actuel.store")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # any fixed number: PostgreSQL workers opening the same database migrate one after another
 _PG_MIGRATION_LOCK = 0x61637475656C
@@ -53,6 +55,7 @@ def upgrade(engine: Engine, label: str) -> None:
             _refuse_unknown_revision(current_revision(conn), label)
             config = _config()
             config.attributes["connection"] = conn
+            before = current_revision(conn)
             try:
                 command.upgrade(config, "head")
             except sa.exc.DBAPIError as exc:
@@ -61,6 +64,7 @@ def upgrade(engine: Engine, label: str) -> None:
                     fix="nothing was changed; check the database server's log and permissions",
                     source=label,
                 ) from exc
+    log.info("schema migrated", extra={"database": label, "from": before, "to": head})
 
 
 def _refuse_unknown_revision(current: str | None, label: str) -> None:
@@ -84,6 +88,6 @@ def check_current(engine: Engine, label: str) -> None:
     if current != head:
         raise StoreError(
             f"the schema is at revision {current or 'none'}, this version of actuel needs {head}",
-            fix="open the database read-write once (e.g. `actuel init`) to migrate it",
+            fix="run a command that writes once (e.g. `actuel sources list`) to migrate it",
             source=label,
         )

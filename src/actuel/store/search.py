@@ -40,18 +40,18 @@ def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
 
 
 def search(
-    conn: Connection, query: str, *, limit: int, lang: str | None
+    conn: Connection, query: str, *, limit: int, lang: str | None, offset: int = 0
 ) -> list[tuple[Article, str]]:
     words = terms(query)
     if not words:
         return []
     if conn.dialect.name == "postgresql":
-        return _postgres(conn, words, limit, lang)
-    return _sqlite(conn, words, limit, lang)
+        return _postgres(conn, words, limit, lang, offset)
+    return _sqlite(conn, words, limit, lang, offset)
 
 
 def _sqlite(
-    conn: Connection, words: list[str], limit: int, lang: str | None
+    conn: Connection, words: list[str], limit: int, lang: str | None, offset: int
 ) -> list[tuple[Article, str]]:
     match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
     fts = sa.table("articles_fts", sa.column("rowid"))
@@ -64,6 +64,7 @@ def _sqlite(
         .where(sa.text("articles_fts MATCH :match").bindparams(match=match))
         .order_by(sa.text("bm25(articles_fts, 10.0, 2.0, 1.0)"), articles.c.id.desc())
         .limit(limit)
+        .offset(offset)
     )
     if lang is not None:
         stmt = stmt.where(articles.c.language == lang)
@@ -71,7 +72,7 @@ def _sqlite(
 
 
 def _postgres(
-    conn: Connection, words: list[str], limit: int, lang: str | None
+    conn: Connection, words: list[str], limit: int, lang: str | None, offset: int
 ) -> list[tuple[Article, str]]:
     # rank and cut first, then build headlines for the few rows shown (ts_headline is costly)
     sql = sa.text(
@@ -79,13 +80,19 @@ def _postgres(
         "hits AS (SELECT a.id, ts_rank_cd(a.search_vector, q.query) AS rank "
         "FROM articles a, q WHERE a.search_vector @@ q.query "
         "AND (CAST(:lang AS text) IS NULL OR a.language = CAST(:lang AS text)) "
-        "ORDER BY rank DESC, a.id DESC LIMIT :limit) "
+        "ORDER BY rank DESC, a.id DESC LIMIT :limit OFFSET :offset) "
         "SELECT hits.id, ts_headline('actuel_search', "
         "left(coalesce(nullif(a.text, ''), a.summary, a.title), 100000), q.query, :options) "
         "AS snippet FROM hits JOIN articles a ON a.id = hits.id, q "
         "ORDER BY hits.rank DESC, hits.id DESC"
     )
-    params = {"words": " ".join(words), "limit": limit, "lang": lang, "options": _HEADLINE}
+    params = {
+        "words": " ".join(words),
+        "limit": limit,
+        "offset": offset,
+        "lang": lang,
+        "options": _HEADLINE,
+    }
     found = [(int(row.id), str(row.snippet)) for row in conn.execute(sql, params)]
     if not found:
         return []

@@ -8,8 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from actuel.errors import DuplicateSourceError, NotFoundError
+from actuel.errors import DuplicateSourceError, NotFoundError, StoreError
 from actuel.model import Source, SourceKind, SourceState
+from actuel.store.articles import MAX_URL_CHARS
 from actuel.store.db import dialect_insert
 from actuel.store.schema import articles, sources
 
@@ -72,7 +73,17 @@ def _duplicate(existing: RowMapping, url: str) -> DuplicateSourceError:
     )
 
 
+def _check_url(source: Source) -> None:
+    if len(source.url) > MAX_URL_CHARS:
+        raise StoreError(
+            f"source URL is {len(source.url)} characters long, over the {MAX_URL_CHARS} "
+            f"the store keeps: {source.url[:80]}…",
+            fix="register a shorter address for this feed (its site usually offers one)",
+        )
+
+
 def add(conn: Connection, source: Source) -> Source:
+    _check_url(source)
     existing = _by_url(conn, source.url)
     if existing is not None:
         raise _duplicate(existing, source.url)
@@ -115,6 +126,7 @@ def update(conn: Connection, source: Source) -> None:
         raise NotFoundError(
             f"source {source.url} has no id", fix="add it with add_source before updating it"
         )
+    _check_url(source)
     existing = _by_url(conn, source.url)
     if existing is not None and existing["id"] != source.id:
         raise _duplicate(existing, source.url)

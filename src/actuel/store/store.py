@@ -35,7 +35,10 @@ def _label(db: str) -> str:
 
 
 class Store:
-    """SQLite or PostgreSQL behind one API of plain dataclasses; one Store per thread.
+    """SQLite or PostgreSQL behind one API of plain dataclasses.
+
+    Each call takes its own pooled connection, so threads may share a Store (a web server's
+    reader); keep one writing process per SQLite file.
 
     Every write method is one transaction. Removing a source deletes its articles and pages.
     """
@@ -244,11 +247,14 @@ class Store:
             return article_rows.count(conn)
 
     def search(
-        self, query: str, *, limit: int = 20, lang: str | None = None
+        self, query: str, *, limit: int = 20, lang: str | None = None, offset: int = 0
     ) -> list[tuple[Article, str]]:
-        """Best matches first, each with a snippet whose matches sit between MARK_START/MARK_END."""
+        """Best matches first, each with a snippet whose matches sit between MARK_START/MARK_END.
+
+        Every word of `query` must match, accents and case aside; `offset` skips that many results.
+        """
         with self._read() as conn:
-            return full_text.search(conn, query, limit=limit, lang=lang)
+            return full_text.search(conn, query, limit=limit, lang=lang, offset=max(0, offset))
 
     # fetch log and upkeep
 

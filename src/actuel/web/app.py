@@ -68,9 +68,9 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         next_cursor = None
         if len(articles) == 30:
             last = articles[-1]
-            stamp = last.published_at or last.first_seen_at
-            if stamp is not None:
-                next_cursor = f"{stamp.isoformat()}_{last.id}"
+            last_time = last.published_at or last.first_seen_at
+            if last_time is not None:
+                next_cursor = f"{last_time.isoformat()}_{last.id}"
         return page(
             "home.html",
             articles=articles,
