@@ -1,4 +1,4 @@
-"""Shared fixtures: a real loopback HTTP server, settings that allow it, paths to ../shared corpora."""
+"""Shared fixtures: a loopback HTTP server, settings that allow it, paths to ../shared corpora."""
 
 from __future__ import annotations
 

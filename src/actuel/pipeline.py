@@ -276,7 +276,8 @@ class Ingestor:
         try:
             feed = self._feed_from(source, fetched, logs)
         except ActuelError as exc:
-            exc.source = exc.source or source.label
+            if exc.source in (None, source.url, fetched.final_url):
+                exc.source = source.label
             return source, None, fetched, exc, logs
         return source, feed, fetched, None, logs
 

@@ -69,7 +69,8 @@ def serve_site(loopback: Loopback) -> None:
             headers={"Content-Type": "text/html"},
             body=(
                 f'<html><head><title>La Gazette</title><link rel="alternate" '
-                f'type="application/rss+xml" href="{base}/feed.xml"></head><body>Accueil</body></html>'
+                f'type="application/rss+xml" href="{base}/feed.xml"></head>'
+                "<body>Accueil</body></html>"
             ).encode(),
         ),
     )

@@ -72,6 +72,7 @@ def test_fixture_page_matches_its_header(path: Path) -> None:
 
 def test_text_keeps_paragraphs_apart() -> None:
     page = extract_page((FIXTURES / "extract" / "en-news-template.html").read_bytes())
-    paragraphs = [p for p in page.text.split("\n") if p.strip()]
+    paragraphs = page.text.split("\n\n")
     assert len(paragraphs) >= 4
+    assert all(p.strip() == p and p for p in paragraphs)
     assert paragraphs[0].startswith("The Riverside public library reopened")

@@ -115,3 +115,13 @@ def test_xhtml_prolog_keeps_accents_from_str_and_bytes(as_bytes: bool) -> None:
     html = f"{prolog}<html><body><article>{body}</article></body></html>"
     page = extract_page(html.encode("latin-1") if as_bytes else html)
     assert page.text.startswith("Un été très chaud dans la région")
+
+
+def test_page_of_tiny_tags_is_cut_at_the_element_cap() -> None:
+    block = "<div><p>Bloc {i} : un paragraphe de texte assez long.</p><a href=/x>x</a></div>"
+    body = "".join(block.format(i=i) for i in range(40_000))  # 120,000 elements, 3.4 MB
+    page = extract_page(
+        f"<html><body><article>{body}</article></body></html>", max_bytes=10_000_000
+    )
+    assert "Bloc 1 : un paragraphe" in page.text
+    assert "Bloc 39999 :" not in page.text

@@ -225,3 +225,12 @@ def test_titles_are_one_line_and_images_come_from_the_content() -> None:
     assert feed.title == "Le Journal"
     assert feed.items[0].title == "Un titre sur deux lignes"
     assert feed.items[0].image == "https://ex.fr/img/1.jpg?w=600&h=400"
+
+
+def test_a_feed_cut_off_before_its_items_is_an_error_not_an_empty_feed() -> None:
+    cut = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        b"<title>Le Portail</title>\n<updated><br />\n<b>Fatal error</b>: Allowed memory size"
+    )
+    with pytest.raises(ParseError, match="not well-formed"):
+        parse_feed(cut, url="https://portail.example/feed/atom/")

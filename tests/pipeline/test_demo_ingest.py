@@ -1,4 +1,4 @@
-"""The whole pipeline on the demo world: every outlet ingested, failures isolated, reruns idempotent."""
+"""The whole pipeline on the demo world: every outlet ingested, failures isolated, reruns clean."""
 
 from __future__ import annotations
 

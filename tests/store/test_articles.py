@@ -281,3 +281,15 @@ def test_overlong_guid_still_identifies_the_article(store: Store) -> None:
     assert store.upsert_article(moved) == (article_id, False)
     found = store.find_article(source_id=source.id, guid=guid)
     assert found is not None and found.id == article_id
+
+
+def test_a_damaged_stored_page_is_skipped_not_fatal(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = add_source(store)
+    ids = [store.upsert_article(article(source, n), raw_html=b"<p>%d</p>" % n)[0] for n in range(5)]
+    with store._engine.begin() as conn:  # bit rot, or a tool that wrote the wrong bytes
+        conn.execute(sa.update(pages).where(pages.c.article_id == ids[2]).values(html_z=b"oops"))
+    found = [a.id for a, _, _ in store.iter_raw_pages(batch=2)]
+    assert found == ids[:2] + ids[3:]
+    assert any("cannot be decompressed" in r.getMessage() for r in caplog.records)

@@ -74,7 +74,7 @@ def test_readonly_needs_an_existing_migrated_database(tmp_path: Path, settings: 
     sqlite3.connect(empty).close()
     with pytest.raises(StoreError, match="schema") as old:
         Store.open(str(empty), settings, readonly=True)
-    assert "read-write" in str(old.value)
+    assert "to migrate it" in str(old.value)
 
 
 def test_bad_database_settings_say_what_to_do(tmp_path: Path, settings: Settings) -> None:

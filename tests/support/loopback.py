@@ -77,9 +77,9 @@ class Loopback:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            do_GET = _serve
-            do_HEAD = _serve
-            do_POST = _serve
+            do_GET = _serve  # noqa: N815
+            do_HEAD = _serve  # noqa: N815
+            do_POST = _serve  # noqa: N815
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True

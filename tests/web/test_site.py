@@ -1,12 +1,12 @@
-"""The minimal site: home lists the latest articles, the article page credits and links the source."""
+"""The minimal site: home lists the latest articles; article pages link the source."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 import httpx
+import pytest
 
 from actuel.config import Settings
 from actuel.model import Article, Source

@@ -12,9 +12,9 @@ from actuel.errors import (
     ConnectError,
     DeadlineError,
     FetchError,
+    FetchTimeoutError,
     HTTPStatusError,
     RobotsDisallowedError,
-    FetchTimeoutError,
     TooLargeError,
     TooManyRedirectsError,
 )

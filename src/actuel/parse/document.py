@@ -95,13 +95,18 @@ def parse_feed(
             fix="import it as a list of sources (OPML import) instead of adding it as one source",
             source=url,
         )
-    feed = parse_xml_feed(
-        content,
-        format=kind or "rss",
-        url=url,
-        content_type=content_type,
-        max_items=max_items,
-    )
+    try:
+        feed = parse_xml_feed(
+            content,
+            format=kind or "rss",
+            url=url,
+            content_type=content_type,
+            max_items=max_items,
+        )
+    except ParseError:
+        if kind is not None:
+            raise
+        feed = Feed(format="unknown")
     if kind is None and not feed.items and not feed.title:
         start = head_text(content, content_type)[:60].strip()
         raise NotAFeedError(

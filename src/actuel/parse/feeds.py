@@ -336,6 +336,19 @@ def _looks_incomplete(data: Mapping[str, Any] | None, expected_items: int) -> bo
     return not entries and not _get(meta, "title")
 
 
+def _refuse_broken_empty(xml: bytes, url: str | None) -> None:
+    """A feed that is not well-formed and yields no item is an error, not an empty feed."""
+    tolerant = _parse_tolerant(xml, url)
+    if tolerant.get("entries") or not tolerant.get("bozo"):
+        return
+    problem = tolerant.get("bozo_exception")
+    raise ParseError(
+        f"the feed is not well-formed XML and no item could be read ({problem})",
+        fix="the publisher's feed is broken: tell them, or add the site's home page instead",
+        source=url,
+    )
+
+
 def parse_xml_feed(
     content: bytes,
     *,
@@ -367,6 +380,8 @@ def parse_xml_feed(
             data, parser = tolerant, "feedparser"
     if data is None:
         raise ParseError("no parser could read this document", source=url)
+    if not (_get(data, "entries") or ()):
+        _refuse_broken_empty(xml, url)
     fast = parser == "fastfeedparser"
     feed = to_feed(
         data,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import zlib
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from actuel.model import Article
 from actuel.store.db import dialect_insert
 from actuel.store.schema import articles, pages, sort_time
 
+log = logging.getLogger("actuel.store")
 _CONTENT = ("title", "text", "summary", "author", "published_at", "language", "image", "site_name")
 _KEYS = ("canonical_url", "guid", "content_hash")
 # PostgreSQL cannot index longer keys (btree rows stop near 2,700 bytes); SQLite follows suit so
@@ -302,7 +304,12 @@ def needing_page(conn: Connection, now: datetime, limit: int, max_attempts: int)
 
 def raw_pages_after(
     conn: Connection, after_id: int, batch: int
-) -> list[tuple[Article, bytes, str | None]]:
+) -> tuple[list[tuple[Article, bytes, str | None]], int | None]:
+    """Up to `batch` pages after `after_id`, and the last id read (None when there were none).
+
+    A page whose stored bytes no longer inflate is left out with a warning, never raised:
+    one damaged row must not stop a reprocess of all the others.
+    """
     stmt = (
         sa.select(articles, pages.c.html_z, pages.c.content_type.label("page_content_type"))
         .join(pages, pages.c.article_id == articles.c.id)
@@ -310,10 +317,20 @@ def raw_pages_after(
         .order_by(articles.c.id)
         .limit(batch)
     )
-    return [
-        (article_from_row(row), zlib.decompress(row["html_z"]), row["page_content_type"])
-        for row in conn.execute(stmt).mappings()
-    ]
+    found: list[tuple[Article, bytes, str | None]] = []
+    last: int | None = None
+    for row in conn.execute(stmt).mappings():
+        last = int(row["id"])
+        try:
+            html = zlib.decompress(row["html_z"])
+        except zlib.error as exc:
+            log.warning(
+                "stored page cannot be decompressed, skipped",
+                extra={"article_id": last, "url": row["url"], "error": str(exc)},
+            )
+            continue
+        found.append((article_from_row(row), html, row["page_content_type"]))
+    return found, last
 
 
 def update_extraction(conn: Connection, article: Article) -> None:

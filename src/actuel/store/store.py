@@ -229,12 +229,10 @@ class Store:
         after = 0
         while True:
             with self._read() as conn:
-                rows = article_rows.raw_pages_after(conn, after, batch)
+                rows, last = article_rows.raw_pages_after(conn, after, batch)
             yield from rows
-            if len(rows) < batch:
+            if last is None:
                 return
-            last = rows[-1][0].id
-            assert last is not None
             after = last
 
     def update_extraction(self, article: Article) -> None:
