@@ -173,3 +173,73 @@ class FetchLog:
     error_code: str | None = None
     error: str | None = None
     kind: str = "feed"  # feed, page, robots, discovery
+
+
+# --- stories and provenance --------------------------------------------------------------------
+
+
+class RelationKind(StrEnum):
+    """How one article derives from another of the same story (derived → source)."""
+
+    COPY = "copy"  # near-verbatim, same language, perhaps another template
+    EXCERPT = "excerpt"  # a cut-off prefix or teaser of a longer article
+    REWRITE = "rewrite"  # the same report re-worded
+    TRANSLATION = "translation"  # the same report in another language
+    INDEPENDENT = "independent"  # the same event, separately reported (no direction)
+
+
+@dataclass
+class StoryDoc:
+    """What the stories stage needs of an article (plain data, batch tools and the store alike)."""
+
+    id: str
+    title: str
+    text: str
+    url: str | None = None
+    published_at: datetime | None = None
+    lang: str | None = None
+    source: str | None = None  # outlet name
+
+
+@dataclass
+class Credit:
+    """A credit line naming an outlet inside an article: "(AFP)", "selon Reuters", "Source : X"."""
+
+    outlet: str  # as written: "AFP", "POLITICO", "nouvelles-dujour.com"
+    kind: str  # wire, according_to, told_to, read_more, source, reporting_by, quote_to
+    phrase: str  # the matched text
+    lang: str | None = None
+    position: float = 0.0  # where in the text, 0 (start) .. 1 (end)
+
+
+@dataclass
+class Quote:
+    """A direct quote and who said it."""
+
+    text: str
+    speaker: str | None = None
+    lang: str | None = None
+
+
+@dataclass
+class Relation:
+    """A derived article and what it derives from, with confidence and evidence."""
+
+    derived_id: str
+    source_id: str
+    kind: RelationKind
+    confidence: float
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Story:
+    """Articles of all outlets and languages about one event, and who reported it first."""
+
+    id: str
+    article_ids: list[str]
+    original_id: str | None = None  # the earliest article not derived from another
+    original_credit: str | None = None  # an outlet named in credit lines, when not ingested
+    title: str | None = None
+    first_published_at: datetime | None = None
+    relations: list[Relation] = field(default_factory=list)

@@ -75,3 +75,8 @@ def test_short_article_is_decided_by_its_title() -> None:
 )
 def test_normalize_language(code: str, expected: str | None) -> None:
     assert normalize_language(code) == expected
+
+
+def test_dialects_are_reported_as_their_macrolanguage() -> None:
+    # Cantonese (yue) reads as Chinese, the code a reader filters by
+    assert detect_language("我哋今日去咗飲茶，跟住去海邊行吓，天氣好好。佢話聽日會落雨。") == "zh"

@@ -34,6 +34,11 @@ HINT = 3.0
 MIN_LETTERS = 12  # fewer letters than this is too little text to say anything
 SAMPLE_CHARS = 4000  # enough for a stable answer; longer texts only cost time
 
+# py3langid names some varieties by ISO 639-3 code; the macrolanguage's 639-1 code is what a reader
+# filters by. "zxx" is its label for "no linguistic content".
+_MACRO = {"ary": "ar", "arz": "ar", "yue": "zh", "wuu": "zh", "uzs": "uz", "gug": "gn"}
+_NOT_A_LANGUAGE = "zxx"
+
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CODE = re.compile(r"^\s*([a-zA-Z]{2,3})(?:[-_].*)?$")
 _lock = threading.Lock()
@@ -60,7 +65,7 @@ def normalize_language(code: str | None) -> str | None:
 
 
 def detect_language(text: str, *, title: str | None = None, hint: str | None = None) -> str | None:
-    """ISO 639-1 code of the text's language; None when there is too little text to tell.
+    """ISO 639-1 code of the text's language (639-3 for the few without one); None if too short.
 
     `title` is read with the text (it helps short articles); `hint` is the language the page or feed
     declares, favoured when the text leaves a doubt, and returned as-is when the text is too short.
@@ -71,7 +76,10 @@ def detect_language(text: str, *, title: str | None = None, hint: str | None = N
         return declared
     ranked = _identifier().rank(sample)
     best, best_score = None, -1.0
-    for code, probability in ranked[:10]:
+    for label, probability in ranked[:10]:
+        code = _MACRO.get(label, label)
+        if code == _NOT_A_LANGUAGE:
+            continue
         score = probability * (PRIOR if code in NEWS_LANGUAGES else 1.0)
         if code == declared:
             score *= HINT
