@@ -274,12 +274,45 @@ class Ingestor:
         if error or fetched is None or fetched.not_modified:
             return source, None, fetched, error, logs
         try:
-            feed = self._feed_from(source, fetched, logs)
+            try:
+                feed = self._feed_from(source, fetched, logs)
+            except NotAFeedError:
+                # The feed URL now answers with a page: look there for the feed it announces.
+                moved = self._rediscover(source, fetched, logs)
+                if moved is None:
+                    raise
+                fetched, feed = moved
         except ActuelError as exc:
             if exc.source in (None, source.url, fetched.final_url):
                 exc.source = source.label
             return source, None, fetched, exc, logs
         return source, feed, fetched, None, logs
+
+    def _rediscover(
+        self, source: Source, fetched: FetchResult, logs: list[FetchLog]
+    ) -> tuple[FetchResult, Feed] | None:
+        """A feed found through the page a feed URL now serves; the source moves to it."""
+        if detect_format(fetched.content, fetched.content_type) != "html":
+            return None
+        html = decode_document(fetched.content, fetched.content_type)
+        for candidate in feed_links_from_html(html, fetched.final_url)[:3]:
+            if candidate.url == source.url:
+                continue
+            found, error, entry = self._logged_get(candidate.url, source=source, kind="feed")
+            logs.append(entry)
+            if found is None or error is not None:
+                continue
+            try:
+                feed = self._feed_from(source, found, logs)
+            except ActuelError:
+                continue
+            log.warning(
+                "feed moved",
+                extra={"source": source.label, "from": source.url, "to": found.final_url},
+            )
+            found.permanent_redirect = found.final_url
+            return found, feed
+        return None
 
     def _feed_from(self, source: Source, fetched: FetchResult, logs: list[FetchLog]) -> Feed:
         max_items = self.settings.parse_max_items

@@ -1,0 +1,128 @@
+"""Every source fails alone, with a message naming the source, the problem and the fix."""
+
+from __future__ import annotations
+
+from actuel.config import Settings
+from actuel.fetch import Fetcher
+from actuel.model import Source, SourceKind, SourceState
+from actuel.pipeline import Ingestor
+from actuel.store import Store
+from tests.support.loopback import Loopback, Reply
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Le Veilleur</title><link>{base}/</link>
+<item><title>La foire agricole de Téréna ouvre samedi</title><link>{base}/a/foire</link>
+<guid>foire</guid><pubDate>Tue, 24 Nov 2026 09:00:00 GMT</pubDate>
+<description>Plus de trois cents exposants sont attendus à la foire agricole.</description></item>
+</channel></rss>"""
+
+PAGE = """<!doctype html><html lang="fr"><head><title>La foire agricole de Téréna</title></head>
+<body><article><h1>La foire agricole de Téréna ouvre samedi</h1>
+<p>Plus de trois cents exposants sont attendus samedi à la foire agricole de Téréna, qui se
+tient chaque année sur l'esplanade du marché central depuis bientôt vingt ans.</p>
+<p>Les organisateurs annoncent des démonstrations de semoirs et un concours de bétail, ainsi
+qu'un espace consacré aux coopératives de femmes productrices de manioc et de mil.</p>
+</article></body></html>"""
+
+
+def _serve_good(loopback: Loopback) -> None:
+    base = loopback.base_url
+    loopback.route(
+        "/feed.xml",
+        Reply(
+            headers={"Content-Type": "application/rss+xml"}, body=FEED.format(base=base).encode()
+        ),
+    )
+    loopback.route(
+        "/a/foire", Reply(headers={"Content-Type": "text/html; charset=utf-8"}, body=PAGE.encode())
+    )
+
+
+def test_broken_sources_fail_alone_with_named_errors(
+    loopback: Loopback, settings: Settings
+) -> None:
+    _serve_good(loopback)
+    loopback.route("/gone.xml", Reply(status=410, body=b"gone"))
+    loopback.route(
+        "/json-error",
+        Reply(headers={"Content-Type": "application/json"}, body=b'{"error": "rate limited"}'),
+    )
+    loopback.route("/empty.xml", Reply(body=b""))
+    loopback.route(
+        "/page.html",
+        Reply(
+            headers={"Content-Type": "text/html"},
+            body=b"<html><head><title>Accueil</title></head></html>",
+        ),
+    )
+    with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
+        urls = ["/gone.xml", "/json-error", "/empty.xml", "/page.html", "/feed.xml"]
+        sources = [
+            store.add_source(Source(url=loopback.url(u), name=u, kind=SourceKind.FEED))
+            for u in urls
+        ]
+        with Ingestor(store, fetcher, settings) as ingestor:
+            report = ingestor.run_pass(sources)
+        by_url = {r.source.url: r for r in report.sources}
+        good = by_url[loopback.url("/feed.xml")]
+        assert good.error is None and good.new_articles == 1
+        for path in urls[:-1]:
+            result = by_url[loopback.url(path)]
+            assert result.error, path
+            assert f"source {result.source.id}" in result.error
+        assert "410" in by_url[loopback.url("/gone.xml")].error  # type: ignore[operator]
+        assert "rate limited" in by_url[loopback.url("/json-error")].error  # type: ignore[operator]
+        assert "empty" in by_url[loopback.url("/empty.xml")].error  # type: ignore[operator]
+        assert "HTML page" in by_url[loopback.url("/page.html")].error  # type: ignore[operator]
+        states = {s.url: s.state for s in store.list_sources()}
+        assert states[loopback.url("/gone.xml")] == SourceState.DISABLED
+        assert states[loopback.url("/json-error")] == SourceState.ERROR
+        assert states[loopback.url("/feed.xml")] == SourceState.ACTIVE
+        assert store.count_articles() == 1
+
+
+def test_a_feed_url_that_became_a_page_follows_the_feed_it_announces(
+    loopback: Loopback, settings: Settings
+) -> None:
+    _serve_good(loopback)
+    loopback.route(
+        "/old-feed",
+        Reply(
+            headers={"Content-Type": "text/html"},
+            body=(
+                '<html><head><title>Le Veilleur</title><link rel="alternate" '
+                f'type="application/rss+xml" href="{loopback.url("/feed.xml")}"></head></html>'
+            ).encode(),
+        ),
+    )
+    with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
+        source = store.add_source(Source(url=loopback.url("/old-feed"), name="Veilleur"))
+        with Ingestor(store, fetcher, settings) as ingestor:
+            report = ingestor.run_pass([source])
+        assert report.sources[0].error is None
+        assert store.count_articles() == 1
+        assert store.get_source(source.id).url == loopback.url("/feed.xml")  # type: ignore[arg-type]
+
+
+def test_conditional_get_makes_a_second_pass_cheap(loopback: Loopback, settings: Settings) -> None:
+    _serve_good(loopback)
+    etag = '"v1"'
+
+    def feed(request):  # type: ignore[no-untyped-def]
+        if request.header("if-none-match") == etag:
+            return Reply(status=304)
+        return Reply(
+            headers={"Content-Type": "application/rss+xml", "ETag": etag},
+            body=FEED.format(base=loopback.base_url).encode(),
+        )
+
+    loopback.route("/feed.xml", feed)
+    with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
+        source = store.add_source(Source(url=loopback.url("/feed.xml"), name="Veilleur"))
+        with Ingestor(store, fetcher, settings) as ingestor:
+            ingestor.run_pass([source])
+            second = ingestor.run_pass([store.get_source(source.id)])  # type: ignore[arg-type]
+        assert second.sources[0].not_modified
+        assert second.new_articles == 0
+        assert len(loopback.hits_to("/a/foire")) == 1
+        assert store.get_source(source.id).etag == etag  # type: ignore[arg-type]
