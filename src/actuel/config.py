@@ -118,6 +118,13 @@ SETTINGS: tuple[Setting, ...] = (
         float,
         "Random spread of each next poll time, as a fraction of the interval (0 to 0.5).",
     ),
+    # stories: similarity
+    Setting(
+        "stories_encoder",
+        "auto",
+        str,
+        "Sentence encoder for cross-language stories: auto (USE when installed), use, or none.",
+    ),
     # parsing and extraction
     Setting(
         "parse_max_items", 1000, int, "Items kept from one feed or sitemap (the newest first)."

@@ -144,3 +144,9 @@ class DemoCorpusError(ActuelError):
     """A file of the demo world (outlets.toml, a story) is malformed or inconsistent."""
 
     code = "demo.corpus"
+
+
+class StoriesInputError(ActuelError):
+    """A batch input line for `actuel cluster` or `actuel relate` cannot be read."""
+
+    code = "stories.input"

@@ -52,9 +52,12 @@ def configure_logging(level: str = "info", fmt: str = "text") -> None:
         stream: logging.Handler = logging.StreamHandler(sys.stderr)
         stream.setFormatter(JSONFormatter())
     else:
+        from rich.console import Console
         from rich.logging import RichHandler
 
-        stream = RichHandler(show_path=False, rich_tracebacks=False, markup=False)
+        stream = RichHandler(
+            console=Console(stderr=True), show_path=False, rich_tracebacks=False, markup=False
+        )
         stream.setFormatter(TextFormatter())
     root.addHandler(stream)
     root.setLevel(level.upper())

@@ -199,6 +199,7 @@ class StoryDoc:
     published_at: datetime | None = None
     lang: str | None = None
     source: str | None = None  # outlet name
+    first_seen_at: datetime | None = None  # when we first saw it: bounds published_at
 
 
 @dataclass

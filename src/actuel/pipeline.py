@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from actuel.config import Settings
 from actuel.enrich import detect_language
 from actuel.errors import ActuelError, FetchError, NotAFeedError
-from actuel.extract import compress_html, extract_page
+from actuel.extract import extract_page
 from actuel.extract.fragment import html_to_text
 from actuel.fetch import Fetcher
 from actuel.model import (
@@ -401,7 +401,7 @@ class Ingestor:
             return
         _, created = self.store.upsert_article(
             article,
-            raw_html=compress_html(outcome.html) if outcome.html and outcome.page else None,
+            raw_html=outcome.html if outcome.page else None,
             content_type=outcome.fetched.content_type if outcome.fetched else None,
             final_url=outcome.fetched.final_url if outcome.fetched else None,
         )
@@ -519,7 +519,17 @@ class Ingestor:
                 outcome, entry = future.result()
                 if entry is not None:
                     self.store.log_fetch(entry)
-                self._store_page(outcome, reports[source.id])
+                try:
+                    self._store_page(outcome, reports[source.id])
+                except ActuelError as exc:  # one bad item must not stop the pass
+                    log.warning(
+                        "item not stored",
+                        extra={
+                            "source": source.label,
+                            "url": outcome.item.link,
+                            "error": exc.describe(),
+                        },
+                    )
                 open_pages[source.id] -= 1
                 if open_pages[source.id] == 0:
                     fetched, feed = feeds.pop(source.id)
@@ -572,7 +582,7 @@ class Ingestor:
             fresh.published_at = article.published_at or fresh.published_at
             self.store.upsert_article(
                 fresh,
-                raw_html=compress_html(outcome.html) if outcome.html else None,
+                raw_html=outcome.html,
                 content_type=outcome.fetched.content_type if outcome.fetched else None,
                 final_url=outcome.fetched.final_url if outcome.fetched else None,
             )

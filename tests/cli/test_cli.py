@@ -45,7 +45,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 def run(env: dict[str, str], *args: str, input: str | bytes | None = None) -> str:
     result = CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout
 
 
 def serve_site(loopback: Loopback) -> None:

@@ -32,6 +32,11 @@ from actuel.extract.cleanup import (
         "Read also",
         "Advertisement",
         "We use cookies to improve your experience.",
+        "Suivez-nous !",
+        "Dernières nouvelles",
+        "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
+        "Ce contenu a été publié dans Actualités. Vous pouvez le mettre en favoris.",
+        "You may also like...",
     ],
 )
 def test_template_line_is_junk(line: str) -> None:

@@ -45,6 +45,16 @@ OUTLETS = [
         ("Le maire a tranché…\nLire la suite sur Vallée Matin", "Vallée Matin", "read_more"),
         ("Le texte est adopté, selon Le Monde.", "Le Monde", "according_to"),
         ("The deal collapsed, the minister told Reuters.", "Reuters", "according_to"),
+        (
+            "Le porte-parole a déclaré à HARBOUR DAILY que rien ne change.",
+            "HARBOUR DAILY",
+            "according_to",
+        ),
+        (
+            "Les contrôles continuent…\nLire la suite de l’article sur infos-du-matin.com",
+            "infos-du-matin.com",
+            "read_more",
+        ),
     ],
 )
 def test_credit_line_names_its_outlet(text: str, name: str, kind: str) -> None:
@@ -61,6 +71,7 @@ def test_credit_line_names_its_outlet(text: str, name: str, kind: str) -> None:
         "Le texte a été adopté avec Marie Durand.",
         "According to the regional health ministry, cases are falling.",
         "Avec ses 3 000 habitants, la commune reste petite.",
+        "Le chômage a baissé au premier trimestre, selon l'INSEE.",
     ],
 )
 def test_people_parties_and_officials_are_not_credits(text: str) -> None:

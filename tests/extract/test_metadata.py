@@ -110,3 +110,19 @@ def test_publication_time_is_aware_utc(head: str, expected: datetime) -> None:
 def test_declared_language(html_open: str, head: str, expected: str | None) -> None:
     page = extract_page(f"{html_open}<head>{head}</head>{BODY}</html>", url=URL)
     assert page.language == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (
+            "<title>Vidéo : la crue de la Loire vue du ciel</title>",
+            "Vidéo : la crue de la Loire vue du ciel",
+        ),
+        ('<meta property="og:title" content="Diaporama : le carnaval">', "Diaporama : le carnaval"),
+    ],
+)
+def test_page_without_text_keeps_its_title(head: str, expected: str) -> None:
+    page = extract_page(f"<html><head>{head}</head><body><video></video></body></html>", url=URL)
+    assert page.text == ""
+    assert page.title == expected

@@ -17,7 +17,7 @@ def test_two_workers_ingesting_the_same_items_make_no_duplicates(
     db_url: str, settings: Settings, tmp_path: Path
 ) -> None:
     Store.open(db_url, settings).close()  # schema first, so both workers start ingesting at once
-    total = 150
+    total = 100
     go = tmp_path / "go"
     with (
         start_worker(db_url, 0, total, ACTUEL_TEST_GO_FILE=str(go)) as one,

@@ -31,8 +31,8 @@ def start_worker(db: str, start: int, stop: int, **env: str) -> subprocess.Popen
 
 
 def test_kill_during_ingest_keeps_every_committed_article(db_url: str, settings: Settings) -> None:
-    total = 400
-    for kill_after in (5, 60, 150):
+    total = 200
+    for kill_after in (5, 40, 120):
         with start_worker(db_url, 0, total) as worker:
             assert worker.stdout is not None and worker.stderr is not None
             committed = []

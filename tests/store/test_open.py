@@ -126,3 +126,21 @@ def test_database_from_a_newer_version_is_refused(db_url: str, settings: Setting
         with pytest.raises(StoreError, match="does not know") as caught:
             Store.open(db_url, settings, readonly=readonly)
         assert "upgrade actuel" in str(caught.value)
+
+
+def test_memory_database_keeps_its_data_while_open(settings: Settings) -> None:
+    with Store.open(":memory:", settings) as store:
+        source = add_source(store)
+        store.upsert_article(article(source, 1))
+        assert store.count_articles() == 1
+        assert [a.title for a, _ in store.search("numéro")] == ["Article numéro 1"]
+        assert store.integrity_check() == []
+
+
+def test_home_folder_in_the_path_is_expanded(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with Store.open("~/actuel.db", settings) as store:
+        add_source(store)
+    assert (tmp_path / "actuel.db").exists()

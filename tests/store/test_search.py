@@ -114,7 +114,7 @@ def test_results_are_capped(newsroom: Store) -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(query=st.text(max_size=60))
 def test_any_text_is_a_valid_query(newsroom: Store, query: str) -> None:

@@ -83,7 +83,7 @@ def add_command(
 @common_options
 def list_command(settings: Settings, as_json: bool) -> None:
     """List sources with their state and last error."""
-    with open_store(settings, readonly=True) as store:
+    with open_store(settings) as store:
         sources = store.list_sources()
     if as_json:
         out.print(json.dumps([_source_row(s) for s in sources], ensure_ascii=False, indent=2))
@@ -153,7 +153,7 @@ def import_command(settings: Settings, file: str) -> None:
 @common_options
 def export_command(settings: Settings, file: str | None) -> None:
     """Write every source as OPML 2.0 (to FILE, or standard output)."""
-    with open_store(settings, readonly=True) as store:
+    with open_store(settings) as store:
         data = write_opml(store.list_sources())
     if file and file != "-":
         Path(file).write_bytes(data)

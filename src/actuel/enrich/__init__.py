@@ -1,4 +1,4 @@
-"""Enrich stage: what we learn about an article beyond its page (its language, for now)."""
+"""Enrich stage: what we learn about an article beyond its page (its language)."""
 
 from actuel.enrich.language import detect_language, normalize_language
 

@@ -1,85 +1,229 @@
-"""Direct quotes in an article and who said them: « … », a déclaré X; "…," X said.
+"""Direct quotes in an article and who said them: « … », a déclaré X; “…,” X said; X : « … ».
 
-Quotes survive copying and often translation, so the stories stage can compare them across reports.
-Hand-written because no library reads French and English attribution; the verbs are data
-(`SPEECH_VERBS_FR`, `SPEECH_VERBS_EN`).
+Quotes survive copying and often translation, so the stories stage compares them across reports.
+Hand-written because no library reads French and English attribution; the verbs and pronouns are
+data (`actuel.enrich.names`). The quote marks are paired by one pass over the text (no regex that
+could backtrack), and the speaker is looked for in a bounded window around each quote.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
-SPEECH_VERBS_FR = (
-    "a déclaré|a dit|a affirmé|a expliqué|a indiqué|a précisé|a souligné|a assuré|a ajouté|"
-    "a estimé|a reconnu|a confié|a lancé|a insisté|a averti|a regretté|a martelé|a réagi|"
-    "déclare|dit|affirme|explique|indique|précise|souligne|assure|ajoute|estime|reconnaît|"
-    "confie|lance|insiste|avertit|regrette|martèle|réagit|selon|poursuit|conclut|résume|"
-    "a poursuivi|a conclu|a résumé|détaille|a détaillé|raconte|a raconté|témoigne|a témoigné"
-)
-SPEECH_VERBS_EN = (
-    "said|says|told|added|explained|stated|noted|warned|insisted|argued|declared|wrote|"
-    "according to|recalled|admitted|acknowledged|continued|concluded|asked"
-)
-MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes (« bio », "smart"), not statements
+from actuel.enrich.names import aux_pronoun, person_names, pronoun, verb_pattern
+from actuel.model import Quote
 
-_NAME_WORD = r"[A-ZÉÈÀÂÎÔÛÇ][\w'’.-]*"
-_NAME = (
-    rf"{_NAME_WORD}(?:\s+(?:(?:de|du|des|la|le|van|von|da|di|al|el|bin)\s+)?{_NAME_WORD}){{0,4}}"
-)
-# «…» and “…”, the straight "…" pair, and ‹…›; a quote never spans a blank line
-_QUOTED = re.compile(r"«\s*(?P<fr>[^«»]+?)\s*»|“(?P<curly>[^“”]+?)”|\"(?P<straight>[^\"\n]+?)\"")
-_AFTER_FR = re.compile(
-    rf"^\s*,?\s*(?:{SPEECH_VERBS_FR})(?:-t-(?:il|elle))?\s+(?:(?:le|la|l'|l’)\s*)?"
-    rf"(?:[\w'’-]+\s+){{0,4}}?(?P<name>{_NAME})"
-)
-_AFTER_EN = re.compile(
-    rf"^\s*,?\s*(?:(?P<name1>{_NAME})\s+(?:{SPEECH_VERBS_EN})\b|(?:{SPEECH_VERBS_EN})\s+"
-    rf"(?:the\s+)?(?:[a-z][\w'’-]*\s+){{0,3}}?(?P<name2>{_NAME}))"
-)
-# "Marie Durand, maire de la ville : « … »", "Jean Dupont a déclaré : « … »"
-_BEFORE = re.compile(
-    rf"(?P<name>{_NAME})(?:,[^,:«“\"]{{0,60}},?)?\s*(?:{SPEECH_VERBS_FR}|{SPEECH_VERBS_EN})?\s*:\s*$"
-)
-_PRONOUN_AFTER = re.compile(r"^\s*,?\s*\w+(?:-t-|-)(?:il|elle|ils|elles)\b")
+__all__ = ["Quote", "extract_quotes", "find_quotes", "quote_key"]
+
+MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes (« bio », "smart") unless a verb says
+MAX_QUOTES = 2_000  # a real article has a few dozen; junk text stops here
+_WINDOW = 200  # characters read after and before a quote for its speaker
+
+_CLOSERS = {"«": "»", "“": "”", "‹": "›", "„": "“", '"': '"'}
+_MARKS = re.compile(r'[«»“”‹›„"]')
+_LINE = re.compile(r"[^\n]+")
+_CLAUSE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.;!?](?:\s|$)|[«“\"‹„\[]")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…»”]\s+)(?=[^.!?…]*$)")
+_SPACES = re.compile(r"\s+")
+_PERSONAL = frozenset(("il", "elle", "he", "she", "on", "they", "ils", "elles"))
+_VERBS = verb_pattern()
+_OPENING_CUE = re.compile(r"^\s*(?:selon|d['’]après|pour|according\s+to)\s+", re.IGNORECASE)
+_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|h[1-6]|blockquote|tr|section)\b[^<>]{0,300}>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z!][^<>]{0,500}>")
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A quoted statement, its speaker when the text names one, and where it starts in the text."""
+@dataclass
+class _Span:
+    """A quote found in the text: its parts (one per paragraph) and where it opens and closes."""
 
-    text: str
-    speaker: str | None
-    start: int
-
-
-def _speaker_after(rest: str) -> str | None:
-    if _PRONOUN_AFTER.match(rest):
-        return None
-    for regex in (_AFTER_FR, _AFTER_EN):
-        match = regex.match(rest[:200])
-        if match:
-            name = next(
-                (v for k, v in match.groupdict().items() if k.startswith("name") and v), None
-            )
-            if name:
-                return name.rstrip(".")
-    return None
+    parts: list[str]
+    line: int  # index of the line it opens in
+    open_at: int  # offset of the opening mark in that line
+    close_line: int
+    close_at: int  # offset just past the closing mark (or the line's end) in close_line
 
 
-def _speaker_before(before: str) -> str | None:
-    match = _BEFORE.search(before[-200:])
-    return match.group("name") if match else None
+def _clean(text: str) -> str:
+    if "<" in text:
+        text = _TAG.sub("", _BLOCK_TAG.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def _spans(lines: list[str]) -> list[_Span]:
+    """Quote marks paired line by line; a quote left open goes on into the next line when that
+    line opens with the same mark (the convention for quotes of several paragraphs)."""
+    spans: list[_Span] = []
+    current: _Span | None = None
+    opener = ""
+    depth = 0
+    start = 0
+    for n, line in enumerate(lines):
+        if len(spans) >= MAX_QUOTES:
+            break
+        marks = list(_MARKS.finditer(line))
+        skip_first = False
+        if current is not None:
+            if marks and marks[0].group() == opener and not line[: marks[0].start()].strip():
+                skip_first, start = True, marks[0].end()
+            else:
+                spans.append(current)
+                current = None
+        for i, mark in enumerate(marks):
+            if skip_first and i == 0:
+                continue
+            char = mark.group()
+            if current is None:
+                if char in _CLOSERS:
+                    current = _Span([], n, mark.start(), n, mark.end())
+                    opener, depth, start = char, 1, mark.end()
+                continue
+            if char == opener and char != _CLOSERS[opener]:
+                depth += 1
+            elif char == _CLOSERS[opener] or (opener == "„" and char == "”"):
+                depth -= 1
+                if depth == 0:
+                    current.parts.append(line[start : mark.start()])
+                    current.close_line, current.close_at = n, mark.end()
+                    spans.append(current)
+                    current = None
+        if current is not None:
+            # still open at the end of the line: a straight quote never spans lines
+            current.parts.append(line[start:])
+            current.close_line, current.close_at = n, len(line)
+            if opener == '"':
+                current = None
+    if current is not None:
+        spans.append(current)
+    return spans
+
+
+def _said(parts: list[str]) -> str:
+    text = _SPACES.sub(" ", " ".join(p.strip() for p in parts)).strip()
+    return text.strip(" ,;–—-").strip()
+
+
+def _after(line: str, at: int) -> tuple[str | None, bool]:
+    """The speaker named right after a quote ("», a déclaré X", "”, Ryder said"), and whether a
+    speech verb is attached there at all."""
+    rest = line[at : at + _WINDOW]
+    end = _CLAUSE_END.search(rest)
+    clause = rest[: end.start() if end else len(rest)]
+    if clause[:1] not in (",", " ", "\u00a0", "\u202f", "–", "—", "-", ""):
+        return None, False
+    verb = _VERBS.search(clause)
+    if verb is None:
+        return None, False
+    head = clause[: verb.start()]
+    if len(head.split()) > 12:
+        return None, False
+    only_aux, inverted = aux_pronoun(head)
+    inverted = inverted or verb.group("inv") or verb.group("inv2")
+    if inverted:
+        return inverted.lower(), True
+    if only_aux:
+        names = person_names(clause[verb.end() :])
+        return (names[0][0] if names else None), True
+    said_by = pronoun(head)
+    if said_by:
+        return said_by, True
+    names = person_names(head)
+    return (names[-1][0] if names else None), True
+
+
+def _before(line: str, at: int) -> tuple[str | None, bool]:
+    """The speaker named before a quote ("Awa Nfor a déclaré : « … »", "Kirby said that “…”")."""
+    window = line[max(0, at - _WINDOW) : at]
+    cut = 0
+    for match in _SENTENCE_START.finditer(window):
+        cut = match.end()
+    clause = window[cut:]
+    marks = list(_MARKS.finditer(clause))
+    if marks:
+        clause = clause[marks[-1].end() :]
+    verbs = list(_VERBS.finditer(clause))
+    colon = clause.rstrip().endswith(":")
+    if verbs:
+        verb = verbs[-1]
+        head = clause[: verb.start()]
+        if _OPENING_CUE.match(clause) and verb.start() == 0:
+            names = person_names(clause[verb.end() :])
+            return (names[0][0] if names else None), True
+        said_by = pronoun(head.split(",")[-1]) if head.strip() else None
+        if said_by:
+            return said_by, True
+        names = person_names(head)
+        if names:
+            return names[-1][0], True
+        names = person_names(clause[verb.end() :])
+        return (names[0][0] if names and colon else None), True
+    if colon or _OPENING_CUE.match(clause):
+        names = person_names(clause)
+        return (names[0][0] if names else None), colon
+    return None, False
+
+
+def _resolve(speaker: str | None, named: list[str], line: str, at: int) -> str | None:
+    """A pronoun becomes the last speaker named in the paragraph before it, else the last person
+    (first and last name) the paragraph names before the quote, else None."""
+    if not speaker or speaker.lower() not in _PERSONAL:
+        return speaker
+    if named:
+        return named[-1]
+    people = [name for name, _, _ in person_names(line[:at]) if " " in name]
+    return people[-1] if people else None
+
+
+def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
+    """Direct quotes in `text`, in order, each with its speaker when the text names one nearby.
+
+    Quotes of fewer than MIN_QUOTE_WORDS words count only with a speech verb attached (the
+    rest are scare quotes); "il", "elle", "he", "she" become the last named speaker of the
+    paragraph; a quote with no attribution of its own that follows one in the same paragraph
+    keeps that speaker.
+    """
+    if not text:
+        return []
+    lines = [m.group() for m in _LINE.finditer(_clean(text))]
+    quotes: list[Quote] = []
+    named: list[str] = []
+    paragraph = -1
+    for span in _spans(lines):
+        said = _said(span.parts)
+        words = len(said.split())
+        if not words:
+            continue
+        if span.line != paragraph:
+            named, paragraph = [], span.line
+        speaker, attached = _after(lines[span.close_line], span.close_at)
+        if speaker is None:
+            before, attached_before = _before(lines[span.line], span.open_at)
+            speaker, attached = before, attached or attached_before
+        if words < MIN_QUOTE_WORDS and not attached:
+            continue
+        speaker = _resolve(speaker, named, lines[span.line], span.open_at)
+        if speaker is None and not attached and named and words >= MIN_QUOTE_WORDS:
+            speaker = named[-1]
+        if speaker:
+            named.append(speaker)
+        if span.close_line != span.line:
+            named, paragraph = ([speaker] if speaker else []), span.close_line
+        quotes.append(Quote(text=said, speaker=speaker, lang=lang))
+    return quotes
 
 
 def find_quotes(text: str) -> list[Quote]:
-    """Direct quotes of at least MIN_QUOTE_WORDS words, in text order, with their speakers."""
-    quotes: list[Quote] = []
-    for match in _QUOTED.finditer(text):
-        said = next(v for v in match.groupdict().values() if v is not None).strip()
-        said = said.rstrip(",").strip()
-        if len(said.split()) < MIN_QUOTE_WORDS:
-            continue
-        speaker = _speaker_after(text[match.end() :]) or _speaker_before(text[: match.start()])
-        quotes.append(Quote(said, speaker, match.start()))
-    return quotes
+    """`extract_quotes` without a language (the name the enrich package exports)."""
+    return extract_quotes(text)
+
+
+def quote_key(quote: Quote) -> str:
+    """A form of the quote's words that copies share: case, accents, punctuation and spacing
+    folded ("« Le port, c'est nous ! »" and "le port c’est nous" give the same key)."""
+    decomposed = unicodedata.normalize("NFKD", quote.text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.findall(r"[^\W_]+", bare))

@@ -77,7 +77,10 @@ JUNK_LINES: list[str] = [
     r"tous droits réservés",
     r"(accepter|refuser|paramétrer)( les cookies| et fermer)?",
     r"(vous avez aimé|cet article vous a plu)[^.!?]{0,40}[?!.]*( partagez-le)?",
-    r"suivez-nous sur .{1,60}",
+    r"suivez-nous( sur .{1,60})?",
+    r"dernières (nouvelles|infos|actualités)",
+    r"votre adresse (e-mail|email|de messagerie) ne sera pas publiée.{0,120}",
+    r"les champs obligatoires sont indiqués avec.{0,10}",
     r"ce contenu a été publié dans .{1,200}",
     # English
     r"share( this( article| story| post)?| on (facebook|twitter|x|linkedin|whatsapp|bluesky))?",
@@ -92,7 +95,10 @@ JUNK_LINES: list[str] = [
     r"read (also|more)",
     r"sign up for (our|the) newsletter",
     r"all rights reserved",
-    r"follow us on .{1,60}",
+    r"follow us( on .{1,60})?",
+    r"latest news",
+    r"your email address will not be published.{0,120}",
+    r"required fields are marked.{0,10}",
     r"this entry was posted in .{1,200}",
     # tracking pixels whose alt text leaks into the text
     r"fbpx",

@@ -45,23 +45,24 @@ _MEDIA = (
 )
 MEDIA_WORDS = frozenset(_MEDIA.split())
 # (kind, what the name must be, pattern before the name). kinds: source, according_to, reporting,
-# read_more. A name must be: "any" capitalised name, a "media" name (a known outlet or agency, or
-# one with a word from MEDIA_WORDS), or a "known" outlet or agency.
+# read_more. A name must be: "any" capitalised name or domain, a "media" name (a known outlet or
+# agency, a domain, or a name with a word from MEDIA_WORDS), "told": media or an all-capitals
+# name (one tells POLITICO or CNN things, while "selon l'INSEE" cites an institute), or "known".
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
     ("source", "any", r"\b(?:source|sources)\s*:\s*"),
-    ("source", "media", r"\bd'après\s+"),
+    ("source", "media", r"\bd['’]après\s+"),
     ("according_to", "media", r"\bselon\s+"),
     ("according_to", "media", r"\brapporte\s+"),
     (
         "according_to",
-        "media",
+        "told",
         r"\b(?:a|ont)\s+(?:déclaré|indiqué|confié|précisé|expliqué)\s+(?:au|à|aux)\s+",
     ),
     ("according_to", "media", r"\baccording\s+to\s+"),
-    ("according_to", "media", r"\b(?:told|reported\s+by)\s+"),
+    ("according_to", "told", r"\b(?:told|reported\s+by)\s+"),
     ("reporting", "media", r"\bwith\s+(?:additional\s+)?reporting\s+(?:by|from)\s+"),
     ("reporting", "known", r"\b(?:avec|with)\s+"),
-    ("read_more", "any", r"\blire\s+la\s+suite\s+(?:sur|dans)\s+"),
+    ("read_more", "any", r"\blire\s+la\s+suite\s+(?:de\s+l['’]article\s+)?(?:sur|dans)\s+"),
     (
         "read_more",
         "any",
@@ -83,6 +84,12 @@ _TRAILING = re.compile(
     rf"\((?:avec\s+|with\s+)?(?P<name>{_ACRONYM}|agences|agencies)\)\s*\.?\s*$", re.MULTILINE
 )
 _TRIGGER_RES = tuple((kind, needs, re.compile(p, re.IGNORECASE)) for kind, needs, p in TRIGGERS)
+# "nouvelles-dujour.com", "www.exemple.fr": a site named by its domain
+_DOMAIN = re.compile(
+    r"(?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|fr|net|org|info|news|media|tv|eu|be|ch|"
+    r"ca|io|co\.uk|uk|de|es|it|cm|ci|sn|ma|dz|tn)\b",
+    re.IGNORECASE,
+)
 _OF_OUTLET = re.compile(r"\s+(?:of|at|from|du|de)\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -166,8 +173,15 @@ def _capitalised_name(text: str) -> str | None:
     return " ".join(words) or None
 
 
-def _looks_like_media(name: str) -> bool:
+def _looks_like_media(name: str, *, capitals: bool = False) -> bool:
+    if _DOMAIN.match(name) or (capitals and name.isupper() and 2 <= len(name) <= 12):
+        return True
     return any(w.lower().strip("'’") in MEDIA_WORDS for w in re.split(r"\s+", name))
+
+
+def _domain(text: str) -> str | None:
+    match = _DOMAIN.match(text)
+    return match.group().lower() if match else None
 
 
 def find_credits(text: str, *, outlets: Iterable[str] = ()) -> list[Credit]:
@@ -187,16 +201,16 @@ def find_credits(text: str, *, outlets: Iterable[str] = ()) -> list[Credit]:
                 found.append((match.start(), Credit(known or acronym, "agency", phrase, known)))
     for kind, needs, regex in _TRIGGER_RES:
         for match in regex.finditer(text):
-            after = text[match.end() :]
+            after = text[match.end() : match.end() + 300]
             hit = names.at_start(after)
             known, length = hit if hit else (None, 0)
-            name = known or _capitalised_name(after)
+            name = known or _domain(after) or _capitalised_name(after)
             if not name or (needs == "known" and not known):
                 continue
-            if needs == "media" and not known:
+            if needs in ("media", "told") and not known:
                 # "Alex Horton of the Washington Post": the outlet, not the reporter
                 outlet_part = _OF_OUTLET.split(name)[-1]
-                if not _looks_like_media(outlet_part):
+                if not _looks_like_media(outlet_part, capitals=needs == "told"):
                     continue
                 name = outlet_part
             length = length or after.find(name.split()[-1]) + len(name.split()[-1])

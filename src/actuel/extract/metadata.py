@@ -46,6 +46,7 @@ class PageMetadata:
     language: str | None = None
     published_at: datetime | None = None
     read_more_url: str | None = None
+    title: str | None = None  # og:title or <title>, for when trafilatura finds none
 
 
 def meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -170,8 +171,11 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     """Canonical URL, image, declared language and publication time from the page's head."""
     articles = _article_objects(tree)
     tags = meta_tags(tree)
+    head_title = tree.findtext(".//title")
     found = PageMetadata(
-        language=declared_language(tree, tags), read_more_url=read_more_link(tree, url)
+        language=declared_language(tree, tags),
+        read_more_url=read_more_link(tree, url),
+        title=_meta(tags, "og:title", "twitter:title") or (head_title or "").strip() or None,
     )
 
     urls = [

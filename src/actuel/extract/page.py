@@ -226,7 +226,7 @@ def _assemble(
         read_more_url=meta.read_more_url,
     )
     if document is not None:
-        page.title = _clean(document.title)
+        page.title = _clean(document.title) or _clean(meta.title)
         text = drop_leading_title(remove_junk_lines(document.text or ""), page.title)
         # one blank line between paragraphs, as feed texts and the web pages expect
         page.text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
@@ -237,6 +237,8 @@ def _assemble(
         page.published_at = page.published_at or _day(document.date)
         if page.image is None:
             page.image = absolute_url(document.image, url)
+    if page.title is None:
+        page.title = _clean(meta.title)
     if page.published_at is None:
         page.published_at = _date_from_htmldate(tree, url)
     return page

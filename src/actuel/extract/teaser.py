@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 TEASER_ENDINGS = (
-    r"lire la suite( (sur|dans) .{1,80})?",
+    r"lire la suite( de l['’]article)?( (sur|dans) .{1,80})?",
     r"la suite (de cet article )?est réservée aux abonnés.{0,80}",
     r"(cet article|article) réservé aux abonnés.{0,80}",
     r"abonnez-vous pour lire la suite.{0,80}",
@@ -22,7 +22,8 @@ TEASER_ENDINGS = (
 )
 # The words of a link to the rest of the article elsewhere: they name where ("… sur Vallée Matin").
 READ_MORE_LINK = re.compile(
-    r"(lire la suite|la suite|à lire|lire l'article( complet)?|read more|continue reading|"
+    r"(lire la suite( de l['’]article)?|la suite|à lire|lire l['’]article( complet)?|read more|"
+    r"continue reading|"
     r"read the full (story|article)) (sur|dans|on|at) .{2,80}",
     re.IGNORECASE,
 )

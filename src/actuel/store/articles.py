@@ -42,7 +42,7 @@ def _checked(article: Article) -> Article:
             raise StoreError(
                 f"article {name} is {len(value)} characters long, over the {MAX_URL_CHARS} "
                 f"the store keeps: {value[:80]}…",
-                fix="the item was skipped; such addresses are almost always generated junk",
+                fix="skip this item: addresses that long are almost always generated junk",
                 source=f"source {article.source_id}",
             )
     if article.content_hash is not None and len(article.content_hash) > _MAX_HASH_CHARS:

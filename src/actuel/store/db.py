@@ -65,7 +65,9 @@ def _postgres_engine(db: str, *, readonly: bool) -> Engine:
 
 
 def _sqlite_engine(path: str, *, busy_timeout_ms: int, readonly: bool) -> Engine:
-    file = Path(path)
+    if path == ":memory:":
+        return _memory_engine()
+    file = Path(path).expanduser()
     if readonly and not file.exists():
         raise StoreError(
             f"database {path} does not exist",
@@ -95,10 +97,26 @@ def _sqlite_engine(path: str, *, busy_timeout_ms: int, readonly: bool) -> Engine
         return conn
 
     engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.QueuePool)
+    _begin_explicitly(engine, readonly=readonly)
+    return engine
 
+
+def _memory_engine() -> Engine:
+    """One private in-memory database (tests, one-off tools): every call shares its connection."""
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        conn.isolation_level = None
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.StaticPool)
+    _begin_explicitly(engine, readonly=False)
+    return engine
+
+
+def _begin_explicitly(engine: Engine, *, readonly: bool) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         write = conn.get_execution_options().get(WRITE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write and not readonly else "BEGIN")
-
-    return engine

@@ -1,0 +1,332 @@
+"""Pairwise story relations: quality on SemEval-2022 task 8, WMT21 fr-de and the demo corpus, and speed.
+
+    python bench/stories.py [--no-encoder] [--only semeval,wmt,demo,speed] [--fit]
+
+Each figure is printed beside an anchor measured in the same run: a character n-gram TF-IDF cosine
+(scikit-learn) for quality, datasketch MinHash over the same shingles for speed.
+`--fit` refits the same-story weights on all SemEval pairs and prints the constants for
+src/actuel/stories/relate.py; the held-out figures come from 5-fold cross-validation of that recipe.
+Clustering and throughput are in bench/stories_throughput.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+
+from actuel.model import RelationKind, StoryDoc
+from actuel.stories import relate as R
+from actuel.stories.encoder import CachedEncoder, Encoder, USEEncoder, default_encoder
+from actuel.stories.features import pair_features
+from actuel.stories.fingerprint import Fingerprint, fingerprint_many, shingle_hashes
+from actuel.stories.text import tokens
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+FOLDS = 5
+SAME, UNRELATED = 1.5, 3.5  # SemEval "Overall": same story at or below, unrelated at or above
+
+
+@dataclass
+class Pair:
+    id: str
+    langs: str
+    a: StoryDoc
+    b: StoryDoc
+    overall: float
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """SemEval texts are "title  body" on one line: split at the first double space, if early."""
+    text = text.strip()
+    cut = text.find("  ")
+    if 0 < cut < 300:
+        return text[:cut], text[cut:].strip()
+    return "", text
+
+
+def load_semeval(corpora: Path = CORPORA) -> list[Pair]:
+    csv.field_size_limit(sys.maxsize)
+    path = corpora / "semeval2022t8-train" / "training_set.csv"
+    pairs = []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            id_a, id_b = row["pair_id"].split("_")
+            docs = []
+            for side, doc_id in (("1", id_a), ("2", id_b)):
+                title, body = split_title(row[f"text{side}"])
+                docs.append(StoryDoc(id=doc_id, title=title, text=body, lang=row[f"lang{side}"]))
+            langs = f"{row['lang1']}-{row['lang2']}"
+            pairs.append(Pair(row["pair_id"], langs, docs[0], docs[1], float(row["Overall"])))
+    return pairs
+
+
+def load_wmt(corpora: Path = CORPORA) -> tuple[list[StoryDoc], list[tuple[StoryDoc, str, str]]]:
+    """French originals, and (German translation, its original's id, "human" | system name)."""
+    root = ET.parse(corpora / "wmt21-fr-de" / "newstest2021.fr-de.all.xml").getroot()  # noqa: S314
+
+    def text(el: ET.Element) -> str:
+        return "\n".join(s.text or "" for s in el.iter("seg"))
+
+    originals, translations = [], []
+    for doc in root.iter("doc"):
+        doc_id = doc.get("id", "")
+        src = doc.find("src")
+        if src is None:
+            continue
+        body = text(src)
+        title, _, rest = body.partition("\n")
+        originals.append(StoryDoc(id=doc_id, title=title, text=rest, lang="fr"))
+        for el in list(doc.iter("ref")) + list(doc.iter("hyp")):
+            t_title, _, t_rest = text(el).partition("\n")
+            system = el.get("system", "human") if el.tag == "hyp" else "human"
+            tid = f"{doc_id}/{el.tag}/{system}"
+            translations.append((StoryDoc(id=tid, title=t_title, text=t_rest, lang="de"), doc_id, system))
+    return originals, translations
+
+
+def pearson(x: Sequence[float], y: Sequence[float]) -> float:
+    if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
+        return float("nan")
+    return float(np.corrcoef(np.asarray(x, float), np.asarray(y, float))[0, 1])
+
+
+def f1_same(scores: np.ndarray, overall: np.ndarray, threshold: float) -> tuple[float, int]:
+    """F1 of "same story" (Overall ≤ 1.5) against "unrelated" (Overall ≥ 3.5), and pairs counted."""
+    keep = (overall <= SAME) | (overall >= UNRELATED)
+    truth, guess = overall[keep] <= SAME, scores[keep] >= threshold
+    tp = int((truth & guess).sum())
+    fp, fn = int((~truth & guess).sum()), int((truth & ~guess).sum())
+    return (2 * tp / (2 * tp + fp + fn) if tp else 0.0), int(keep.sum())
+
+
+def best_f1(scores: np.ndarray, overall: np.ndarray) -> tuple[float, float]:
+    best = (0.0, 0.0)
+    for t in np.unique(np.round(scores, 3)):
+        best = max(best, (f1_same(scores, overall, float(t))[0], float(t)))
+    return best
+
+
+def tfidf_cosines(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """The anchor: character 3–5-gram TF-IDF cosine, fitted on all the texts of the run."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [t for pair in pairs for t in pair]
+    matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
+        texts
+    )
+    a, b = matrix[0::2], matrix[1::2]
+    return np.asarray(a.multiply(b).sum(axis=1)).ravel()
+
+
+# --- fitting the same-story weights ----------------------------------------------------------
+
+
+def _matrix(features: list[dict[str, float]], names: Sequence[str]) -> np.ndarray:
+    return np.array([[f.get(n, 0.0) for n in names] for f in features], dtype=float)
+
+
+def fit_weights(x: np.ndarray, overall: np.ndarray) -> tuple[np.ndarray, float]:
+    """Logistic regression on soft labels (4 - Overall) / 3: each pair twice, weighted."""
+    from sklearn.linear_model import LogisticRegression
+
+    target = (4.0 - overall) / 3.0
+    xs = np.vstack([x, x])
+    ys = np.r_[np.ones(len(x)), np.zeros(len(x))]
+    model = LogisticRegression(C=10, max_iter=5000).fit(xs, ys, sample_weight=np.r_[target, 1 - target])
+    return model.coef_[0], float(model.intercept_[0])
+
+
+def cross_validated(features: list[dict[str, float]], overall: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """Held-out scores: each fold scored by weights fitted on the other folds."""
+    from sklearn.model_selection import KFold
+
+    x = _matrix(features, names)
+    out = np.zeros(len(x))
+    for train, test in KFold(FOLDS, shuffle=True, random_state=0).split(x):
+        coef, bias = fit_weights(x[train], overall[train])
+        out[test] = 1 / (1 + np.exp(-(x[test] @ coef + bias)))
+    return out
+
+
+def print_fit(features: list[dict[str, float]], overall: np.ndarray) -> None:
+    for label, names in (("WEIGHTS_ENCODER", R.FEATURES_ENCODER), ("WEIGHTS_LEXICAL", R.FEATURES_LEXICAL)):
+        if label == "WEIGHTS_ENCODER" and "embedding_cosine" not in features[0]:
+            continue
+        coef, bias = fit_weights(_matrix(features, names), overall)
+        items = [f'"bias": {bias:.4f}'] + [f'"{n}": {c:.4f}' for n, c in zip(names, coef, strict=True)]
+        print(f"{label}: dict[str, float] = {{" + ", ".join(items) + "}")
+
+
+# --- the sections ------------------------------------------------------------------------------
+
+
+def semeval(encoder: Encoder | None, fit: bool) -> None:
+    pairs = load_semeval()
+    docs = [d for p in pairs for d in (p.a, p.b)]
+    prints = fingerprint_many(docs, encoder=encoder)
+    features = [pair_features(prints[2 * i], prints[2 * i + 1]) for i in range(len(pairs))]
+    overall = np.array([p.overall for p in pairs])
+    if fit:
+        print_fit(features, overall)
+    shipped = np.array([R.relate(prints[2 * i], prints[2 * i + 1]).same_story for i in range(len(pairs))])
+    names = R.FEATURES_ENCODER if encoder is not None else R.FEATURES_LEXICAL
+    held_out = cross_validated(features, overall, names)
+    tfidf = tfidf_cosines([(f"{p.a.title} {p.a.text}", f"{p.b.title} {p.b.text}") for p in pairs])
+    mode = f"encoder {encoder.name}" if encoder is not None else "no encoder"
+    print(f"\n== semeval2022t8-train: {len(pairs)} pairs, {mode}; Pearson with -Overall ==")
+    print(f"{'languages':<10} {'pairs':>5} {'held-out':>9} {'shipped*':>9} {'TF-IDF':>7}")
+    by_langs: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(pairs):
+        by_langs[p.langs].append(i)
+    rows = [("all", list(range(len(pairs))))] + sorted(by_langs.items(), key=lambda kv: -len(kv[1]))
+    for name, idx in rows:
+        print(
+            f"{name:<10} {len(idx):>5} {pearson(held_out[idx], -overall[idx]):>9.3f} "
+            f"{pearson(shipped[idx], -overall[idx]):>9.3f} {pearson(tfidf[idx], -overall[idx]):>7.3f}"
+        )
+    f1_held, counted = f1_same(held_out, overall, R.SAME_STORY)
+    f1_ship, _ = f1_same(shipped, overall, R.SAME_STORY)
+    f1_tfidf, t_tfidf = best_f1(tfidf, overall)
+    print(f"F1 same (Overall <= {SAME}) vs unrelated (>= {UNRELATED}), {counted} pairs:")
+    print(f"  held-out at {R.SAME_STORY}: {f1_held:.3f}   shipped* at {R.SAME_STORY}: {f1_ship:.3f}")
+    print(f"  TF-IDF at its best threshold ({t_tfidf:.3f}, chosen on this data): {f1_tfidf:.3f}")
+    print("  * shipped weights were fitted on these pairs: in-sample, for reference only")
+
+
+def wmt(encoder: Encoder | None) -> None:
+    originals, translations = load_wmt()
+    fr = fingerprint_many(originals, encoder=encoder)
+    de = fingerprint_many([t for t, _, _ in translations], encoder=encoder)
+    index = {p.doc_id: i for i, p in enumerate(fr)}
+    hits, rr, as_translation = 0, 0.0, 0
+    per_system: dict[str, list[int]] = defaultdict(list)
+    started = time.perf_counter()
+    for fp, (_, original, system) in zip(de, translations, strict=True):
+        verdicts = [R.relate(fp, other) for other in fr]
+        order = np.argsort([-v.same_story for v in verdicts], kind="stable")
+        rank = int(np.flatnonzero(order == index[original])[0]) + 1
+        hits += rank == 1
+        rr += 1 / rank
+        per_system[system].append(rank == 1)
+        as_translation += verdicts[index[original]].relation is RelationKind.TRANSLATION
+    elapsed = time.perf_counter() - started
+    texts = [f"{d.title}\n{d.text}" for d in originals]
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    m_fr = vec.fit_transform(texts + [f"{t.title}\n{t.text}" for t, _, _ in translations])
+    sims = (m_fr[len(texts) :] @ m_fr[: len(texts)].T).toarray()
+    t_hits = sum(int(np.argmax(row) == index[o]) for row, (_, o, _) in zip(sims, translations, strict=True))
+    n = len(translations)
+    mode = f"encoder {encoder.name}" if encoder is not None else "no encoder"
+    print(f"\n== wmt21-fr-de: {n} German translations, {len(originals)} French originals, {mode} ==")
+    print(f"P@1 {hits / n:.4f}  MRR {rr / n:.4f}   (TF-IDF anchor P@1 {t_hits / n:.4f})")
+    print(f"relation with its original reported as translation: {as_translation / n:.4f}")
+    print("P@1 per translator: " + ", ".join(f"{s} {np.mean(v):.3f}" for s, v in sorted(per_system.items())))
+    print(f"{n * len(originals)} relate() calls in {elapsed:.1f} s ({n * len(originals) / elapsed:.0f}/s)")
+
+
+def demo(encoder: Encoder | None) -> None:
+    from actuel.demo.build import load_world
+
+    world = load_world()
+    docs = [
+        StoryDoc(
+            id=a.id, title=a.title, text="\n\n".join(a.paragraphs), published_at=a.published,
+            lang=a.lang, source=a.outlet.name,
+        )
+        for a in world.articles
+    ]
+    prints = {p.doc_id: p for p in fingerprint_many(docs, encoder=encoder)}
+    kinds: dict[str, list[bool]] = defaultdict(list)
+    directions, wrong = [], []
+    for art in world.articles:
+        if not art.derived_from:
+            continue
+        verdict = R.relate(prints[art.id], prints[art.derived_from])
+        got = verdict.relation.value if verdict.relation else "none"
+        kinds[art.relation].append(got == art.relation)
+        directions.append(verdict.direction == "a->b")
+        if got != art.relation or verdict.direction != "a->b":
+            wrong.append(f"{art.id} -> {art.derived_from}: {art.relation}, got {got} {verdict.direction}")
+    same, other = [], []
+    ids = list(prints)
+    story = {a.id: a.story for a in world.articles}
+    for i, x in enumerate(ids):
+        for y in ids[i + 1 :]:
+            (same if story[x] == story[y] else other).append(R.relate(prints[x], prints[y]).same_story)
+    total = sum(len(v) for v in kinds.values())
+    right = sum(sum(v) for v in kinds.values())
+    mode = f"encoder {encoder.name}" if encoder is not None else "no encoder"
+    print(f"\n== demo corpus: {len(docs)} articles, {total} derived pairs, {mode} ==")
+    print(f"relation accuracy {right / total:.3f}  direction accuracy {np.mean(directions):.3f}")
+    print("  " + ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(kinds.items())))
+    for line in wrong:
+        print("  wrong:", line)
+    s, o = np.array(same), np.array(other)
+    print(
+        f"same story: {len(s)} pairs, mean {s.mean():.3f}, >= {R.SAME_STORY}: {np.mean(s >= R.SAME_STORY):.3f}; "
+        f"different stories: {len(o)} pairs, mean {o.mean():.3f}, >= {R.SAME_STORY}: {np.mean(o >= R.SAME_STORY):.4f}"
+    )
+    print(f"lowest same-story score {s.min():.3f}, highest different-story score {o.max():.3f}")
+
+
+def speed(with_encoder: bool) -> None:
+    from datasketch import MinHash
+
+    docs = [d for p in load_semeval() for d in (p.a, p.b)]
+    started = time.perf_counter()
+    fingerprint_many(docs)
+    plain = len(docs) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for d in docs:
+        mh = MinHash(num_perm=128, seed=1)
+        mh.update_batch([str(int(h)).encode() for h in np.unique(shingle_hashes(tokens(d.text)))])
+    anchor = len(docs) / (time.perf_counter() - started)
+    print(f"\n== speed: {len(docs)} SemEval texts, one process ==")
+    print(f"fingerprint() without encoder {plain:,.0f} docs/s   (anchor: datasketch MinHash of the same shingles {anchor:,.0f} docs/s)")
+    if with_encoder:
+        encoder = CachedEncoder(USEEncoder())  # a cold cache: every lead is encoded
+        encoder.encode(["warm-up: load the weights"])
+        started = time.perf_counter()
+        fingerprint_many(docs, encoder=encoder)
+        print(f"fingerprint() with encoder (cold cache, title + lead) {len(docs) / (time.perf_counter() - started):,.0f} docs/s")
+        started = time.perf_counter()
+        fingerprint_many(docs, encoder=encoder)
+        print(f"fingerprint() with encoder (warm cache) {len(docs) / (time.perf_counter() - started):,.0f} docs/s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-encoder", action="store_true")
+    parser.add_argument("--only", default="semeval,wmt,demo,speed")
+    parser.add_argument("--fit", action="store_true", help="print refitted same-story weights")
+    args = parser.parse_args(argv)
+    encoder = None if args.no_encoder else default_encoder()
+    sections = set(args.only.split(","))
+    if "demo" in sections:
+        demo(encoder)
+    if {"semeval", "wmt", "speed"} & sections and not CORPORA.is_dir():
+        print(f"{CORPORA} is absent: SemEval, WMT and speed figures skipped")
+        return 0
+    if "semeval" in sections:
+        semeval(encoder, args.fit)
+    if "wmt" in sections:
+        wmt(encoder)
+    if "speed" in sections:
+        speed(encoder is not None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

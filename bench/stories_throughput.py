@@ -1,0 +1,311 @@
+"""Stories: quality on the demo corpus and clustering throughput on 10k..100k generated articles.
+
+    python bench/stories_throughput.py [--articles 100000] [--encoder-docs 200] [--skip-demo]
+
+Quality: the demo world's manifest (B-cubed F1 of stories, relation type and direction accuracy,
+the original of every story), beside a one-story-per-article anchor. Throughput: articles made in
+memory by recombining sentences of the demo corpus and of ../shared/corpora/semeval2022t8-train
+into stories of copies, excerpts, rewrites and unrelated reports (never written to disk), fed
+through `StoryClusterer` in publication order, with the time and peak RSS at each checkpoint, beside
+an anchor in the same run (fingerprinting alone). The encoder's cost is measured separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from actuel.demo.build import load_world
+from actuel.model import StoryDoc
+from actuel.stories.batch import cluster_jsonl
+from actuel.stories.cluster import StoryClusterer
+from actuel.stories.fingerprint import fingerprint_many
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+CHECKPOINTS = (10_000, 20_000, 50_000, 100_000)
+
+
+def rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB (Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- the demo corpus ------------------------------------------------------------------------
+
+
+def demo_docs() -> tuple[list[StoryDoc], dict[str, dict[str, str | None]]]:
+    """The demo world's articles in publication order, and the truth about each."""
+    world = load_world()
+    rows = sorted(world.articles, key=lambda a: (a.published, a.id))
+    docs = [
+        StoryDoc(
+            id=a.id,
+            title=a.title,
+            text="\n\n".join(a.paragraphs),
+            published_at=a.published,
+            lang=a.lang,
+            source=a.outlet.name,
+        )
+        for a in rows
+    ]
+    truth = {
+        a.id: {
+            "story": a.story,
+            "relation": a.relation,
+            "derived_from": a.derived_from,
+            "original": a.original,
+            "story_original": world.story_original[a.story],
+        }
+        for a in rows
+    }
+    return docs, truth
+
+
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of a clustering against the truth."""
+    by_pred: dict[str, set[str]] = {}
+    by_gold: dict[str, set[str]] = {}
+    for item, label in predicted.items():
+        by_pred.setdefault(label, set()).add(item)
+    for item, label in gold.items():
+        by_gold.setdefault(label, set()).add(item)
+    precision = recall = 0.0
+    for item in gold:
+        mine, theirs = by_pred[predicted[item]], by_gold[gold[item]]
+        shared = len(mine & theirs)
+        precision += shared / len(mine)
+        recall += shared / len(theirs)
+    p, r = precision / len(gold), recall / len(gold)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def demo_scores(
+    rows: Sequence[dict[str, object]], truth: dict[str, dict[str, str | None]]
+) -> dict[str, float]:
+    """Scores of `cluster_jsonl` answers against the demo manifest."""
+    by_id = {str(r["id"]): r for r in rows}
+    predicted = {i: str(r["story_id"]) for i, r in by_id.items()}
+    gold = {i: str(t["story"]) for i, t in truth.items()}
+    p, r, f1 = bcubed(predicted, gold)
+    relation = sum(by_id[i]["relation"] == t["relation"] for i, t in truth.items())
+    direction = sum(by_id[i]["derived_from"] == t["derived_from"] for i, t in truth.items())
+    article_original = sum(by_id[i]["original"] == t["original"] for i, t in truth.items())
+    originals_right = 0
+    stories = {str(t["story"]) for t in truth.values()}
+    for story in sorted(stories):
+        members = [i for i, t in truth.items() if t["story"] == story]
+        want = truth[members[0]]["story_original"]
+        # the predicted story holding the true original must name it as its original
+        chosen = by_id[str(want)]
+        story_rows = [x for x in rows if x["story_id"] == chosen["story_id"]]
+        got = [x["id"] for x in story_rows if x["relation"] == "original"]
+        originals_right += got == [want]
+    n = len(truth)
+    return {
+        "bcubed_precision": p,
+        "bcubed_recall": r,
+        "bcubed_f1": f1,
+        "relation_accuracy": relation / n,
+        "direction_accuracy": direction / n,
+        "article_original_accuracy": article_original / n,
+        "stories_with_right_original": originals_right / len(stories),
+        "stories": float(len(stories)),
+        "predicted_stories": float(len(set(predicted.values()))),
+    }
+
+
+def as_lines(docs: Sequence[StoryDoc]) -> Iterator[str]:
+    import json
+
+    for d in docs:
+        yield json.dumps(
+            {
+                "id": d.id,
+                "title": d.title,
+                "text": d.text,
+                "published_at": d.published_at.isoformat() if d.published_at else None,
+                "lang": d.lang,
+                "source": d.source,
+            },
+            ensure_ascii=False,
+        )
+
+
+def run_demo() -> None:
+    docs, truth = demo_docs()
+    started = time.perf_counter()
+    rows = list(cluster_jsonl(as_lines(docs)))
+    elapsed = time.perf_counter() - started
+    scores = demo_scores(rows, truth)
+    singletons: list[dict[str, Any]] = [
+        {
+            "id": d.id,
+            "story_id": d.id,
+            "relation": "original",
+            "derived_from": None,
+            "original": d.id,
+        }
+        for d in docs
+    ]
+    anchor = demo_scores(singletons, truth)
+    print(f"demo corpus: {len(docs)} articles, {int(scores['stories'])} stories, {elapsed:.2f} s")
+    print(f"{'metric':32} {'actuel':>8} {'anchor: one story each':>24}")
+    for name, value in scores.items():
+        print(f"{name:32} {value:8.3f} {anchor[name]:24.3f}")
+    wrong = [
+        (r["id"], r["relation"], r["derived_from"], truth[str(r["id"])]["relation"],
+         truth[str(r["id"])]["derived_from"])
+        for r in rows
+        if r["relation"] != truth[str(r["id"])]["relation"]
+        or r["derived_from"] != truth[str(r["id"])]["derived_from"]
+    ]  # fmt: skip
+    for row in wrong:
+        print("  off: {} got {}<-{}, truth {}<-{}".format(*row))
+
+
+# --- throughput -----------------------------------------------------------------------------
+
+
+def sentence_pool() -> list[tuple[str, str]]:
+    """(lang, sentence) from the demo corpus and, when present, the SemEval training texts."""
+    from actuel.stories.text import sentences
+
+    pool: list[tuple[str, str]] = []
+    for article in load_world().articles:
+        for paragraph in article.paragraphs:
+            pool.extend((article.lang, s) for s in sentences(paragraph) if len(s) > 40)
+    semeval = SHARED / "semeval2022t8-train" / "training_set.csv"
+    if semeval.exists():
+        csv.field_size_limit(sys.maxsize)
+        with semeval.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                for side in ("1", "2"):
+                    lang = row[f"lang{side}"]
+                    pool.extend(
+                        (lang, s) for s in sentences(row[f"text{side}"][:6000]) if len(s) > 40
+                    )
+    return pool
+
+
+def generated(count: int, seed: int = 7) -> Iterator[StoryDoc]:
+    """`count` articles in publication order: stories of 1-6 articles, ~1,000 articles a day.
+
+    Each sentence of a story is the first half of one pool sentence and the second half of
+    another, so that stories share a half-sentence now and then (as real ones share stock phrases)
+    yet no two tell the same text.
+    """
+    rng = random.Random(seed)
+    halves: dict[str, tuple[list[str], list[str]]] = {}
+    for lang, sentence in sentence_pool():
+        words = sentence.split()
+        cut = len(words) // 2
+        heads, tails = halves.setdefault(lang, ([], []))
+        heads.append(" ".join(words[:cut]))
+        tails.append(" ".join(words[cut:]))
+    langs = [lang for lang, (heads, _) in halves.items() if len(heads) > 200]
+    weights = [len(halves[lang][0]) for lang in langs]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    outlets = [f"Outlet {n}" for n in range(60)]
+    made = story = 0
+    while made < count:
+        story += 1
+        lang = rng.choices(langs, weights)[0]
+        heads, tails = halves[lang]
+        lines = [f"{rng.choice(heads)} {rng.choice(tails)}" for _ in range(rng.randint(6, 14))]
+        title = " ".join(lines[0].split()[:10])
+        when = start + timedelta(minutes=made * 1.44)  # 1,000 articles a day
+        base = StoryDoc(f"g{story}-0", title, "\n".join(lines), None, when, lang,
+                        rng.choice(outlets))  # fmt: skip
+        yield base
+        made += 1
+        for k in range(1, rng.choice((1, 1, 2, 3, 4, 6))):
+            if made >= count:
+                return
+            kind = rng.random()
+            if kind < 0.4:  # a copy in another template
+                text = "Publicité\n" + base.text + "\nPartager cet article"
+            elif kind < 0.7:  # an excerpt
+                text = " ".join(base.text.split()[: rng.randint(30, 80)]) + "…"
+            else:  # a light rewrite: words dropped, another title
+                text = " ".join(w for w in base.text.split() if rng.random() > 0.15)
+            yield StoryDoc(f"g{story}-{k}", title if kind < 0.7 else title[::-1], text, None,
+                           when + timedelta(minutes=20 * k), lang, rng.choice(outlets))  # fmt: skip
+            made += 1
+
+
+def run_throughput(total: int) -> None:
+    marks = [c for c in CHECKPOINTS if c <= total] or [total]
+    docs = list(generated(total))
+    print(f"\nthroughput: {total} generated articles, {rss_mb():.0f} MB peak RSS before clustering")
+    anchor_n = min(5_000, total)
+    started = time.perf_counter()
+    for chunk in range(0, anchor_n, 64):
+        fingerprint_many(docs[chunk : chunk + 64])
+    anchor_rate = anchor_n / (time.perf_counter() - started)
+    print(f"anchor: fingerprinting alone, {anchor_rate:.0f} articles/s over {anchor_n}")
+    clusterer = StoryClusterer()
+    started = time.perf_counter()
+    done = 0
+    print(f"{'articles':>9} {'seconds':>8} {'articles/s':>11} {'peak RSS MB':>12} {'stories':>8}")
+    for mark in marks:
+        while done < mark:
+            batch = docs[done : min(mark, done + 64)]
+            clusterer.add_many(batch)
+            done += len(batch)
+        elapsed = time.perf_counter() - started
+        stories = len({clusterer.story_of(d.id) for d in docs[:done]})
+        print(f"{done:9d} {elapsed:8.1f} {done / elapsed:11.0f} {rss_mb():12.0f} {stories:8d}")
+    gold = {d.id: d.id.split("-")[0] for d in docs}
+    predicted = {d.id: clusterer.story_of(d.id) for d in docs}
+    p, r, f1 = bcubed(predicted, gold)
+    sizes = Counter(predicted.values())
+    print(f"generated stories: B-cubed P {p:.3f} R {r:.3f} F1 {f1:.3f}; "
+          f"largest story {max(sizes.values())} articles")  # fmt: skip
+
+
+def run_encoder_cost(count: int) -> None:
+    from actuel.stories.encoder import default_encoder
+
+    encoder = default_encoder()
+    if encoder is None:
+        print("\nencoder: not installed or turned off; skipped")
+        return
+    docs = list(generated(count, seed=11))
+    started = time.perf_counter()
+    for chunk in range(0, count, 32):
+        fingerprint_many(docs[chunk : chunk + 32])
+    plain = time.perf_counter() - started
+    started = time.perf_counter()
+    for chunk in range(0, count, 32):
+        fingerprint_many(docs[chunk : chunk + 32], encoder=encoder)
+    embedded = time.perf_counter() - started
+    print(f"\nencoder ({encoder.name}): fingerprints of {count} articles {plain:.1f} s without, "
+          f"{embedded:.1f} s with ({count / embedded:.1f} articles/s)")  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--encoder-docs", type=int, default=200)
+    parser.add_argument("--skip-demo", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.skip_demo:
+        run_demo()
+    if args.articles:
+        run_throughput(args.articles)
+    if args.encoder_docs:
+        run_encoder_cost(args.encoder_docs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

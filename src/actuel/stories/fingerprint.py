@@ -1,0 +1,164 @@
+"""What the stories stage keeps of an article: shingles, MinHash, names, numbers, quotes, embedding."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+import py3langid
+from rensa import RMinHash
+
+from actuel.model import StoryDoc
+from actuel.stories import text as T
+from actuel.stories.encoder import Encoder
+
+NUM_PERM = 128
+MINHASH_SEED = 42
+# 1,000 characters of title and lead: 0.716 Pearson alone on SemEval where 600 give 0.692, and
+# longer leads add nothing (bench/stories.py); the encoder's cost grows with the length
+LEAD_CHARS = 1000
+SHINGLE = 3  # words per shingle: 3 keeps rewrites apart from copies, 4 misses short excerpts
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+# marks a cut-off text: "…", "[…]", "(...)", "Lire la suite", "Read more"
+_CUT = re.compile(
+    r"(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\(…\)|lire la suite|la suite sur|read more|continue reading"
+    r"|weiterlesen|leer m[aá]s|leggi tutto)\W{0,40}$",
+    re.IGNORECASE,
+)
+_LEFTOVER = re.compile(r"\[…\]|\[\.\.\.\]|\(…\)|\(\.\.\.\)")
+_CREDIT = re.compile(
+    r"\bsource\s?:|\bselon (?:l['’]|le |la )?[A-Z]|\baccording to\b|\bwith reporting by\b"
+    r"|\blire la suite\b|\bread more\b|\brapporte (?:l['’]|le |la )?[A-Z]|\(\s?(?:AFP|AP|Reuters|AHP)\s?\)",
+)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """One article reduced to what same-story decisions need; cheap to compare, no text kept."""
+
+    doc_id: str
+    lang: str | None
+    shingles: frozenset[int]  # hashed word 3-grams, the set
+    shingle_seq: np.ndarray = field(repr=False, compare=False)  # the same hashes in text order
+    minhash: RMinHash = field(repr=False, compare=False)
+    names: frozenset[str] = frozenset()  # name words, folded
+    name_order: tuple[str, ...] = ()  # first occurrence of each name word, in reading order
+    numbers: frozenset[str] = frozenset()
+    number_order: tuple[str, ...] = ()
+    quotes: frozenset[int] = frozenset()  # hashed word 3-grams inside direct quotes
+    words: frozenset[str] = frozenset()  # folded word types (4+ letters), for cross-template overlap
+    first_sentences: tuple[str, ...] = ()
+    title: str = ""
+    length: int = 0  # tokens
+    chars: int = 0
+    published_at: datetime | None = None
+    cut_off: bool = False  # ends with "…", "Lire la suite": an excerpt's mark
+    leftovers: int = 0  # "[…]" and the like: an edited copy's mark
+    credit_lines: int = 0  # "Source : X", "selon X", "(AFP)": a derived article's mark
+    embedding: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+
+@lru_cache(maxsize=200_000)
+def _token_hash(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8"))
+
+
+def shingle_hashes(words: Sequence[str], size: int = SHINGLE) -> np.ndarray:
+    """Stable 64-bit hashes of consecutive word n-grams (the same in every process)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    ids = np.fromiter((_token_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    if len(ids) < size:
+        size = len(ids)
+    n = len(ids) - size + 1
+    out = np.zeros(n, dtype=np.uint64)
+    for k in range(size):
+        out = (out ^ (ids[k : k + n] * _MIX[k % 3])) * _MIX[(k + 1) % 3]
+    return out
+
+
+def detect_lang(doc: StoryDoc) -> str | None:
+    """The document's language tag, or a guess from its first 2,000 characters."""
+    if doc.lang:
+        return doc.lang.split("-")[0].split("_")[0].lower() or None
+    sample = f"{doc.title}\n{doc.text[:2000]}".strip()
+    if len(sample) < 20:
+        return None
+    code, _ = py3langid.classify(sample)
+    return str(code)
+
+
+def _first_seen(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def fingerprint(doc: StoryDoc, *, encoder: Encoder | None = None) -> Fingerprint:
+    """Fingerprint one article; with an encoder, embed its title and lead as well."""
+    return fingerprint_many([doc], encoder=encoder)[0]
+
+
+def fingerprint_many(docs: Sequence[StoryDoc], *, encoder: Encoder | None = None) -> list[Fingerprint]:
+    """Fingerprint many articles, embedding their leads in batches when an encoder is given."""
+    prints = [_fingerprint(doc) for doc in docs]
+    if encoder is None or not prints:
+        return prints
+    leads = [embedding_text(doc) for doc in docs]
+    matrix = encoder.encode(leads)
+    return [
+        _with_embedding(p, matrix[i]) if leads[i].strip() else p for i, p in enumerate(prints)
+    ]
+
+
+def embedding_text(doc: StoryDoc) -> str:
+    """What the encoder reads: the title and the first sentences, up to LEAD_CHARS."""
+    return T.lead(doc.title or "", (doc.text or "")[: LEAD_CHARS * 4], count=12, max_chars=LEAD_CHARS)
+
+
+def _with_embedding(print_: Fingerprint, row: np.ndarray) -> Fingerprint:
+    from dataclasses import replace
+
+    return replace(print_, embedding=row)
+
+
+def _fingerprint(doc: StoryDoc) -> Fingerprint:
+    title = (doc.title or "").strip()
+    body = T.clip(doc.text or "")
+    full = f"{title}\n{body}" if title else body
+    words = T.tokens(body) or T.tokens(title)
+    seq = shingle_hashes(words)
+    minhash = RMinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+    if len(seq):
+        minhash.update([str(int(h)) for h in np.unique(seq)])
+    found_names = T.name_words(T.names(full))
+    found_numbers = T.numbers(full)
+    quote_hashes: set[int] = set()
+    for quote in T.quotes(body):
+        quote_hashes.update(int(h) for h in shingle_hashes(T.tokens(quote)))
+    tail = body[-200:].rstrip()
+    return Fingerprint(
+        doc_id=doc.id,
+        lang=detect_lang(doc),
+        shingles=frozenset(int(h) for h in seq),
+        shingle_seq=seq,
+        minhash=minhash,
+        names=frozenset(found_names),
+        name_order=_first_seen(found_names),
+        numbers=frozenset(found_numbers),
+        number_order=_first_seen(found_numbers),
+        quotes=frozenset(quote_hashes),
+        words=frozenset(w for w in words if len(w) > 3 or not w.isascii()),
+        first_sentences=tuple(T.sentences(body[:3000])[:3]),
+        title=title,
+        length=len(words),
+        chars=len(body),
+        published_at=doc.published_at,
+        cut_off=bool(_CUT.search(tail)),
+        leftovers=len(_LEFTOVER.findall(body)),
+        credit_lines=len(_CREDIT.findall(body[:400] + "\n" + body[-400:])),
+    )

@@ -1,0 +1,186 @@
+"""Decide whether two articles tell one story, how one derives from the other, and which way.
+
+`same_story` is a small logistic model over pair features whose weights are constants below, fitted
+by `python bench/stories.py --fit` on SemEval-2022 task 8 (see WEIGHTS_NOTE); the relation and its
+direction follow rules on shared passages, names, numbers, quotes, embeddings and dates, read off
+the definitions in the model (RelationKind) and checked on the demo corpus by the same bench.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from actuel.model import RelationKind, StoryDoc
+from actuel.stories.encoder import Encoder
+from actuel.stories.features import pair_features
+from actuel.stories.fingerprint import Fingerprint, fingerprint_many
+
+SAME_STORY = 0.5  # same_story at or above this: one story (SemEval "Overall" 2.5 and better)
+
+WEIGHTS_NOTE = (
+    "logistic regression (sklearn, C=10), soft labels (4 - Overall) / 3, fitted on all 1,283 "
+    "pairs of semeval2022t8-train (title + body split at the first double space); held-out figures "
+    "come from 5-fold cross-validation of the same recipe (bench/stories.py)"
+)
+# feature -> weight; "bias" is the intercept. One set with the encoder, one without it.
+WEIGHTS_ENCODER: dict[str, float] = {"bias": 0.0}
+WEIGHTS_LEXICAL: dict[str, float] = {"bias": 0.0}
+FEATURES_ENCODER: tuple[str, ...] = (
+    "embedding_cosine",
+    "names",
+    "names_jaccard",
+    "numbers",
+    "order",
+    "title_words",
+    "word_overlap",
+    "word_jaccard",
+    "contain_max",
+    "jaccard",
+    "same_lang",
+    "length_ratio",
+)
+FEATURES_LEXICAL: tuple[str, ...] = FEATURES_ENCODER[1:]
+
+# relation rules (shares of 3-word shingles unless said otherwise)
+COPY_JACCARD = 0.7  # near-verbatim: another template, a credit line or a photo caption apart
+EXCERPT_CONTAINED = 0.8  # the shorter text lies inside the longer one...
+EXCERPT_LENGTH_RATIO = 0.6  # ...and is clearly shorter
+REWRITE_JACCARD = 0.09  # re-worded sentences still share many word triples
+REWRITE_QUOTES = 0.5  # or it carries the same quotes...
+REWRITE_WORDS = 0.25  # ...and much of the same vocabulary
+TRANSLATION_COSINE = 0.75  # title and lead say the same thing in two languages
+TRANSLATION_ORDER = 0.85  # names and numbers come in the same order
+TRANSLATION_CHAR_RATIO = 0.6
+TRANSLATION_NAMES_NO_ENCODER = 0.8  # without an encoder, names and numbers must agree closely
+TIME_TOLERANCE_H = 0.05  # three minutes: closer than that, dates cannot order two articles
+
+
+@dataclass
+class Verdict:
+    """What two articles are to each other (a derives from b when direction is "a->b")."""
+
+    same_story: float  # 0..1
+    relation: RelationKind | None  # None: not the same story
+    direction: str | None  # "a->b", "b->a" (derived -> source), None when undirected or unknown
+    confidence: float  # 0..1, in the relation (or in "not the same story")
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _sigmoid(x: float) -> float:
+    if x < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def same_story_score(features: dict[str, float]) -> float:
+    """Probability-like score that two articles tell one story, from the fitted weights."""
+    if "embedding_cosine" in features and len(WEIGHTS_ENCODER) > 1:
+        weights, names = WEIGHTS_ENCODER, FEATURES_ENCODER
+    else:
+        weights, names = WEIGHTS_LEXICAL, FEATURES_LEXICAL
+    total = weights["bias"] + sum(weights.get(n, 0.0) * features.get(n, 0.0) for n in names)
+    return _sigmoid(total)
+
+
+def _as_prints(
+    a: StoryDoc | Fingerprint, b: StoryDoc | Fingerprint, encoder: Encoder | None
+) -> tuple[Fingerprint, Fingerprint]:
+    docs = [x for x in (a, b) if isinstance(x, StoryDoc)]
+    made = iter(fingerprint_many(docs, encoder=encoder)) if docs else iter(())
+    fa = next(made) if isinstance(a, StoryDoc) else a
+    fb = next(made) if isinstance(b, StoryDoc) else b
+    return fa, fb
+
+
+def relate(
+    a: StoryDoc | Fingerprint, b: StoryDoc | Fingerprint, *, encoder: Encoder | None = None
+) -> Verdict:
+    """Same story or not, the relation, its direction (derived → source) and the evidence."""
+    fa, fb = _as_prints(a, b, encoder)
+    features = pair_features(fa, fb)
+    score = same_story_score(features)
+    relation, certainty = _relation(fa, fb, features)
+    if relation in (RelationKind.COPY, RelationKind.EXCERPT):
+        # shared passages are proof whatever the model says
+        score = max(score, 0.5 + 0.5 * certainty)
+    elif relation is RelationKind.TRANSLATION:
+        score = max(score, 0.5 + 0.4 * certainty)
+    if fa.length == 0 or fb.length == 0:
+        score = 0.0  # nothing to compare: never merge empty pages
+    if score < SAME_STORY:
+        return Verdict(score, None, None, 1.0 - score, _evidence(fa, fb, features))
+    if relation is None:
+        relation = RelationKind.INDEPENDENT
+        certainty = 0.6
+    direction, direction_reason = _direction(fa, fb, relation)
+    evidence = _evidence(fa, fb, features)
+    evidence["direction_by"] = direction_reason
+    confidence = min(score, certainty) if relation is not RelationKind.INDEPENDENT else score
+    return Verdict(score, relation, direction, round(confidence, 4), evidence)
+
+
+def _relation(
+    a: Fingerprint, b: Fingerprint, f: dict[str, float]
+) -> tuple[RelationKind | None, float]:
+    """The relation the features point to, with a certainty in [0, 1]; None: no sign of one."""
+    if a.length == 0 or b.length == 0:
+        return None, 0.0
+    if f["same_lang"] or (a.lang is None or b.lang is None) and f["jaccard"] > REWRITE_JACCARD:
+        shorter = a if a.length <= b.length else b
+        if f["jaccard"] >= COPY_JACCARD and f["length_ratio"] >= EXCERPT_LENGTH_RATIO:
+            return RelationKind.COPY, min(1.0, 0.7 + 0.3 * f["jaccard"])
+        if f["contain_max"] >= EXCERPT_CONTAINED and (
+            f["length_ratio"] < EXCERPT_LENGTH_RATIO or shorter.cut_off
+        ):
+            return RelationKind.EXCERPT, min(1.0, 0.6 + 0.4 * f["contain_max"])
+        if f["contain_max"] >= EXCERPT_CONTAINED:
+            return RelationKind.COPY, 0.7
+        if f["jaccard"] >= REWRITE_JACCARD or (
+            f["quotes"] >= REWRITE_QUOTES and f["word_jaccard"] >= REWRITE_WORDS
+        ):
+            return RelationKind.REWRITE, min(1.0, 0.6 + f["jaccard"] + 0.2 * f["quotes"])
+        return None, 0.0
+    # different languages: a translation keeps the lead's meaning, the names, numbers and length
+    if f["char_ratio"] < TRANSLATION_CHAR_RATIO or f["order"] < TRANSLATION_ORDER:
+        return None, 0.0
+    if "embedding_cosine" in f:
+        if f["embedding_cosine"] >= TRANSLATION_COSINE:
+            return RelationKind.TRANSLATION, min(1.0, 0.5 + f["embedding_cosine"] / 2)
+        return None, 0.0
+    if f["names"] >= TRANSLATION_NAMES_NO_ENCODER and f["numbers"] >= TRANSLATION_NAMES_NO_ENCODER:
+        return RelationKind.TRANSLATION, 0.6
+    return None, 0.0
+
+
+def _direction(a: Fingerprint, b: Fingerprint, relation: RelationKind) -> tuple[str | None, str]:
+    """"a->b" when a derives from b; the reason ("excerpt", "dates", "marks", "length", "none")."""
+    if relation is RelationKind.INDEPENDENT:
+        return None, "none"
+    if relation is RelationKind.EXCERPT:
+        return ("a->b", "excerpt") if a.length <= b.length else ("b->a", "excerpt")
+    if a.published_at is not None and b.published_at is not None:
+        try:
+            gap = (a.published_at - b.published_at).total_seconds() / 3600
+        except TypeError:
+            gap = 0.0
+        if abs(gap) > TIME_TOLERANCE_H:
+            return ("a->b", "dates") if gap > 0 else ("b->a", "dates")
+    marks_a = a.leftovers * 2 + a.credit_lines + int(a.cut_off)
+    marks_b = b.leftovers * 2 + b.credit_lines + int(b.cut_off)
+    if marks_a != marks_b:
+        return ("a->b", "marks") if marks_a > marks_b else ("b->a", "marks")
+    if relation is not RelationKind.TRANSLATION and a.length != b.length:
+        return ("a->b", "length") if a.length < b.length else ("b->a", "length")
+    return None, "none"
+
+
+def _evidence(a: Fingerprint, b: Fingerprint, features: dict[str, float]) -> dict[str, Any]:
+    shared_names = [n for n in a.name_order if n in b.names][:12]
+    shared_numbers = [n for n in a.number_order if n in b.numbers][:12]
+    evidence: dict[str, Any] = {k: round(v, 4) for k, v in features.items()}
+    evidence["shared_names"] = shared_names
+    evidence["shared_numbers"] = shared_numbers
+    evidence["shared_quote_shingles"] = len(a.quotes & b.quotes)
+    return evidence
