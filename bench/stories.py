@@ -1,4 +1,4 @@
-"""Pairwise story relations: quality on SemEval-2022 task 8, WMT21 fr-de and the demo corpus, and speed.
+"""Pairwise story relations: quality on SemEval-2022 task 8, WMT21 fr-de, the demo corpus; speed.
 
     python bench/stories.py [--no-encoder] [--only semeval,wmt,demo,speed] [--fit]
 
@@ -19,16 +19,15 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from actuel.model import RelationKind, StoryDoc
-from actuel.stories import relate as R
+from actuel.stories import relate as rel
 from actuel.stories.encoder import CachedEncoder, Encoder, USEEncoder, default_encoder
 from actuel.stories.features import pair_features
-from actuel.stories.fingerprint import Fingerprint, fingerprint_many, shingle_hashes
+from actuel.stories.fingerprint import fingerprint_many, shingle_hashes
 from actuel.stories.text import tokens
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -72,7 +71,7 @@ def load_semeval(corpora: Path = CORPORA) -> list[Pair]:
 
 def load_wmt(corpora: Path = CORPORA) -> tuple[list[StoryDoc], list[tuple[StoryDoc, str, str]]]:
     """French originals, and (German translation, its original's id, "human" | system name)."""
-    root = ET.parse(corpora / "wmt21-fr-de" / "newstest2021.fr-de.all.xml").getroot()  # noqa: S314
+    root = ET.parse(corpora / "wmt21-fr-de" / "newstest2021.fr-de.all.xml").getroot()
 
     def text(el: ET.Element) -> str:
         return "\n".join(s.text or "" for s in el.iter("seg"))
@@ -90,7 +89,9 @@ def load_wmt(corpora: Path = CORPORA) -> tuple[list[StoryDoc], list[tuple[StoryD
             t_title, _, t_rest = text(el).partition("\n")
             system = el.get("system", "human") if el.tag == "hyp" else "human"
             tid = f"{doc_id}/{el.tag}/{system}"
-            translations.append((StoryDoc(id=tid, title=t_title, text=t_rest, lang="de"), doc_id, system))
+            translations.append(
+                (StoryDoc(id=tid, title=t_title, text=t_rest, lang="de"), doc_id, system)
+            )
     return originals, translations
 
 
@@ -121,9 +122,9 @@ def tfidf_cosines(pairs: Sequence[tuple[str, str]]) -> np.ndarray:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [t for pair in pairs for t in pair]
-    matrix = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(
-        texts
-    )
+    matrix = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True
+    ).fit_transform(texts)
     a, b = matrix[0::2], matrix[1::2]
     return np.asarray(a.multiply(b).sum(axis=1)).ravel()
 
@@ -142,11 +143,15 @@ def fit_weights(x: np.ndarray, overall: np.ndarray) -> tuple[np.ndarray, float]:
     target = (4.0 - overall) / 3.0
     xs = np.vstack([x, x])
     ys = np.r_[np.ones(len(x)), np.zeros(len(x))]
-    model = LogisticRegression(C=10, max_iter=5000).fit(xs, ys, sample_weight=np.r_[target, 1 - target])
+    model = LogisticRegression(C=10, max_iter=5000).fit(
+        xs, ys, sample_weight=np.r_[target, 1 - target]
+    )
     return model.coef_[0], float(model.intercept_[0])
 
 
-def cross_validated(features: list[dict[str, float]], overall: np.ndarray, names: Sequence[str]) -> np.ndarray:
+def cross_validated(
+    features: list[dict[str, float]], overall: np.ndarray, names: Sequence[str]
+) -> np.ndarray:
     """Held-out scores: each fold scored by weights fitted on the other folds."""
     from sklearn.model_selection import KFold
 
@@ -159,11 +164,16 @@ def cross_validated(features: list[dict[str, float]], overall: np.ndarray, names
 
 
 def print_fit(features: list[dict[str, float]], overall: np.ndarray) -> None:
-    for label, names in (("WEIGHTS_ENCODER", R.FEATURES_ENCODER), ("WEIGHTS_LEXICAL", R.FEATURES_LEXICAL)):
+    for label, names in (
+        ("WEIGHTS_ENCODER", rel.FEATURES_ENCODER),
+        ("WEIGHTS_LEXICAL", rel.FEATURES_LEXICAL),
+    ):
         if label == "WEIGHTS_ENCODER" and "embedding_cosine" not in features[0]:
             continue
         coef, bias = fit_weights(_matrix(features, names), overall)
-        items = [f'"bias": {bias:.4f}'] + [f'"{n}": {c:.4f}' for n, c in zip(names, coef, strict=True)]
+        items = [f'"bias": {bias:.4f}'] + [
+            f'"{n}": {c:.4f}' for n, c in zip(names, coef, strict=True)
+        ]
         print(f"{label}: dict[str, float] = {{" + ", ".join(items) + "}")
 
 
@@ -178,8 +188,10 @@ def semeval(encoder: Encoder | None, fit: bool) -> None:
     overall = np.array([p.overall for p in pairs])
     if fit:
         print_fit(features, overall)
-    shipped = np.array([R.relate(prints[2 * i], prints[2 * i + 1]).same_story for i in range(len(pairs))])
-    names = R.FEATURES_ENCODER if encoder is not None else R.FEATURES_LEXICAL
+    shipped = np.array(
+        [rel.relate(prints[2 * i], prints[2 * i + 1]).same_story for i in range(len(pairs))]
+    )
+    names = rel.FEATURES_ENCODER if encoder is not None else rel.FEATURES_LEXICAL
     held_out = cross_validated(features, overall, names)
     tfidf = tfidf_cosines([(f"{p.a.title} {p.a.text}", f"{p.b.title} {p.b.text}") for p in pairs])
     mode = f"encoder {encoder.name}" if encoder is not None else "no encoder"
@@ -188,19 +200,31 @@ def semeval(encoder: Encoder | None, fit: bool) -> None:
     by_langs: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(pairs):
         by_langs[p.langs].append(i)
-    rows = [("all", list(range(len(pairs))))] + sorted(by_langs.items(), key=lambda kv: -len(kv[1]))
+    rows = [("all", list(range(len(pairs)))), *sorted(by_langs.items(), key=lambda kv: -len(kv[1]))]
     for name, idx in rows:
-        print(
-            f"{name:<10} {len(idx):>5} {pearson(held_out[idx], -overall[idx]):>9.3f} "
-            f"{pearson(shipped[idx], -overall[idx]):>9.3f} {pearson(tfidf[idx], -overall[idx]):>7.3f}"
-        )
-    f1_held, counted = f1_same(held_out, overall, R.SAME_STORY)
-    f1_ship, _ = f1_same(shipped, overall, R.SAME_STORY)
+        figures = [pearson(x[idx], -overall[idx]) for x in (held_out, shipped, tfidf)]
+        print(f"{name:<10} {len(idx):>5} {figures[0]:>9.3f} {figures[1]:>9.3f} {figures[2]:>7.3f}")
+    f1_held, counted = f1_same(held_out, overall, rel.SAME_STORY)
+    f1_ship, _ = f1_same(shipped, overall, rel.SAME_STORY)
     f1_tfidf, t_tfidf = best_f1(tfidf, overall)
     print(f"F1 same (Overall <= {SAME}) vs unrelated (>= {UNRELATED}), {counted} pairs:")
-    print(f"  held-out at {R.SAME_STORY}: {f1_held:.3f}   shipped* at {R.SAME_STORY}: {f1_ship:.3f}")
+    cut = rel.SAME_STORY
+    print(f"  held-out at {cut}: {f1_held:.3f}   shipped* at {cut}: {f1_ship:.3f}")
     print(f"  TF-IDF at its best threshold ({t_tfidf:.3f}, chosen on this data): {f1_tfidf:.3f}")
     print("  * shipped weights were fitted on these pairs: in-sample, for reference only")
+    verdicts = [rel.relate(prints[2 * i], prints[2 * i + 1]) for i in range(len(pairs))]
+    for label, keep in (
+        ("same (<= 1.5)", overall <= SAME),
+        ("unrelated (>= 3.5)", overall >= UNRELATED),
+    ):
+        kinds = defaultdict(int)
+        for v, k in zip(verdicts, keep, strict=True):
+            if k:
+                kinds[v.relation.value if v.relation else "none"] += 1
+        print(
+            f"  relations on {label} pairs: "
+            + ", ".join(f"{a} {b}" for a, b in sorted(kinds.items()))
+        )
 
 
 def wmt(encoder: Encoder | None) -> None:
@@ -208,17 +232,22 @@ def wmt(encoder: Encoder | None) -> None:
     fr = fingerprint_many(originals, encoder=encoder)
     de = fingerprint_many([t for t, _, _ in translations], encoder=encoder)
     index = {p.doc_id: i for i, p in enumerate(fr)}
-    hits, rr, as_translation = 0, 0.0, 0
+    hits, rr, as_translation, false_translation = 0, 0.0, 0, 0
     per_system: dict[str, list[int]] = defaultdict(list)
     started = time.perf_counter()
     for fp, (_, original, system) in zip(de, translations, strict=True):
-        verdicts = [R.relate(fp, other) for other in fr]
+        verdicts = [rel.relate(fp, other) for other in fr]
         order = np.argsort([-v.same_story for v in verdicts], kind="stable")
         rank = int(np.flatnonzero(order == index[original])[0]) + 1
         hits += rank == 1
         rr += 1 / rank
         per_system[system].append(rank == 1)
         as_translation += verdicts[index[original]].relation is RelationKind.TRANSLATION
+        false_translation += sum(
+            v.relation is RelationKind.TRANSLATION
+            for i, v in enumerate(verdicts)
+            if i != index[original]
+        )
     elapsed = time.perf_counter() - started
     texts = [f"{d.title}\n{d.text}" for d in originals]
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -226,14 +255,24 @@ def wmt(encoder: Encoder | None) -> None:
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
     m_fr = vec.fit_transform(texts + [f"{t.title}\n{t.text}" for t, _, _ in translations])
     sims = (m_fr[len(texts) :] @ m_fr[: len(texts)].T).toarray()
-    t_hits = sum(int(np.argmax(row) == index[o]) for row, (_, o, _) in zip(sims, translations, strict=True))
+    t_hits = sum(
+        int(np.argmax(row) == index[o]) for row, (_, o, _) in zip(sims, translations, strict=True)
+    )
     n = len(translations)
     mode = f"encoder {encoder.name}" if encoder is not None else "no encoder"
-    print(f"\n== wmt21-fr-de: {n} German translations, {len(originals)} French originals, {mode} ==")
+    print(
+        f"\n== wmt21-fr-de: {n} German translations, {len(originals)} French originals, {mode} =="
+    )
     print(f"P@1 {hits / n:.4f}  MRR {rr / n:.4f}   (TF-IDF anchor P@1 {t_hits / n:.4f})")
     print(f"relation with its original reported as translation: {as_translation / n:.4f}")
-    print("P@1 per translator: " + ", ".join(f"{s} {np.mean(v):.3f}" for s, v in sorted(per_system.items())))
-    print(f"{n * len(originals)} relate() calls in {elapsed:.1f} s ({n * len(originals) / elapsed:.0f}/s)")
+    wrong_pairs = n * (len(originals) - 1)
+    print(f"translation claimed with a wrong original: {false_translation}/{wrong_pairs} pairs")
+    print(
+        "P@1 per translator: "
+        + ", ".join(f"{s} {np.mean(v):.3f}" for s, v in sorted(per_system.items()))
+    )
+    calls = n * len(originals)
+    print(f"{calls} relate() calls in {elapsed:.1f} s ({calls / elapsed:.0f}/s)")
 
 
 def demo(encoder: Encoder | None) -> None:
@@ -242,8 +281,12 @@ def demo(encoder: Encoder | None) -> None:
     world = load_world()
     docs = [
         StoryDoc(
-            id=a.id, title=a.title, text="\n\n".join(a.paragraphs), published_at=a.published,
-            lang=a.lang, source=a.outlet.name,
+            id=a.id,
+            title=a.title,
+            text="\n\n".join(a.paragraphs),
+            published_at=a.published,
+            lang=a.lang,
+            source=a.outlet.name,
         )
         for a in world.articles
     ]
@@ -253,31 +296,47 @@ def demo(encoder: Encoder | None) -> None:
     for art in world.articles:
         if not art.derived_from:
             continue
-        verdict = R.relate(prints[art.id], prints[art.derived_from])
+        verdict = rel.relate(prints[art.id], prints[art.derived_from])
         got = verdict.relation.value if verdict.relation else "none"
         kinds[art.relation].append(got == art.relation)
         directions.append(verdict.direction == "a->b")
         if got != art.relation or verdict.direction != "a->b":
-            wrong.append(f"{art.id} -> {art.derived_from}: {art.relation}, got {got} {verdict.direction}")
+            wrong.append(
+                f"{art.id} -> {art.derived_from}: {art.relation}, got {got} {verdict.direction}"
+            )
+    # reports that derive from nothing in the same story must come out independent
+    firsts = [a for a in world.articles if a.relation in ("original", "independent")]
+    independent = [
+        rel.relate(prints[x.id], prints[y.id]).relation is RelationKind.INDEPENDENT
+        for i, x in enumerate(firsts)
+        for y in firsts[i + 1 :]
+        if x.story == y.story
+    ]
     same, other = [], []
     ids = list(prints)
     story = {a.id: a.story for a in world.articles}
     for i, x in enumerate(ids):
         for y in ids[i + 1 :]:
-            (same if story[x] == story[y] else other).append(R.relate(prints[x], prints[y]).same_story)
+            (same if story[x] == story[y] else other).append(
+                rel.relate(prints[x], prints[y]).same_story
+            )
     total = sum(len(v) for v in kinds.values())
     right = sum(sum(v) for v in kinds.values())
     mode = f"encoder {encoder.name}" if encoder is not None else "no encoder"
     print(f"\n== demo corpus: {len(docs)} articles, {total} derived pairs, {mode} ==")
     print(f"relation accuracy {right / total:.3f}  direction accuracy {np.mean(directions):.3f}")
     print("  " + ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(kinds.items())))
+    print(f"  independent reports of one story: {sum(independent)}/{len(independent)} independent")
     for line in wrong:
         print("  wrong:", line)
     s, o = np.array(same), np.array(other)
+    cut = rel.SAME_STORY
+    print(f"same story: {len(s)} pairs, mean {s.mean():.3f}, >= {cut}: {np.mean(s >= cut):.3f}")
     print(
-        f"same story: {len(s)} pairs, mean {s.mean():.3f}, >= {R.SAME_STORY}: {np.mean(s >= R.SAME_STORY):.3f}; "
-        f"different stories: {len(o)} pairs, mean {o.mean():.3f}, >= {R.SAME_STORY}: {np.mean(o >= R.SAME_STORY):.4f}"
+        f"different stories: {len(o)} pairs, mean {o.mean():.3f}, >= {cut}: {np.mean(o >= cut):.4f}"
     )
+    auc = float(np.mean(s[:, None] > o[None, :]) + 0.5 * np.mean(s[:, None] == o[None, :]))
+    print(f"ROC AUC same vs different {auc:.4f}")
     print(f"lowest same-story score {s.min():.3f}, highest different-story score {o.max():.3f}")
 
 
@@ -294,16 +353,19 @@ def speed(with_encoder: bool) -> None:
         mh.update_batch([str(int(h)).encode() for h in np.unique(shingle_hashes(tokens(d.text)))])
     anchor = len(docs) / (time.perf_counter() - started)
     print(f"\n== speed: {len(docs)} SemEval texts, one process ==")
-    print(f"fingerprint() without encoder {plain:,.0f} docs/s   (anchor: datasketch MinHash of the same shingles {anchor:,.0f} docs/s)")
+    print(f"fingerprint() without encoder {plain:,.0f} docs/s")
+    print(f"  anchor: datasketch MinHash of the same shingles {anchor:,.0f} docs/s")
     if with_encoder:
         encoder = CachedEncoder(USEEncoder())  # a cold cache: every lead is encoded
         encoder.encode(["warm-up: load the weights"])
         started = time.perf_counter()
         fingerprint_many(docs, encoder=encoder)
-        print(f"fingerprint() with encoder (cold cache, title + lead) {len(docs) / (time.perf_counter() - started):,.0f} docs/s")
+        rate = len(docs) / (time.perf_counter() - started)
+        print(f"fingerprint() with encoder (cold cache, title + lead) {rate:,.0f} docs/s")
         started = time.perf_counter()
         fingerprint_many(docs, encoder=encoder)
-        print(f"fingerprint() with encoder (warm cache) {len(docs) / (time.perf_counter() - started):,.0f} docs/s")
+        rate = len(docs) / (time.perf_counter() - started)
+        print(f"fingerprint() with encoder (warm cache) {rate:,.0f} docs/s")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,4 +2,5 @@
 
 from actuel.cli import main
 
-main()
+if __name__ == "__main__":  # extraction worker processes import this module too
+    main()

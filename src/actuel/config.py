@@ -131,6 +131,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("extract_max_html_bytes", 5 * MB, int, "Largest page handed to the extractor."),
     Setting("fetch_pages", True, bool, "Fetch each item's page to extract the full text."),
+    Setting(
+        "extract_workers",
+        0,
+        int,
+        "Processes that extract pages in large passes (0: one per CPU; 1: no extra process).",
+    ),
+    Setting(
+        "extract_pool_min_pages",
+        50,
+        int,
+        "Pages in one pass from which extraction worker processes are started.",
+    ),
     # web
     Setting("web_host", "127.0.0.1", str, "Address the web server listens on."),
     Setting("web_port", 8000, int, "Port the web server listens on."),

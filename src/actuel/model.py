@@ -206,8 +206,8 @@ class StoryDoc:
 class Credit:
     """A credit line naming an outlet inside an article: "(AFP)", "selon Reuters", "Source : X"."""
 
-    outlet: str  # as written: "AFP", "POLITICO", "nouvelles-dujour.com"
-    kind: str  # wire, according_to, told_to, read_more, source, reporting_by, quote_to
+    outlet: str  # display name: "AFP", "Agence Horizon Presse", "nouvelles-dujour.com"
+    kind: str  # wire, source, told_to, according_to, reporting_by, cited_by, read_more
     phrase: str  # the matched text
     lang: str | None = None
     position: float = 0.0  # where in the text, 0 (start) .. 1 (end)

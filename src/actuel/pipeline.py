@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -62,6 +72,8 @@ class PageOutcome:
     page: ExtractedPage | None = None
     html: bytes | None = None
     error: ActuelError | None = None
+    language: str | None = None  # detected from the extracted text
+    article: Article | None = None  # built in the worker, stored by the writer
 
 
 @dataclass
@@ -174,7 +186,9 @@ def build_article(outcome: PageOutcome, now: datetime, settings: Settings) -> Ar
         summary=summary or None,
         author=(page.author if page and page.author else None) or item.author,
         published_at=choose_published_at(page, item, now),
-        language=choose_language(
+        language=outcome.language
+        if outcome.language and not from_feed_only
+        else choose_language(
             text, title, page.language if page else None, item.language, source.lang
         ),
         image=(page.image if page and page.image else None) or item.image,
@@ -200,6 +214,62 @@ def extract_fetched(fetched: FetchResult, settings: Settings) -> ExtractedPage:
     )
 
 
+def extract_and_detect(
+    content: bytes, url: str, content_type: str | None, max_bytes: int
+) -> tuple[ExtractedPage, str | None]:
+    """Extraction and language detection of one page: the CPU-heavy part, run in workers
+    (module-level, so it can be pickled)."""
+    page = extract_page(content, url=url, content_type=content_type, max_bytes=max_bytes)
+    detected = (
+        detect_language(page.text, title=page.title, hint=page.language) if page.text else None
+    )
+    return page, detected
+
+
+class ExtractionPool:
+    """Extraction is CPU-bound and the GIL serialises it: large passes spread it over worker
+    processes; small ones (or extract_workers=1) stay in the calling thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        workers = settings.extract_workers or (os.cpu_count() or 1)
+        self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self, pages: int) -> None:
+        """Start the worker processes when a pass has enough pages to repay their start-up."""
+        if self.workers < 2 or pages < self.settings.extract_pool_min_pages:
+            return
+        with self._lock:
+            if self._pool is None:
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+
+    def extract(self, fetched: FetchResult) -> tuple[ExtractedPage, str | None]:
+        """The page's content and its detected language."""
+        job = (
+            fetched.content,
+            fetched.final_url,
+            fetched.content_type,
+            self.settings.extract_max_html_bytes,
+        )
+        pool = self._pool
+        if pool is not None:
+            try:
+                return pool.submit(extract_and_detect, *job).result()
+            except BrokenProcessPool:  # a worker died (out of memory, killed): go on without
+                log.warning("extraction workers lost; extracting in-process")
+                with self._lock:
+                    self._pool = None
+        return extract_and_detect(*job)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
 # --- the orchestrator ------------------------------------------------------------------------
 
 
@@ -219,12 +289,14 @@ class Ingestor:
         self.fetcher = fetcher
         self.settings = settings
         self.on_progress = on_progress or (lambda _what, _done, _total: None)
+        self._extraction = ExtractionPool(settings)
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="actuel-fetch"
         )
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._extraction.close()
 
     def __enter__(self) -> Ingestor:
         return self
@@ -360,33 +432,38 @@ class Ingestor:
         outcome.fetched = fetched
         outcome.html = fetched.content
         try:
-            outcome.page = extract_fetched(fetched, self.settings)
+            outcome.page, outcome.language = self._extraction.extract(fetched)
         except ActuelError as exc:
             outcome.error = exc
+        return outcome, entry
+
+    def _collect_article(self, source: Source, item: FeedItem) -> PageCollected:
+        """Fetch and extract an item's page, and build the article to store (worker side)."""
+        outcome, entry = self._collect_page(source, item)
+        outcome.article = build_article(outcome, utcnow(), self.settings)
         return outcome, entry
 
     # writer-side work (the calling thread) ---------------------------------------------------
 
     def _new_items(self, source: Source, feed: Feed) -> list[FeedItem]:
+        """Items whose article is not stored yet (by canonical URL, or guid of this source)."""
         assert source.id is not None
-        fresh: list[FeedItem] = []
-        seen: set[str] = set()
+        linked: dict[str, FeedItem] = {}
         for item in feed.items:
-            if not item.link:
-                continue
-            canonical = canonical_url(item.link)
-            if canonical in seen:
-                continue
-            seen.add(canonical)
-            if self.store.find_article(canonical_url=canonical):
-                continue
-            if item.guid and self.store.find_article(source_id=source.id, guid=item.guid):
-                continue
-            fresh.append(item)
-        return fresh
+            if item.link:
+                linked.setdefault(canonical_url(item.link), item)
+        guids = [item.guid for item in linked.values() if item.guid]
+        known_urls, known_guids = self.store.known_articles(
+            source.id, canonical_urls=list(linked), guids=guids
+        )
+        return [
+            item
+            for canonical, item in linked.items()
+            if canonical not in known_urls and not (item.guid and item.guid in known_guids)
+        ]
 
-    def _store_page(self, outcome: PageOutcome, report: SourceReport) -> None:
-        now = utcnow()
+    def _store_page(self, outcome: PageOutcome) -> tuple[bool, bool] | None:
+        """Store one page's article: (created, from the feed only), or None when empty."""
         if outcome.error:
             log.info(
                 "page kept from the feed",
@@ -396,21 +473,56 @@ class Ingestor:
                     "error": outcome.error.describe(),
                 },
             )
-        article = build_article(outcome, now, self.settings)
+        article = outcome.article or build_article(outcome, utcnow(), self.settings)
         if not article.title and not article.text:
-            return
+            return None
         _, created = self.store.upsert_article(
             article,
             raw_html=outcome.html if outcome.page else None,
             content_type=outcome.fetched.content_type if outcome.fetched else None,
             final_url=outcome.fetched.final_url if outcome.fetched else None,
         )
-        if created:
-            report.new_articles += 1
-        else:
-            report.updated_articles += 1
-        if article.from_feed_only:
-            report.feed_only += 1
+        return created, article.from_feed_only
+
+    def _store_pages(
+        self, done: list[tuple[Source, PageCollected]], reports: dict[int, SourceReport]
+    ) -> None:
+        """Store pages that finished together in one transaction; if one of them is refused,
+        store them one by one so that a bad item costs only itself."""
+        if not done:
+            return
+        try:
+            with self.store.batch():
+                results = [self._store_one(outcome, entry) for _, (outcome, entry) in done]
+        except ActuelError:
+            results = []
+            for source, (outcome, entry) in done:
+                try:
+                    results.append(self._store_one(outcome, entry))
+                except ActuelError as exc:
+                    results.append(None)
+                    log.warning(
+                        "item not stored",
+                        extra={
+                            "source": source.label,
+                            "url": outcome.item.link,
+                            "error": exc.describe(),
+                        },
+                    )
+        for (source, _), result in zip(done, results, strict=True):
+            if result is None:
+                continue
+            assert source.id is not None
+            report = reports[source.id]
+            created, feed_only = result
+            report.new_articles += created
+            report.updated_articles += not created
+            report.feed_only += feed_only
+
+    def _store_one(self, outcome: PageOutcome, entry: FetchLog | None) -> tuple[bool, bool] | None:
+        if entry is not None:
+            self.store.log_fetch(entry)
+        return self._store_page(outcome)
 
     def _finish_source(
         self,
@@ -503,6 +615,7 @@ class Ingestor:
         while feed_jobs or page_jobs:
             waiting: list[Future[Any]] = [*feed_jobs, *page_jobs]
             finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            stored: list[tuple[Source, PageCollected]] = []
             for future in finished:
                 done += 1
                 if future in feed_jobs:
@@ -511,25 +624,14 @@ class Ingestor:
                     fresh = self._handle_feed(future.result(), reports[source.id], feeds)
                     open_pages[source.id] = len(fresh)
                     total += len(fresh)
+                    self._extraction.warm_up(total)
                     for item in fresh:
-                        page_jobs[self._pool.submit(self._collect_page, source, item)] = source
-                    continue
-                source = page_jobs.pop(future)
+                        page_jobs[self._pool.submit(self._collect_article, source, item)] = source
+                else:
+                    stored.append((page_jobs.pop(future), future.result()))
+            self._store_pages(stored, reports)
+            for source, _ in stored:
                 assert source.id is not None
-                outcome, entry = future.result()
-                if entry is not None:
-                    self.store.log_fetch(entry)
-                try:
-                    self._store_page(outcome, reports[source.id])
-                except ActuelError as exc:  # one bad item must not stop the pass
-                    log.warning(
-                        "item not stored",
-                        extra={
-                            "source": source.label,
-                            "url": outcome.item.link,
-                            "error": exc.describe(),
-                        },
-                    )
                 open_pages[source.id] -= 1
                 if open_pages[source.id] == 0:
                     fetched, feed = feeds.pop(source.id)

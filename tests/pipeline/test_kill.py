@@ -22,7 +22,7 @@ from actuel.store import Store
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[DemoWorld]:
-    with DemoWorld() as running:
+    with DemoWorld(flaky=False) as running:
         yield running
 
 
@@ -72,4 +72,6 @@ def test_kill_9_leaves_a_consistent_database_and_the_next_run_resumes(
         urls = [a.canonical_url for a in articles]
         assert len(urls) == len(set(urls))
         assert len(articles) >= counts[-1]
-        assert len(articles) >= 0.8 * len(world.manifest["articles"])
+        # Everything but the broken feed's articles arrived in the end.
+        readable = [a for a in world.manifest["articles"] if a["outlet"] != "portail-citoyen"]
+        assert len(articles) >= len(readable) - 2

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import gzip
 import hashlib
+import json
 import sys
 import threading
 import time
@@ -337,8 +338,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m actuel.demo.server", description=main.__doc__)
     parser.add_argument("--synthetic", type=int, default=0, help="extra generated articles")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated articles")
+    parser.add_argument("--steady", action="store_true", help="never answer 503 (benchmarks)")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON line: outlets and article URLs"
+    )
     args = parser.parse_args(argv)
-    with DemoWorld(synthetic_articles=args.synthetic, seed=args.seed) as world:
+    world_args = {"synthetic_articles": args.synthetic, "seed": args.seed, "flaky": not args.steady}
+    with DemoWorld(**world_args) as world:
+        if args.json:
+            description = {
+                "outlets": [
+                    {
+                        "id": o.id,
+                        "name": o.name,
+                        "lang": o.lang,
+                        "kind": str(o.kind),
+                        "source_url": o.source_url,
+                    }
+                    for o in world.outlets
+                ],
+                "pages": [world.url_of(a["id"]) for a in world.manifest["articles"]],
+            }
+            print(json.dumps(description), flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                threading.Event().wait()
+            return 0
         for outlet in world.outlets:
             print(f"{outlet.id:20} {outlet.kind:8} {outlet.source_url}")
         print(f"{len(world.manifest['articles'])} articles; Ctrl-C to stop", flush=True)

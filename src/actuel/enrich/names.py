@@ -46,10 +46,15 @@ nous vous ce cette ces mais but and et or ou pour selon d'après according en in
 lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday
 saturday sunday son sa ses leur leurs his her their its mr mrs ms dr dr. m. mme mlle pr me
 depuis après avant alors ainsi quand lorsque si however after before when if then puis
-celle-ci celui-ci ceux-ci celles-ci objectif
+celle-ci celui-ci ceux-ci celles-ci objectif it there here what who i you yes no
 """
 STOP_CAPITALS = frozenset(_STOP.split())
-_HONORIFIC = re.compile(r"^(?:Dr|Dre|Pr|Mr|Mrs|Ms|M|Mme|Mlle|Me|Sir|Dame)\.?$")
+_TITLES = """
+Dr Dre Pr Prof Mr Mrs Ms M Mme Mlle Me Sir Dame Gen Gén Brig Col Lt Capt Cpl Sgt Maj Adm Gov Sen
+Rep Insp Supt Rev Mgr St
+"""
+TITLE_ABBREVIATIONS = tuple(_TITLES.split())  # "Dr.", "Cpl.": no sentence ends after these
+_HONORIFIC = re.compile(rf"^(?:{'|'.join(TITLE_ABBREVIATIONS)})\.?$")
 # a name right after one of these belongs to a place, an institution or an outlet
 _PREPOSITION_WORDS = (
     "de du des d' d’ l' l’ la le les à au aux of the at for in en from by par sur on to"
@@ -58,7 +63,7 @@ _PREPOSITIONS = frozenset(_PREPOSITION_WORDS.split())
 # words that make a capitalised run a publication, not a person ("au Meridian Post Ellen Ryder")
 _OUTLET_WORD_LIST = """
 agence agency press presse post times journal courrier herald tribune gazette monde matin soir
-news radio tv magazine express nouvelles daily weekly
+news radio tv magazine express nouvelles daily weekly média médias media
 """
 _OUTLET_WORDS = frozenset(_OUTLET_WORD_LIST.split())
 _UPPER = "A-ZÀ-ÖØ-ÞŒŠŽŸ"

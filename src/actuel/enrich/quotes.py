@@ -13,22 +13,35 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from actuel.enrich.names import aux_pronoun, person_names, pronoun, verb_pattern
+from actuel.enrich.names import (
+    PRONOUNS,
+    TITLE_ABBREVIATIONS,
+    aux_pronoun,
+    person_names,
+    pronoun,
+    verb_pattern,
+)
 from actuel.model import Quote
 
-__all__ = ["Quote", "extract_quotes", "find_quotes", "quote_key"]
+__all__ = ["Quote", "extract_quotes", "quote_key", "same_quote"]
 
 MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes (« bio », "smart") unless a verb says
 MAX_QUOTES = 2_000  # a real article has a few dozen; junk text stops here
+MAX_MARKS = 20_000  # quote marks read per text, for the same reason
+MAX_QUOTE_CHARS = 10_000  # longer "quotes" are marks left open by a broken page
 _WINDOW = 200  # characters read after and before a quote for its speaker
 
-_CLOSERS = {"«": "»", "“": "”", "‹": "›", "„": "“", '"': '"'}
-_MARKS = re.compile(r'[«»“”‹›„"]')
+_CLOSERS = {"«": "»", "“": "”", "‹": "›", "„": "“", '"': '"', "‘": "’"}
+# ‘…’ as British papers quote; ’ inside a word ("don’t", "l’article") is an apostrophe
+_MARKS = re.compile(r'[«»“”‹›„"]|(?<!\w)‘|’(?!\w)')
 _LINE = re.compile(r"[^\n]+")
-_CLAUSE_END = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.;!?](?:\s|$)|[«“\"‹„\[]")
+# a sentence ends at . ! ? ; but not after an initial or a title: "J.", "Dr.", "Cpl.", "Brig."
+_NOT_ABBREVIATED = "".join(rf"(?<!\b{t})" for t in TITLE_ABBREVIATIONS)
+_CLAUSE_END = re.compile(rf"(?<![A-Z]){_NOT_ABBREVIATED}[.;!?](?:\s|$)|[«“\"‹„\[]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…»”]\s+)(?=[^.!?…]*$)")
 _SPACES = re.compile(r"\s+")
-_PERSONAL = frozenset(("il", "elle", "he", "she", "on", "they", "ils", "elles"))
+_ADJACENT = re.compile(r"\s*(?:que|qu['’]|that)?\s*:?\s*$", re.IGNORECASE)
+_PERSONAL = frozenset(("il", "elle", "he", "she"))  # "on", "they", "ils" name no one person
 _VERBS = verb_pattern()
 _OPENING_CUE = re.compile(r"^\s*(?:selon|d['’]après|pour|according\s+to)\s+", re.IGNORECASE)
 _BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|h[1-6]|blockquote|tr|section)\b[^<>]{0,300}>", re.I)
@@ -62,18 +75,22 @@ def _spans(lines: list[str]) -> list[_Span]:
     opener = ""
     depth = 0
     start = 0
+    budget = MAX_MARKS
     for n, line in enumerate(lines):
-        if len(spans) >= MAX_QUOTES:
+        if len(spans) >= MAX_QUOTES or budget <= 0:
             break
-        marks = list(_MARKS.finditer(line))
+        first = _MARKS.search(line)
         skip_first = False
         if current is not None:
-            if marks and marks[0].group() == opener and not line[: marks[0].start()].strip():
-                skip_first, start = True, marks[0].end()
+            if first and first.group() == opener and not line[: first.start()].strip():
+                skip_first, start = True, first.end()
             else:
                 spans.append(current)
                 current = None
-        for i, mark in enumerate(marks):
+        for i, mark in enumerate(_MARKS.finditer(line)):
+            budget -= 1
+            if len(spans) >= MAX_QUOTES or budget <= 0:
+                break
             if skip_first and i == 0:
                 continue
             char = mark.group()
@@ -132,7 +149,8 @@ def _after(line: str, at: int) -> tuple[str | None, bool]:
     if said_by:
         return said_by, True
     names = person_names(head)
-    return (names[-1][0] if names else None), True
+    # "», Ryder said" is attached; "» et annoncé une réunion" is a sentence going on
+    return (names[-1][0] if names else None), bool(names) and len(head.split()) <= 8
 
 
 def _before(line: str, at: int) -> tuple[str | None, bool]:
@@ -150,17 +168,19 @@ def _before(line: str, at: int) -> tuple[str | None, bool]:
     if verbs:
         verb = verbs[-1]
         head = clause[: verb.start()]
+        # a verb right before the quote ("a déclaré que « … »") vouches for a short quote
+        adjacent = _ADJACENT.match(clause, verb.end()) is not None
         if _OPENING_CUE.match(clause) and verb.start() == 0:
             names = person_names(clause[verb.end() :])
-            return (names[0][0] if names else None), True
+            return (names[0][0] if names else None), adjacent or colon
         said_by = pronoun(head.split(",")[-1]) if head.strip() else None
         if said_by:
-            return said_by, True
+            return said_by, adjacent
         names = person_names(head)
         if names:
-            return names[-1][0], True
+            return names[-1][0], adjacent
         names = person_names(clause[verb.end() :])
-        return (names[0][0] if names and colon else None), True
+        return (names[0][0] if names and colon else None), adjacent or colon
     if colon or _OPENING_CUE.match(clause):
         names = person_names(clause)
         return (names[0][0] if names else None), colon
@@ -170,7 +190,11 @@ def _before(line: str, at: int) -> tuple[str | None, bool]:
 def _resolve(speaker: str | None, named: list[str], line: str, at: int) -> str | None:
     """A pronoun becomes the last speaker named in the paragraph before it, else the last person
     (first and last name) the paragraph names before the quote, else None."""
-    if not speaker or speaker.lower() not in _PERSONAL:
+    if not speaker:
+        return None
+    if speaker.lower() in PRONOUNS and speaker.lower() not in _PERSONAL:
+        return None
+    if speaker.lower() not in _PERSONAL:
         return speaker
     if named:
         return named[-1]
@@ -193,6 +217,8 @@ def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
     named: list[str] = []
     paragraph = -1
     for span in _spans(lines):
+        if sum(len(part) for part in span.parts) > MAX_QUOTE_CHARS:
+            continue  # a mark that never closes, not a statement
         said = _said(span.parts)
         words = len(said.split())
         if not words:
@@ -216,14 +242,19 @@ def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
     return quotes
 
 
-def find_quotes(text: str) -> list[Quote]:
-    """`extract_quotes` without a language (the name the enrich package exports)."""
-    return extract_quotes(text)
-
-
 def quote_key(quote: Quote) -> str:
     """A form of the quote's words that copies share: case, accents, punctuation and spacing
     folded ("« Le port, c'est nous ! »" and "le port c’est nous" give the same key)."""
     decomposed = unicodedata.normalize("NFKD", quote.text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(re.findall(r"[^\W_]+", bare))
+
+
+def same_quote(a: Quote, b: Quote, *, min_words: int = MIN_QUOTE_WORDS + 1) -> bool:
+    """Whether two quotes are the same words, one perhaps cut short: an excerpt that stops
+    mid-quote ("Nous ne reprendrons pas le travail…") still carries the quote it cuts."""
+    key_a, key_b = quote_key(a), quote_key(b)
+    if key_a == key_b:
+        return bool(key_a)
+    short, long = sorted((key_a, key_b), key=len)
+    return len(short.split()) >= min_words and long.startswith(short + " ")

@@ -256,6 +256,36 @@ def find(
     return article_from_row(row) if row is not None else None
 
 
+def known(
+    conn: Connection, *, source_id: int, canonical_urls: list[str], guids: list[str]
+) -> tuple[set[str], set[str]]:
+    """The canonical URLs and the guids (of this source) among those given that are stored."""
+    urls: set[str] = set()
+    found_guids: set[str] = set()
+    chunk = 500  # stay under SQLite's bound-parameter limit
+    for start in range(0, len(canonical_urls), chunk):
+        part = canonical_urls[start : start + chunk]
+        rows = conn.execute(
+            sa.select(articles.c.canonical_url).where(articles.c.canonical_url.in_(part))
+        )
+        urls.update(row[0] for row in rows)
+    keys: dict[str, str] = {}
+    for guid in guids:
+        key = guid_key(guid)
+        if key is not None:
+            keys[key] = guid
+    key_list = list(keys)
+    for start in range(0, len(key_list), chunk):
+        part = key_list[start : start + chunk]
+        rows = conn.execute(
+            sa.select(articles.c.guid).where(
+                articles.c.source_id == source_id, articles.c.guid.in_(part)
+            )
+        )
+        found_guids.update(keys[row[0]] for row in rows if row[0] in keys)
+    return urls, found_guids
+
+
 def get(conn: Connection, article_id: int) -> Article:
     row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
     if row is None:

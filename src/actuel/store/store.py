@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -48,6 +49,7 @@ class Store:
         self.settings = settings
         self.label = label
         self.readonly = readonly
+        self._local = threading.local()  # the open batch() transaction of each thread
 
     @classmethod
     def open(cls, db: str, settings: Settings | None = None, *, readonly: bool = False) -> Store:
@@ -99,7 +101,28 @@ class Store:
         self.close()
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run this thread's writes (and reads) in one transaction: all of them, or none.
+
+        The pipeline stores the pages that finished together in one commit; a crash loses at
+        most that batch, never half of it.
+        """
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        with self._write() as conn:
+            self._local.conn = conn
+            try:
+                yield
+            finally:
+                self._local.conn = None
+
+    @contextmanager
     def _read(self) -> Iterator[Connection]:
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
         with self._database_errors(), self._engine.connect() as conn, conn.begin():
             yield conn
 
@@ -134,6 +157,10 @@ class Store:
                 fix="open it without readonly=True to write",
                 source=self.label,
             )
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
         with self._database_errors(), self._engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
             with conn.begin():
@@ -179,6 +206,15 @@ class Store:
         with self._read() as conn:
             return article_rows.find(
                 conn, canonical_url=canonical_url, source_id=source_id, guid=guid
+            )
+
+    def known_articles(
+        self, source_id: int, *, canonical_urls: list[str], guids: list[str]
+    ) -> tuple[set[str], set[str]]:
+        """Which of these canonical URLs (any source) and guids (this source) are stored."""
+        with self._read() as conn:
+            return article_rows.known(
+                conn, source_id=source_id, canonical_urls=canonical_urls, guids=guids
             )
 
     def upsert_article(

@@ -44,13 +44,30 @@ _FR_SAYS = (
 )
 
 PATTERNS: dict[str, tuple[CreditPattern, ...]] = {
+    # the same words in French and English: the credit takes the article's language
+    "": (CreditPattern(SOURCE, "", r"\bsources?\s*:\s*"),),
     "fr": (
-        CreditPattern(SOURCE, "fr", r"\bsources?\s*:\s*", ANY),
+        # a byline: "Par AFP"
+        CreditPattern(WIRE, "fr", r"(?m)^[^\S\n]*par[^\S\n]+"),
         CreditPattern(
             SOURCE,
             "fr",
             r"\bpublié\s+(?:initialement|d['’]abord|à\s+l['’]origine|en\s+premier)\s+"
             r"(?:sur|dans|par)\s+",
+            ANY,
+        ),
+        CreditPattern(
+            SOURCE,
+            "fr",
+            r"\b(?:initialement|d['’]abord|originellement|à\s+l['’]origine)\s+"
+            r"(?:publiée?|parue?)\s+(?:sur|dans|par)\s+",
+            ANY,
+        ),
+        CreditPattern(
+            SOURCE,
+            "fr",
+            r"\b(?:traduction|traduit)\s+d['’]un\s+article\s+"
+            r"(?:publié\s+(?:par|dans|sur)|paru\s+dans|de|du|des)\s+",
             ANY,
         ),
         CreditPattern(
@@ -84,7 +101,6 @@ PATTERNS: dict[str, tuple[CreditPattern, ...]] = {
         CreditPattern(CITED_BY, "fr", r"\b(?:repris|reprise|reprises|relayée?s?)\s+par\s+"),
     ),
     "en": (
-        CreditPattern(SOURCE, "en", r"\bsources?\s*:\s*", ANY),
         CreditPattern(
             SOURCE,
             "en",
@@ -98,6 +114,18 @@ PATTERNS: dict[str, tuple[CreditPattern, ...]] = {
             r"\s+(?:on|at)\s+",
             ANY,
         ),
+        CreditPattern(
+            SOURCE,
+            "en",
+            r"\bthis\s+(?:article|story|report)\s+(?:was\s+)?(?:originally\s+|first\s+)?"
+            r"(?:published|appeared)\s+(?:on|in|at|by)\s+",
+            ANY,
+        ),
+        CreditPattern(
+            SOURCE, "en", r"\btranslated\s+from\s+an?\s+(?:article|report)\s+(?:by|in)\s+", ANY
+        ),
+        # a byline: "By The Associated Press"
+        CreditPattern(WIRE, "en", r"(?m)^[^\S\n]*by[^\S\n]+"),
         CreditPattern(ACCORDING_TO, "en", r"\baccording\s+to\s+"),
         CreditPattern(ACCORDING_TO, "en", r"\b(?:as\s+)?(?:first\s+)?reported\s+by\s+"),
         CreditPattern(
@@ -116,6 +144,18 @@ PATTERNS: dict[str, tuple[CreditPattern, ...]] = {
             r"\b(?:with\s+)?(?:additional\s+)?reporting\s+(?:by|from)\s+",
         ),
         CreditPattern(CITED_BY, "en", r"\b(?:cited|quoted)\s+by\s+"),
+        CreditPattern(TOLD_TO, "en", r"\bin\s+(?:comments|remarks|a\s+statement)\s+to\s+"),
+    ),
+    # a few rows in other languages: enough for wire copy ("laut dpa", "según EFE")
+    "de": (
+        CreditPattern(SOURCE, "de", r"\bquelle\s*:\s*"),
+        CreditPattern(ACCORDING_TO, "de", r"\b(?:laut|nach\s+angaben\s+(?:der|des))\s+"),
+        CreditPattern(TOLD_TO, "de", r"\bgegenüber\s+(?:der|dem|den)?\s*"),
+    ),
+    "es": (
+        CreditPattern(SOURCE, "es", r"\bfuente\s*:\s*"),
+        CreditPattern(ACCORDING_TO, "es", r"\bsegún\s+"),
+        CreditPattern(TOLD_TO, "es", r"\b(?:dijo|declaró|afirmó|explicó|aseguró)\s+(?:a|al)\s+"),
     ),
 }
 
@@ -127,6 +167,7 @@ nouvelles news radio tv télé tele télévision television channel chronicle da
 observer observateur echo écho actu actualité actualités dispatch telegraph guardian wire
 mail mirror star sun standard globe examiner inquirer reporter bulletin courant libération
 parisien figaro progrès républicain midi éclair presse-océan newsweek politico
+zeitung rundschau nachrichten allgemeine diario periódico noticias
 """
 OUTLET_WORDS = frozenset(_OUTLET_WORDS.split())
 
@@ -157,12 +198,23 @@ WIRES: tuple[tuple[str, ...], ...] = (
     ("POLITICO", "Politico"),
     ("BBC",),
     ("CNN",),
+    ("France 24",),
+    ("RFI", "Radio France Internationale"),
+    ("franceinfo", "Franceinfo", "France Info"),
+    ("BFMTV", "BFM TV"),
+    ("Mediapart",),
+    ("Jeune Afrique",),
+    ("TV5Monde", "TV5 Monde"),
+    ("Euronews",),
+    ("Al Jazeera",),
+    ("Axios",),
 )
 
 # Capitals that are institutions, not outlets, when they follow "selon" or "according to".
 _NOT_OUTLET_ACRONYMS = """
     ONU UN OMS WHO FMI IMF UE EU OTAN NATO INSEE OCDE OECD BCE ECB FBI CIA USA UK RDC
     ONG NGO UNICEF HCR UNHCR PNUD UNDP BM CEDEAO ECOWAS UA AU PIB GDP CNRS OIT ILO FAO
+    FILE PHOTO PHOTOS VIDEO VIDEOS AUDIO UPDATE LIVE EXCLUSIVE CORRECTED ARCHIVES DIRECT
 """
 NOT_OUTLET_ACRONYMS = frozenset(_NOT_OUTLET_ACRONYMS.split())
 
@@ -172,9 +224,26 @@ _NOT_OUTLET_WORDS = """
     police gendarmerie préfecture prefecture mairie université university institut institute
     banque bank commission syndicat union porte-parole spokesman spokeswoman spokesperson
     directeur directrice director chef chief maire mayor docteur doctor professeur professor
-    lui elle eux him her them il they he she selon
+    lui elle eux him her them il they he she selon a an un une our notre nos
 """
 NOT_OUTLET_WORDS = frozenset(_NOT_OUTLET_WORDS.split())
+
+# Generic words for a publication before its name: "l'agence Reuters", "le quotidien Le Monde",
+# "the British newspaper The Guardian"; the name after one of these needs no other cue.
+_MEDIA_FR = (
+    r"agence(?:\s+de\s+presse)?|quotidien|journal|hebdomadaire|mensuel|magazine|"
+    r"site(?:\s+d['’]informations?|\s+internet|\s+web)?|chaîne(?:\s+de\s+télévision)?|"
+    r"télévision|radio|média|confrères?(?:\s+(?:de|du|des|d['’]))?"
+)
+_MEDIA_EN = (
+    r"news\s+agency|agency|newspaper|daily|weekly|news\s+site|website|outlet|broadcaster|"
+    r"channel|network|tabloid|publication"
+)
+MEDIA_NOUN = (
+    rf"(?:[A-Za-z-]+\s+)?(?:{_MEDIA_FR}|{_MEDIA_EN})"
+    r"(?:\s+(?!(?:de|du|des|of|en|in|et|and)\b)[a-zà-ÿ-]{3,}){0,2}[^\S\n]+"
+    r"(?=[A-ZÀ-ÖØ-Þ0-9]|(?:l['’]|the\s|le\s|la\s|les\s)[A-ZÀ-ÖØ-Þ]|[a-z0-9-]+\.[a-z]{2,})"
+)
 
 # Lower-case words that join the capitalised words of one name ("Courrier du Littoral").
 CONNECTORS = frozenset(

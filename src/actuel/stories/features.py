@@ -6,18 +6,34 @@ import math
 
 import numpy as np
 
-from actuel.stories.fingerprint import Fingerprint
+from actuel.stories.fingerprint import SHINGLE, Fingerprint
 from actuel.stories.text import tokens
 
 # a set of fewer items than this cannot prove much: overlap is divided by at least this many
 _MIN_SUPPORT = 4
+# a teaser of 30 words shares its few words and names with any article of the same country:
+# below these sizes, overlap with the smaller set says little
+_MIN_WORDS = 60
+_MIN_NAMES = 6
+_MIN_CHAR_GRAMS = 50
 
 
-def _overlap(a: frozenset[str] | frozenset[int], b: frozenset[str] | frozenset[int]) -> float:
-    """Shared items over the smaller set (at least _MIN_SUPPORT), 0 when either is empty."""
+def _overlap(
+    a: frozenset[str] | frozenset[int],
+    b: frozenset[str] | frozenset[int],
+    support: int = _MIN_SUPPORT,
+) -> float:
+    """Shared items over the smaller set (at least `support`), 0 when either is empty."""
     if not a or not b:
         return 0.0
-    return len(a & b) / max(min(len(a), len(b)), _MIN_SUPPORT)
+    return len(a & b) / max(min(len(a), len(b)), support)
+
+
+def _sorted_overlap(a: np.ndarray, b: np.ndarray, support: int) -> float:
+    if not len(a) or not len(b):
+        return 0.0
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / max(min(len(a), len(b)), support)
 
 
 def _jaccard(a: frozenset[str] | frozenset[int], b: frozenset[str] | frozenset[int]) -> float:
@@ -65,9 +81,10 @@ def cosine(a: Fingerprint, b: Fingerprint) -> float | None:
 
 
 def pair_features(a: Fingerprint, b: Fingerprint) -> dict[str, float]:
-    """Numbers in [0, 1] (time_gap_h in hours) describing how much two articles share.
+    """Numbers in [0, 1] describing how much two articles share (time_gap_h in hours, anchors
+    the count of shared name words and numbers).
 
-    `embedding_cosine` and `time_gap_h` are present only when both sides have an embedding or a date.
+    `embedding_cosine` and `time_gap_h` are there only when both sides have an embedding or a date.
     """
     inter = len(a.shingles & b.shingles) if a.shingles and b.shingles else 0
     shortest = max(min(a.length, b.length), 1)
@@ -80,9 +97,11 @@ def pair_features(a: Fingerprint, b: Fingerprint) -> dict[str, float]:
         "contain_b_in_a": inter / max(len(b.shingles), 1),
         "contain_max": inter / max(min(len(a.shingles), len(b.shingles)), 1),
         "passage": min(run / shortest, 1.0),
+        "passage_words": float(run + SHINGLE - 1 if run else 0),
         "word_jaccard": _jaccard(a.words, b.words),
-        "word_overlap": _overlap(a.words, b.words),
-        "names": _overlap(a.names, b.names),
+        "word_overlap": _overlap(a.words, b.words, _MIN_WORDS),
+        "char_overlap": _sorted_overlap(a.char_grams, b.char_grams, _MIN_CHAR_GRAMS),
+        "names": _overlap(a.names, b.names, _MIN_NAMES),
         "names_jaccard": _jaccard(a.names, b.names),
         "numbers": _overlap(a.numbers, b.numbers),
         "numbers_jaccard": _jaccard(a.numbers, b.numbers),
@@ -91,6 +110,9 @@ def pair_features(a: Fingerprint, b: Fingerprint) -> dict[str, float]:
         "same_lang": same_lang,
         "length_ratio": lengths[0] / lengths[1],
         "char_ratio": min(a.chars, b.chars) / max(a.chars, b.chars, 1),
+        "sentence_ratio": min(a.sentence_count, b.sentence_count)
+        / max(a.sentence_count, b.sentence_count, 1),
+        "anchors": float(len(a.names & b.names) + len(a.numbers & b.numbers)),
         "title_words": _title_overlap(a.title, b.title),
     }
     cos = cosine(a, b)

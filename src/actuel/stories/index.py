@@ -57,6 +57,7 @@ class CandidateIndex:
         posting_cap: int = 60,
         min_shared_keys: int = 2,
         max_candidates: int = 40,
+        max_key_candidates: int = 12,
         embedding_threshold: float = 0.55,
     ) -> None:
         self.window_s = window_days * DAY_S
@@ -65,6 +66,7 @@ class CandidateIndex:
         self.posting_cap = posting_cap
         self.min_shared_keys = min_shared_keys
         self.max_candidates = max_candidates
+        self.max_key_candidates = max_key_candidates
         self.embedding_threshold = embedding_threshold
         self._next_key = 0
         self._entries: dict[int, _Entry] = {}
@@ -172,13 +174,27 @@ class CandidateIndex:
                     shared[key] = shared.get(key, 0) + 1
             for key, count in shared.items():
                 offer(key, count / max(1, len(bands)), "minhash")
-        key_hits: dict[int, int] = {}
+        # shared rare keys, the rarer the better (weight 1/document frequency); only the best few
+        # are offered: names alone are weak evidence, and each candidate costs a comparison
+        key_hits: dict[int, list[float]] = {}
         for name in set(keys):
-            for key in self._postings.get(name) or ():
-                key_hits[key] = key_hits.get(key, 0) + 1
-        for key, count in key_hits.items():
-            if count >= self.min_shared_keys:
-                offer(key, min(1.0, count / 10), "keys")
+            members = self._postings.get(name) or ()
+            for key in members:
+                hit = key_hits.setdefault(key, [0.0, 0.0])
+                hit[0] += 1
+                hit[1] += 1 / len(members)
+        ranked_keys = sorted(
+            (
+                (weight, key)
+                for key, (count, weight) in key_hits.items()
+                if count >= self.min_shared_keys
+                and key in self._entries
+                and abs(self._entries[key].time - time) <= self.window_s
+            ),
+            reverse=True,
+        )
+        for weight, key in ranked_keys[: self.max_key_candidates]:
+            offer(key, min(0.8, weight / 4), "keys")
         for name in set(strong_keys):
             for key in self._postings.get(name) or ():
                 offer(key, 0.9, "strong")

