@@ -1,13 +1,14 @@
 """Stories: quality on the demo corpus and clustering throughput on 10k..100k generated articles.
 
-    python bench/stories_throughput.py [--articles 100000] [--encoder-docs 200] [--skip-demo]
+    python bench/stories_throughput.py [--articles 100000] [--encoder-docs 1000] [--skip-demo]
 
 Quality: the demo world's manifest (B-cubed F1 of stories, relation type and direction accuracy,
 the original of every story), beside a one-story-per-article anchor. Throughput: articles made in
 memory by recombining sentences of the demo corpus and of ../shared/corpora/semeval2022t8-train
 into stories of copies, excerpts, rewrites and unrelated reports (never written to disk), fed
 through `StoryClusterer` in publication order, with the time and peak RSS at each checkpoint, beside
-an anchor in the same run (fingerprinting alone). The encoder's cost is measured separately.
+an anchor in the same run (fingerprinting alone). The encoder's cost is measured separately, on
+the demo corpus and on generated articles, beside the same work without it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from actuel.demo.build import load_world
 from actuel.model import StoryDoc
 from actuel.stories.batch import cluster_jsonl
 from actuel.stories.cluster import StoryClusterer
+from actuel.stories.encoder import Encoder
 from actuel.stories.fingerprint import fingerprint_many
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
@@ -140,10 +142,10 @@ def as_lines(docs: Sequence[StoryDoc]) -> Iterator[str]:
         )
 
 
-def run_demo() -> None:
+def run_demo(encoder: Encoder | None = None) -> None:
     docs, truth = demo_docs()
     started = time.perf_counter()
-    rows = list(cluster_jsonl(as_lines(docs)))
+    rows = list(cluster_jsonl(as_lines(docs), encoder=encoder))
     elapsed = time.perf_counter() - started
     scores = demo_scores(rows, truth)
     singletons: list[dict[str, Any]] = [
@@ -157,7 +159,9 @@ def run_demo() -> None:
         for d in docs
     ]
     anchor = demo_scores(singletons, truth)
-    print(f"demo corpus: {len(docs)} articles, {int(scores['stories'])} stories, {elapsed:.2f} s")
+    mode = f"with {encoder.name}" if encoder else "without encoder"
+    print(f"\ndemo corpus ({mode}): {len(docs)} articles, {int(scores['stories'])} stories, "
+          f"{elapsed:.2f} s")  # fmt: skip
     print(f"{'metric':32} {'actuel':>8} {'anchor: one story each':>24}")
     for name, value in scores.items():
         print(f"{name:32} {value:8.3f} {anchor[name]:24.3f}")
@@ -327,7 +331,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-demo", action="store_true")
     args = parser.parse_args(argv)
     if not args.skip_demo:
+        from actuel.stories.encoder import default_encoder
+
         run_demo()
+        encoder = default_encoder()
+        if encoder is not None:
+            run_demo(encoder)
     if args.articles:
         run_throughput(args.articles)
     if args.encoder_docs:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from actuel.config import Settings
 from actuel.enrich import detect_language
 from actuel.errors import ActuelError, FetchError, NotAFeedError
-from actuel.extract import extract_page
+from actuel.extract import compress_html, extract_page
 from actuel.extract.fragment import html_to_text
 from actuel.fetch import Fetcher
 from actuel.model import (
@@ -74,6 +74,7 @@ class PageOutcome:
     error: ActuelError | None = None
     language: str | None = None  # detected from the extracted text
     article: Article | None = None  # built in the worker, stored by the writer
+    html_z: bytes | None = None  # the page compressed for storage, in the worker too
 
 
 @dataclass
@@ -438,9 +439,12 @@ class Ingestor:
         return outcome, entry
 
     def _collect_article(self, source: Source, item: FeedItem) -> PageCollected:
-        """Fetch and extract an item's page, and build the article to store (worker side)."""
+        """Fetch and extract an item's page, build the article and compress the page to store
+        (worker side: the writer thread only writes)."""
         outcome, entry = self._collect_page(source, item)
         outcome.article = build_article(outcome, utcnow(), self.settings)
+        if outcome.html is not None and outcome.page is not None:
+            outcome.html_z = compress_html(outcome.html)
         return outcome, entry
 
     # writer-side work (the calling thread) ---------------------------------------------------
@@ -478,7 +482,8 @@ class Ingestor:
             return None
         _, created = self.store.upsert_article(
             article,
-            raw_html=outcome.html if outcome.page else None,
+            raw_html=outcome.html_z or (outcome.html if outcome.page else None),
+            compressed=outcome.html_z is not None,
             content_type=outcome.fetched.content_type if outcome.fetched else None,
             final_url=outcome.fetched.final_url if outcome.fetched else None,
         )

@@ -113,6 +113,18 @@ from actuel.model import Quote
             "Patrick Ryder",
         ),
         (
+            '"The lake has never been this low," Rey, an Australian who lives in Wellington, '
+            "told the Harbour Gazette.",
+            "The lake has never been this low",
+            "Rey",
+        ),
+        (
+            "Sarah Perera, a student who came with her twin Farheen, told Reuters: "
+            '"It was the best night of our lives."',
+            "It was the best night of our lives.",
+            "Sarah Perera",
+        ),
+        (
             "‘We will not give up the fight for our jobs,’ said union leader Ellen Ward.",
             "We will not give up the fight for our jobs",
             "Ellen Ward",
@@ -158,15 +170,29 @@ def test_pronouns_take_the_last_named_speaker_of_the_paragraph() -> None:
         "n'ont pas bougé depuis 2021 », a-t-il ajouté.\n\n"
         "Opposition lawmaker Rachel Dunmore called for an inquiry. “A firm that profits from "
         "cobalt must answer to our law,” she said.\n\n"
-        "« Personne ne quittera le site », a-t-elle assuré."
+        "« Personne ne quittera le site », a-t-elle assuré. « Les familles seront "
+        "relogées dès lundi », selon elle.\n\n"
+        "Le port restera fermé jusqu'à lundi.\n\n"
+        "« Les navires attendront au large », a-t-il précisé."
     )
     quotes = extract_quotes(text)
     assert [q.speaker for q in quotes] == [
         "Joseph Mbarga",
         "Joseph Mbarga",
         "Rachel Dunmore",
-        None,
+        "Rachel Dunmore",  # a paragraph that opens with the quote: the one who spoke just before
+        "Rachel Dunmore",  # "selon elle"
+        None,  # nobody speaks in the paragraph before
     ]
+
+
+def test_a_pronoun_reaches_back_to_who_spoke_in_the_paragraph_before() -> None:
+    text = (
+        "But Helm said the oven started smoking as they waited for their pizza.\n\n"
+        "“We left everything on the table and walked out,” she said."
+    )
+    [quote] = extract_quotes(text)
+    assert quote.speaker == "Helm"
 
 
 def test_a_quote_running_over_paragraphs_is_one_quote() -> None:
@@ -265,7 +291,7 @@ def test_demo_reports_name_their_speakers() -> None:
     ]
     named = [q for q in quotes if q.speaker]
     assert len(quotes) >= 100
-    assert len(named) / len(quotes) >= 0.75
+    assert len(named) / len(quotes) >= 0.8  # measured 85 of 100
     speakers = {q.speaker for q in named}
     for expected in ("Joseph Mbarga", "Bernadette Koulibaly", "Laura Pennington", "Ellen Ryder"):
         assert expected in speakers

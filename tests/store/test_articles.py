@@ -250,13 +250,13 @@ def test_update_extraction_records_a_failed_page_retry(store: Store) -> None:
     assert again.extracted_at is None
 
 
-def test_page_compressed_by_the_extractor_is_stored_as_is(store: Store) -> None:
+def test_page_compressed_by_the_caller_is_stored_as_is(store: Store) -> None:
     source = add_source(store)
     html = "<html><body><p>Déjà compressée</p></body></html>".encode()
-    store.upsert_article(article(source, 1), raw_html=zlib.compress(html, 6))
-    store.upsert_article(article(source, 2), raw_html=b"x\x9c not really compressed")
+    store.upsert_article(article(source, 1), raw_html=zlib.compress(html, 6), compressed=True)
+    store.upsert_article(article(source, 2), raw_html=b"x\x9c looks compressed, is not")
     pages = {a.canonical_url[-1]: h for a, h, _ in store.iter_raw_pages()}
-    assert pages == {"1": html, "2": b"x\x9c not really compressed"}
+    assert pages == {"1": html, "2": b"x\x9c looks compressed, is not"}
 
 
 def test_overlong_addresses_are_refused_the_same_way_on_both_backends(store: Store) -> None:

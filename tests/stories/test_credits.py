@@ -64,6 +64,15 @@ def test_interview_outranks_the_site_copied_from() -> None:
     assert credits[0].position < credits[1].position
 
 
+def test_an_outlet_crediting_itself_can_be_left_out() -> None:
+    text = "KALABA (AHP) - La crue a emporté le pont, selon Le Phare de Kessa (LPK)."
+    credits = extract_credits(text, known_outlets=["Agence Horizon Presse", "Le Phare de Kessa"])
+    assert credited_outlets(credits) == ["Agence Horizon Presse", "Le Phare de Kessa"]
+    assert credited_outlets(credits, exclude=["Agence Horizon Presse (AHP)"]) == [
+        "Le Phare de Kessa"
+    ]
+
+
 def test_known_outlets_raise_recall_and_give_the_callers_spelling() -> None:
     text = "Le pont sera fermé jusqu'en mai, selon le Phare de Kessa."
     assert extract_credits(text) == []
@@ -215,16 +224,19 @@ def test_empty_and_blank_text() -> None:
         "(" * 50,
         "selon " * 20,
         "a-t-il déclaré à AAAA BBBB CCCC " * 10,
+        "a",
     ],
-    ids=["realistic", "parens", "selon", "told"],
+    ids=["realistic", "parens", "selon", "told", "one-letter"],
 )
 def test_five_megabytes_take_bounded_time(unit: str) -> None:
-    text = unit * (5_000_000 // len(unit))
+    text = unit * (5_000_000 // len(unit)) + "\n\nSource : Le Courrier du Littoral"
     started = time.perf_counter()
     credits = extract_credits(text)
     elapsed = time.perf_counter() - started
     assert elapsed < 10.0  # a safety bound, not a benchmark: linear regexes, capped work
     assert len(credits) <= 20
+    last = credits[-1]  # the closing credit line is still read
+    assert (last.outlet, last.kind, last.position) == ("Le Courrier du Littoral", "source", 1.0)
 
 
 def test_the_portal_page_credits_the_interviewer_first() -> None:

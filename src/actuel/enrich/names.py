@@ -46,7 +46,7 @@ nous vous ce cette ces mais but and et or ou pour selon d'après according en in
 lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday
 saturday sunday son sa ses leur leurs his her their its mr mrs ms dr dr. m. mme mlle pr me
 depuis après avant alors ainsi quand lorsque si however after before when if then puis
-celle-ci celui-ci ceux-ci celles-ci objectif it there here what who i you yes no
+celle-ci celui-ci ceux-ci celles-ci objectif it there here what who i you yes no web
 """
 STOP_CAPITALS = frozenset(_STOP.split())
 _TITLES = """
@@ -126,6 +126,10 @@ def _clean(tokens: list[str]) -> list[str]:
     if tokens and tokens[0][:2].lower() in ("l'", "l’", "d'", "d’"):
         return []  # "L'Autorité portuaire": an institution with its article
     if any(t[-2:] in ("'s", "’s") for t in tokens):
+        return []
+    while tokens and tokens[-1].lower() in STOP_CAPITALS:
+        tokens = tokens[:-1]  # "S. At": a name does not end on "At"
+    if all(len(t.rstrip(".")) <= 1 for t in tokens):
         return []
     if len(tokens) == 1 and (_ACRONYM.fullmatch(tokens[0]) or len(tokens[0]) < 2):
         return []

@@ -30,6 +30,7 @@ MAX_QUOTES = 2_000  # a real article has a few dozen; junk text stops here
 MAX_MARKS = 20_000  # quote marks read per text, for the same reason
 MAX_QUOTE_CHARS = 10_000  # longer "quotes" are marks left open by a broken page
 _WINDOW = 200  # characters read after and before a quote for its speaker
+_LINE_WINDOW = 2_000  # characters of the paragraph before a quote read for who last spoke
 
 _CLOSERS = {"«": "»", "“": "”", "‹": "›", "„": "“", '"': '"', "‘": "’"}
 # ‘…’ as British papers quote; ’ inside a word ("don’t", "l’article") is an apostrophe
@@ -41,6 +42,8 @@ _CLAUSE_END = re.compile(rf"(?<![A-Z]){_NOT_ABBREVIATED}[.;!?](?:\s|$)|[«“\"�
 _SENTENCE_START = re.compile(r"(?:^|[.!?…»”]\s+)(?=[^.!?…]*$)")
 _SPACES = re.compile(r"\s+")
 _ADJACENT = re.compile(r"\s*(?:que|qu['’]|that)?\s*:?\s*$", re.IGNORECASE)
+_DISJUNCTIVE = re.compile(r"\s+(lui|elle|him|her)\b", re.IGNORECASE)
+_DISJUNCTIVE_AS = {"lui": "il", "elle": "elle", "him": "he", "her": "she"}
 _PERSONAL = frozenset(("il", "elle", "he", "she"))  # "on", "they", "ils" name no one person
 _VERBS = verb_pattern()
 _OPENING_CUE = re.compile(r"^\s*(?:selon|d['’]après|pour|according\s+to)\s+", re.IGNORECASE)
@@ -143,14 +146,29 @@ def _after(line: str, at: int) -> tuple[str | None, bool]:
     if inverted:
         return inverted.lower(), True
     if only_aux:
+        disjunctive = _DISJUNCTIVE.match(clause, verb.end())
+        if disjunctive:  # "», selon elle": the pronoun of the person last named
+            return _DISJUNCTIVE_AS[disjunctive.group(1).lower()], True
         names = person_names(clause[verb.end() :])
         return (names[0][0] if names else None), True
     said_by = pronoun(head)
     if said_by:
         return said_by, True
-    names = person_names(head)
+    subject = _subject(head)
     # "», Ryder said" is attached; "» et annoncé une réunion" is a sentence going on
-    return (names[-1][0] if names else None), bool(names) and len(head.split()) <= 8
+    return subject, subject is not None and len(head.split()) <= 8
+
+
+def _subject(head: str) -> str | None:
+    """The person who speaks in the words before a speech verb: the one right before the verb
+    ("Eastmere Minerals spokesman Graham Tolliver said"), unless a name opens an apposition
+    ("Rey, an Australian who lives in Wellington, told Stuff")."""
+    names = person_names(head)
+    if not names:
+        return None
+    comma = head.find(",")
+    opening = [name for name, _, end in names if comma > 0 and end <= comma]
+    return opening[0] if opening else names[-1][0]
 
 
 def _before(line: str, at: int) -> tuple[str | None, bool]:
@@ -176,9 +194,9 @@ def _before(line: str, at: int) -> tuple[str | None, bool]:
         said_by = pronoun(head.split(",")[-1]) if head.strip() else None
         if said_by:
             return said_by, adjacent
-        names = person_names(head)
-        if names:
-            return names[-1][0], adjacent
+        subject = _subject(head)
+        if subject:
+            return subject, adjacent
         names = person_names(clause[verb.end() :])
         return (names[0][0] if names and colon else None), adjacent or colon
     if colon or _OPENING_CUE.match(clause):
@@ -187,9 +205,25 @@ def _before(line: str, at: int) -> tuple[str | None, bool]:
     return None, False
 
 
-def _resolve(speaker: str | None, named: list[str], line: str, at: int) -> str | None:
-    """A pronoun becomes the last speaker named in the paragraph before it, else the last person
-    (first and last name) the paragraph names before the quote, else None."""
+def _speaker_of_line(line: str) -> str | None:
+    """The last person a paragraph has speak: "But Helm said the oven…", "…, said Ryder"."""
+    names = person_names(line[:_LINE_WINDOW])
+    found: str | None = None
+    for verb in _VERBS.finditer(line[:_LINE_WINDOW]):
+        for name, start, end in names:
+            subject = 0 <= verb.start() - end <= 30 and "." not in line[end : verb.start()]
+            inverted = 0 <= start - verb.end() <= 3
+            if subject or inverted:
+                found = name
+    return found
+
+
+def _resolve(
+    speaker: str | None, named: list[str], lines: list[str], n: int, at: int, spoke: dict[int, str]
+) -> str | None:
+    """A pronoun becomes the last speaker named in its paragraph before it, else the last person
+    (first and last name) the paragraph names before the quote, else the one who last spoke in
+    the paragraph just before ("But Helm said… / “…,” she said"), else None."""
     if not speaker:
         return None
     if speaker.lower() in PRONOUNS and speaker.lower() not in _PERSONAL:
@@ -198,8 +232,12 @@ def _resolve(speaker: str | None, named: list[str], line: str, at: int) -> str |
         return speaker
     if named:
         return named[-1]
-    people = [name for name, _, _ in person_names(line[:at]) if " " in name]
-    return people[-1] if people else None
+    people = [name for name, _, _ in person_names(lines[n][:at]) if " " in name]
+    if people:
+        return people[-1]
+    if n == 0 or lines[n][:at].strip(' “”«»"‘’—–-:'):
+        return None  # the pronoun's own paragraph says things first: no reaching back
+    return spoke.get(n - 1) or _speaker_of_line(lines[n - 1])
 
 
 def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
@@ -207,14 +245,15 @@ def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
 
     Quotes of fewer than MIN_QUOTE_WORDS words count only with a speech verb attached (the
     rest are scare quotes); "il", "elle", "he", "she" become the last named speaker of the
-    paragraph; a quote with no attribution of its own that follows one in the same paragraph
-    keeps that speaker.
+    paragraph (or, for a paragraph that opens with the quote, of the paragraph before); a quote
+    with no attribution of its own that follows one in the same paragraph keeps that speaker.
     """
     if not text:
         return []
     lines = [m.group() for m in _LINE.finditer(_clean(text))]
     quotes: list[Quote] = []
     named: list[str] = []
+    spoke: dict[int, str] = {}  # line → its last speaker
     paragraph = -1
     for span in _spans(lines):
         if sum(len(part) for part in span.parts) > MAX_QUOTE_CHARS:
@@ -231,11 +270,12 @@ def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
             speaker, attached = before, attached or attached_before
         if words < MIN_QUOTE_WORDS and not attached:
             continue
-        speaker = _resolve(speaker, named, lines[span.line], span.open_at)
+        speaker = _resolve(speaker, named, lines, span.line, span.open_at, spoke)
         if speaker is None and not attached and named and words >= MIN_QUOTE_WORDS:
             speaker = named[-1]
         if speaker:
             named.append(speaker)
+            spoke[span.close_line] = speaker
         if span.close_line != span.line:
             named, paragraph = ([speaker] if speaker else []), span.close_line
         quotes.append(Quote(text=said, speaker=speaker, lang=lang))

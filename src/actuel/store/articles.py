@@ -163,6 +163,7 @@ def upsert(
     raw_html: bytes | None,
     content_type: str | None,
     final_url: str | None,
+    compressed: bool = False,
 ) -> tuple[int, bool]:
     now = datetime.now(UTC)
     article = _checked(article)
@@ -175,13 +176,9 @@ def upsert(
         values = {c.name: getattr(article, c.name) for c in articles.c if c.name != "id"}
         values["first_seen_at"] = article.first_seen_at or now
         values["text"] = article.text or ""
-        stmt = (
-            dialect_insert(conn, articles)
-            .values(**values)
-            .on_conflict_do_nothing()
-            .returning(articles.c.id)
-        )
-        new_id = conn.execute(stmt).scalar()
+        # values as parameters, not in the statement: its compiled form is cached once
+        stmt = dialect_insert(conn, articles).on_conflict_do_nothing().returning(articles.c.id)
+        new_id = conn.execute(stmt, values).scalar()
         if new_id is not None:
             article_id, created = int(new_id), True
             break
@@ -193,45 +190,37 @@ def upsert(
             source=f"source {article.source_id}",
         )
     if raw_html is not None:
-        _save_page(conn, article_id, raw_html, content_type, final_url, now)
+        html_z = raw_html if compressed else zlib.compress(raw_html, 6)
+        _save_page(conn, article_id, html_z, content_type, final_url, now)
     return article_id, created
-
-
-def _is_zlib(data: bytes) -> bool:
-    """Whether `data` is already one whole zlib stream (extract.compress_html's output).
-
-    No HTML page is: its first two bytes would have to form a zlib header (0x78 and a check byte
-    that cannot follow "x" in UTF-8), and the rest inflate to the exact end.
-    """
-    if len(data) < 6 or data[0] != 0x78 or (data[0] * 256 + data[1]) % 31:
-        return False
-    inflater = zlib.decompressobj()
-    pending = data
-    try:
-        while pending and not inflater.eof:
-            inflater.decompress(pending, 1 << 20)  # bounded output per step
-            pending = inflater.unconsumed_tail
-    except zlib.error:
-        return False
-    return inflater.eof and not inflater.unused_data
 
 
 def _save_page(
     conn: Connection,
     article_id: int,
-    raw_html: bytes,
+    html_z: bytes,
     content_type: str | None,
     final_url: str | None,
     now: datetime,
 ) -> None:
-    values = {
-        "final_url": final_url,
-        "content_type": content_type,
-        "fetched_at": now,
-        "html_z": raw_html if _is_zlib(raw_html) else zlib.compress(raw_html, 6),
-    }
-    stmt = dialect_insert(conn, pages).values(article_id=article_id, **values)
-    conn.execute(stmt.on_conflict_do_update(index_elements=[pages.c.article_id], set_=values))
+    stmt = dialect_insert(conn, pages)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[pages.c.article_id],
+        set_={
+            name: stmt.excluded[name]
+            for name in ("final_url", "content_type", "fetched_at", "html_z")
+        },
+    )
+    conn.execute(
+        stmt,
+        {
+            "article_id": article_id,
+            "final_url": final_url,
+            "content_type": content_type,
+            "fetched_at": now,
+            "html_z": html_z,
+        },
+    )
 
 
 def find(

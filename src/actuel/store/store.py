@@ -224,15 +224,22 @@ class Store:
         raw_html: bytes | None = None,
         content_type: str | None = None,
         final_url: str | None = None,
+        compressed: bool = False,
     ) -> tuple[int, bool]:
         """Store an article once: (id, created). A known one is updated, never duplicated.
 
         Known means same canonical URL, or same source and guid, or same source and content hash.
         A feed-only version never overwrites the full text of a page already stored.
+        `raw_html` is the page as fetched, or already zlib-compressed when `compressed` is set.
         """
         with self._write() as conn:
             return article_rows.upsert(
-                conn, article, raw_html=raw_html, content_type=content_type, final_url=final_url
+                conn,
+                article,
+                raw_html=raw_html,
+                content_type=content_type,
+                final_url=final_url,
+                compressed=compressed,
             )
 
     def get_article(self, article_id: int) -> Article:

@@ -3,8 +3,9 @@
 "(AFP)", "KALABA (AHP) -", "selon Reuters", "a déclaré à POLITICO", "told Reuters", "Source : X",
 "Lire la suite sur X", "with reporting by X", "cité par X". Hand-written because no library reads
 credit lines; the phrases are data (`credit_tables.PATTERNS`, one tuple per language). Every regex
-is linear (a trigger, then a bounded look at the words after it), and work per text is capped, so
-a 5 MB text costs about as much as reading it once.
+is linear (a trigger, then a bounded look at the words after it), work per text is capped, and a
+text past SCAN_HEAD + SCAN_TAIL characters is read at both ends only, so a 5 MB text costs little.
+Outlet names are compared by `outlet_names.match_outlet`.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ KIND_WEIGHT = {
 FIRST_REPORTED_BONUS = 0.3  # "as first reported by X", "publié d'abord par X"
 MAX_MATCHES_PER_PATTERN = 2_000  # a real article has a handful; junk text stops here
 MAX_NAME_WORDS = 7
+SCAN_HEAD = 200_000  # characters read from the start of a text (a long article is 50,000)
+SCAN_TAIL = 20_000  # and from its end, where "Source : X" and "Lire la suite sur X" stand
 _LOOK = 160  # characters read after (or before) a trigger for the name
 
 _WORD = re.compile(r"[^\W_][\w'’&.\-]*")
@@ -85,12 +88,17 @@ _FIRST_REPORTED = re.compile(
 _LOWER = str.maketrans(
     {c: c.lower() for c in map(chr, range(0x250)) if c.isupper() and len(c.lower()) == 1}
 )
-_COMPILED: dict[str, tuple[tuple[CreditPattern, re.Pattern[str], bool], ...]] = {
-    lang: tuple(
-        (p, re.compile(p.trigger.removeprefix(r"\b")), p.trigger.startswith(r"\b")) for p in rows
-    )
-    for lang, rows in PATTERNS.items()
-}
+
+
+def _compiled(pattern: CreditPattern) -> tuple[CreditPattern, re.Pattern[str], bool]:
+    """The trigger's regex, and whether its leading \b was taken off to be checked by hand
+    (only before a literal word: before a group, \b is what fails fast inside words)."""
+    trigger = pattern.trigger
+    literal = trigger.startswith(r"\b") and trigger[2:3].isalpha()
+    return pattern, re.compile(trigger[2:] if literal else trigger), literal
+
+
+_COMPILED = {lang: tuple(_compiled(p) for p in rows) for lang, rows in PATTERNS.items()}
 _SENTENCE_GAP = re.compile(r"[.!?;]\s|[a-zà-ÿ]{4,}\s+[a-zà-ÿ]{4,}")
 _OPENERS = frozenset(("as", "and", "but", "while", "meanwhile", "also", "et", "mais", "comme"))
 _ARTICLES = ("the ", "le ", "la ", "l'")
@@ -374,13 +382,15 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _scan(text: str, known: _Known) -> list[tuple[int, Credit]]:
+def _scan(text: str, known: _Known, *, offset: int = 0, size: int = 0) -> list[tuple[int, Credit]]:
+    """Credits in `text`, a part of a longer text of `size` characters that starts at `offset`."""
     found: list[tuple[int, Credit]] = []
-    size = max(len(text), 1)
+    size = max(size or len(text), 1)
 
     def add(at: int, end: int, name: str, kind: str, lang: str | None) -> None:
         phrase = " ".join(text[at:end].split())
-        found.append((at, Credit(_display(name, known), kind, phrase, lang, round(at / size, 4))))
+        where = round(min((offset + at) / size, 1.0), 4)
+        found.append((offset + at, Credit(_display(name, known), kind, phrase, lang, where)))
 
     for at, end, name in _paren_credits(text, known):
         add(at, end, name, WIRE, None)
@@ -432,7 +442,13 @@ def extract_credits(
             credit.position = 0.0
             found.append((-1, credit))
     if text:
-        found.extend(_scan(_clean(text), known))
+        text = _clean(text)
+        if len(text) <= SCAN_HEAD + SCAN_TAIL:
+            found.extend(_scan(text, known))
+        else:  # credit lines open or close an article; the middle of a 5 MB text adds none
+            tail = len(text) - SCAN_TAIL
+            found.extend(_scan(text[:SCAN_HEAD], known, size=len(text)))
+            found.extend(_scan(text[tail:], known, offset=tail, size=len(text)))
     found.sort(key=lambda pair: pair[0])
     credits: list[Credit] = []
     seen: set[tuple[str, str]] = set()
@@ -460,14 +476,18 @@ def credit_weight(credit: Credit) -> float:
     return score
 
 
-def credited_outlets(credits: list[Credit]) -> list[str]:
+def credited_outlets(credits: list[Credit], *, exclude: Iterable[str] = ()) -> list[str]:
     """Outlets named by `credits`, the one most likely to be the original reporter first.
 
     A wire dateline, a "Source :", an interview given to an outlet or "selon X" outrank "Lire la
     suite sur X", which names the site the text was copied from, often a copier itself.
+    `exclude`: outlets left out, such as the article's own ("(AHP)" on AHP's own dispatch).
     """
+    excluded = [name for name in exclude if name and name.strip()]
     groups: list[tuple[list[str], float, float]] = []  # names, best score, first position
     for credit in credits:
+        if excluded and any(_same_outlet(credit.outlet, name) for name in excluded):
+            continue
         score = credit_weight(credit)
         for i, (names, best, first) in enumerate(groups):
             if any(_same_outlet(credit.outlet, name) for name in names):

@@ -185,7 +185,7 @@ def _fingerprint(doc: StoryDoc) -> Fingerprint:
         number_order=_first_seen(found_numbers),
         quotes=frozenset(quote_hashes),
         words=frozenset(w for w in words if len(w) > 3 or not w.isascii()),
-        char_grams=char_gram_hashes(text.tokens(title) + words[:600]),
+        char_grams=char_gram_hashes([w for w in text.tokens(title) + words[:800] if len(w) > 3]),
         first_sentences=tuple(text.sentences(body[:3000])[:3]),
         sentence_count=len(_SENTENCE_MARK.findall(body)) + 1 if body.strip() else 0,
         title=title,
