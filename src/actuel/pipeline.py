@@ -27,6 +27,7 @@ from actuel.config import Settings
 from actuel.enrich import detect_language
 from actuel.errors import ActuelError, FetchError, NotAFeedError
 from actuel.extract import compress_html, extract_page
+from actuel.extract.cleanup import strip_site_name
 from actuel.extract.fragment import html_to_text
 from actuel.fetch import Fetcher
 from actuel.model import (
@@ -175,6 +176,7 @@ def build_article(outcome: PageOutcome, now: datetime, settings: Settings) -> Ar
     text = page.text if page and page.text.strip() else feed_text
     from_feed_only = page is None or not page.text.strip()
     title = (page.title if page and page.title else None) or html_to_text(item.title) or link
+    title = strip_site_name(title, [page.site_name if page else None, source.name]) or link
     summary = html_to_text(item.summary) or (page.description if page else None)
     attempts = 0 if not from_feed_only else 1
     return Article(

@@ -82,6 +82,8 @@ JUNK_LINES: list[str] = [
     r"votre adresse (e-mail|email|de messagerie) ne sera pas publiée.{0,120}",
     r"les champs obligatoires sont indiqués avec.{0,10}",
     r"ce contenu a été publié dans .{1,200}",
+    r"(publié|mis à jour|modifié) le \d{1,2}[/.]\d{1,2}[/.]\d{2,4}( à \d{1,2} ?[:h] ?\d{2})?"
+    r"( par .{1,80})?",
     # English
     r"share( this( article| story| post)?| on (facebook|twitter|x|linkedin|whatsapp|bluesky))?",
     r"(leave|post|add) a (comment|reply)",
@@ -100,6 +102,8 @@ JUNK_LINES: list[str] = [
     r"your email address will not be published.{0,120}",
     r"required fields are marked.{0,10}",
     r"this entry was posted in .{1,200}",
+    r"(published|updated|posted)( on)? [^.!?]{3,40}?\d{4}( at \d{1,2}:\d{2}( ?[ap]m)?)?"
+    r"( by .{1,80})?",
     # tracking pixels whose alt text leaks into the text
     r"fbpx",
 ]
@@ -144,3 +148,21 @@ def drop_leading_title(text: str, title: str | None) -> str:
     if " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
         return rest.lstrip("\n")
     return text
+
+
+_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+
+
+def strip_site_name(title: str | None, site_names: list[str | None]) -> str | None:
+    """The title without a trailing (or leading) " | Site name" that templates append."""
+    if not title:
+        return title
+    names = {" ".join(n.split()).casefold() for n in site_names if n and n.strip()}
+    for separator in _SEPARATORS:
+        head, sep, tail = title.rpartition(separator)
+        if sep and head.strip() and " ".join(tail.split()).casefold() in names:
+            return head.strip()
+        head, sep, tail = title.partition(separator)
+        if sep and tail.strip() and " ".join(head.split()).casefold() in names:
+            return tail.strip()
+    return title

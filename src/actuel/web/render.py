@@ -29,6 +29,10 @@ def format_date(value: datetime | None, lang: str = "fr") -> str:
     if value is None:
         return ""
     value = value.astimezone(UTC)
+    if value.time() == datetime.min.time():  # a date without a time of day
+        if lang == "fr":
+            return f"{value.day} {FRENCH_MONTHS[value.month - 1]} {value.year}"
+        return f"{value.day} {value:%B %Y}"
     if lang == "fr":
         return f"{value.day} {FRENCH_MONTHS[value.month - 1]} {value.year} à {value:%H:%M}"
     return f"{value.day} {value:%B %Y, %H:%M}"
