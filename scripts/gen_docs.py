@@ -27,21 +27,28 @@ def settings_table() -> str:
     return "\n".join(rows)
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    found = [(path, command)]
+def _walk(
+    command: click.Command, path: list[str], parent: click.Context | None
+) -> list[tuple[list[str], click.Context]]:
+    # Each context has its parent, so settings such as help_option_names reach subcommands
+    # the same way they do when the command line runs.
+    ctx = click.Context(
+        command,
+        info_name=path[-1],
+        parent=parent,
+        **{"terminal_width": 100, "max_content_width": 100, **command.context_settings},
+    )
+    found = [(path, ctx)]
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
-            found += _walk(command.commands[name], [*path, name])
+            found += _walk(command.commands[name], [*path, name], ctx)
     return found
 
 
 def cli_reference() -> str:
     blocks = []
-    for path, command in _walk(main, ["actuel"]):
-        ctx = click.Context(
-            command, info_name=" ".join(path), terminal_width=100, max_content_width=100
-        )
-        help_text = command.get_help(ctx)
+    for path, ctx in _walk(main, ["actuel"], None):
+        help_text = ctx.command.get_help(ctx)
         blocks.append(f"### `{' '.join(path)}`\n\n```text\n{help_text}\n```")
     return "\n\n".join(blocks)
 

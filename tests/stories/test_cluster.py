@@ -328,3 +328,19 @@ def test_with_the_encoder_translations_join_their_original() -> None:
     assert placed["s14-herald"].story_id != placed["s08-meridian"].story_id
     assert clusterer.assignment("s08-kalaba").relation == RelationKind.TRANSLATION
     assert clusterer.assignment("s08-kalaba").derived_from == "s08-meridian"
+
+
+def test_stories_restored_after_a_restart_keep_their_ids_and_take_new_articles() -> None:
+    before = StoryClusterer()
+    before.add_many([demo("s02-ahp"), demo("s02-portail-citoyen")])
+    [story] = before.stories()
+
+    after = StoryClusterer()  # a new process: the store gives back the window's articles
+    after.restore([demo("s02-ahp"), demo("s02-portail-citoyen")], [story.id, story.id],
+                  story.relations)  # fmt: skip
+    excerpt = after.add(demo("s02-nouvelles-express"))
+    assert excerpt.story_id == story.id
+    assert excerpt.derived_from == "s02-ahp"
+    assert after.assignment("s02-portail-citoyen").derived_from == "s02-ahp"
+    [again] = after.stories()
+    assert again.original_id == "s02-ahp"

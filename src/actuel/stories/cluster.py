@@ -20,7 +20,7 @@ from actuel.model import Credit, Relation, RelationKind, Story, StoryDoc
 from actuel.stories.encoder import Encoder
 from actuel.stories.fingerprint import Fingerprint, fingerprint_many
 from actuel.stories.index import DAY_S, CandidateIndex
-from actuel.stories.provenance import choose_original, reliable_time, root_of
+from actuel.stories.provenance import choose_original, reliable_time
 from actuel.stories.text import tokens
 
 DEFAULT_THRESHOLD = 0.5
@@ -162,8 +162,9 @@ class StoryClusterer:
         self.threshold = threshold
         self.independent_threshold = max(threshold, independent_threshold)
         self.window_s = window_days * DAY_S
-        # dates later than a day past `now` are wrong clocks; by default, the wall clock
-        self.now = now or datetime.now(UTC)
+        # dates later than a day past `now` are wrong clocks; by default, the wall clock read
+        # at each article (a long-running process must not freeze it at start-up)
+        self._fixed_now = now
         self._relate = relate or _default_relate()
         self._extract_credits = _credit_extractor()
         self._match = _outlet_matcher()
@@ -178,6 +179,11 @@ class StoryClusterer:
         self._seq = 0
 
     # --- public ---------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        """The clock dates are checked against: the one given, else the wall clock."""
+        return self._fixed_now or datetime.now(UTC)
 
     def add(self, doc: StoryDoc) -> Assignment:
         """Place one article; adding an id already placed returns its current assignment."""
@@ -195,6 +201,40 @@ class StoryClusterer:
             else:
                 out.append(self._place(doc, prints.pop(doc.id)))
         return out
+
+    def restore(
+        self, docs: Sequence[StoryDoc], story_ids: Sequence[str], relations: Sequence[Relation] = ()
+    ) -> None:
+        """Put back articles already placed (after a restart: the store's last window of them).
+
+        Each article goes into the story id given, without comparisons; `relations` are their
+        stored derivations. Articles then added join these stories as if never interrupted.
+        """
+        if len(docs) != len(story_ids):
+            raise ValueError("restore needs one story id per article")
+        fresh = [(d, s) for d, s in zip(docs, story_ids, strict=True) if d.id not in self._records]
+        prints = fingerprint_many([d for d, _ in fresh], encoder=self.encoder)
+        for (doc, story_id), fp in zip(fresh, prints, strict=True):
+            moment = self._time_of(doc)
+            self._seq += 1
+            if doc.source:
+                self._outlets[doc.source] = None
+            story = self._stories.get(self.resolve(story_id))
+            if story is None:
+                story = self._stories[story_id] = _Story(story_id, self._seq, [])
+            story.members.append(doc.id)
+            self._records[doc.id] = _Record(
+                replace(doc, text=""), self._seq, moment, story.id, 1.0, self._credits(doc, fp)
+            )
+            if fp.length >= MIN_TOKENS:
+                keys, strong = self._keys(doc, fp)
+                self._prints[doc.id] = fp
+                digest = fp.minhash.digest() if fp.shingles else None
+                self._index.add(doc.id, time=moment, lang=fp.lang, digest=digest,
+                                keys=[*keys, *strong], embedding=fp.embedding)  # fmt: skip
+        for relation in relations:
+            if relation.derived_id in self._records and relation.source_id in self._records:
+                self._parents[relation.derived_id] = relation
 
     def assignment(self, doc_id: str) -> Assignment:
         """The article's current story and derivation (they may change as others arrive)."""
@@ -223,7 +263,11 @@ class StoryClusterer:
 
     def original_of(self, doc_id: str) -> str:
         """The article at the top of this one's derivation chain (itself when not derived)."""
-        return root_of(doc_id, {k: r.source_id for k, r in self._parents.items()})
+        seen = {doc_id}
+        while doc_id in self._parents and self._parents[doc_id].source_id not in seen:
+            doc_id = self._parents[doc_id].source_id
+            seen.add(doc_id)
+        return doc_id
 
     def __len__(self) -> int:
         return len(self._records)
@@ -465,8 +509,9 @@ class StoryClusterer:
         docs = [r.doc for r in records]
         relations = [self._parents[m] for m in story.members if m in self._parents]
         credits = {r.doc.id: r.credits for r in records if r.credits}
-        original_id, credit = choose_original(docs, relations, credits, now=self.now)
-        first = [t for t in (reliable_time(d, now=self.now) for d in docs) if t is not None]
+        now = self.now
+        original_id, credit = choose_original(docs, relations, credits, now=now)
+        first = [t for t in (reliable_time(d, now=now) for d in docs) if t is not None]
         title = self._records[original_id].doc.title if original_id else None
         return Story(
             id=story.id,
