@@ -1,6 +1,7 @@
 """Stories: quality on the demo corpus and clustering throughput on 10k..100k generated articles.
 
-    python bench/stories_throughput.py [--articles 100000] [--encoder-docs 1000] [--skip-demo]
+    python bench/stories_throughput.py [--articles 100000] [--encoder-docs 1000] [--jsonl 100000]
+                                       [--skip-demo]
 
 Quality: the demo world's manifest (B-cubed F1 of stories, relation type and direction accuracy,
 the original of every story), beside a one-story-per-article anchor. Throughput: articles made in
@@ -302,6 +303,16 @@ def run_throughput(total: int) -> None:
           f"largest story {max(sizes.values())} articles")  # fmt: skip
 
 
+def run_jsonl(total: int) -> None:
+    """`actuel cluster`'s own path: JSON lines in, one JSON answer per article out."""
+    lines = list(as_lines(list(generated(total))))
+    started = time.perf_counter()
+    answered = sum(1 for _ in cluster_jsonl(lines))
+    elapsed = time.perf_counter() - started
+    print(f"\ncluster_jsonl: {answered} articles in {elapsed:.1f} s "
+          f"({answered / elapsed:.0f} articles/s), peak RSS {rss_mb():.0f} MB")  # fmt: skip
+
+
 def run_encoder_cost(count: int) -> None:
     """Clustering with the encoder beside clustering without it, on the same articles."""
     from actuel.stories.encoder import default_encoder
@@ -329,6 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--encoder-docs", type=int, default=1000)
     parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument(
+        "--jsonl", type=int, default=0, help="also time cluster_jsonl on this many articles"
+    )
     args = parser.parse_args(argv)
     if not args.skip_demo:
         from actuel.stories.encoder import default_encoder
@@ -339,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_demo(encoder)
     if args.articles:
         run_throughput(args.articles)
+    if args.jsonl:
+        run_jsonl(args.jsonl)
     if args.encoder_docs:
         run_encoder_cost(args.encoder_docs)
     return 0
