@@ -244,3 +244,49 @@ class Story:
     title: str | None = None
     first_published_at: datetime | None = None
     relations: list[Relation] = field(default_factory=list)
+
+
+# --- stories as the store shows them (site, API) -------------------------------------------------
+
+
+@dataclass
+class StoryView:
+    """A stored story with what a page needs to list it."""
+
+    id: int
+    key: str  # stable public id used in links; merged stories redirect to the survivor's key
+    title: str | None = None  # the original's title
+    summary: str | None = None  # the original's lead
+    original_article_id: int | None = None
+    original_credit: str | None = None  # an outlet named in credit lines, not ingested
+    original_source: str | None = None  # name of the outlet that published the original
+    first_published_at: datetime | None = None
+    updated_at: datetime | None = None
+    article_count: int = 0
+    languages: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    image: str | None = None
+    category: str | None = None
+
+
+@dataclass
+class StoryMember:
+    """One article of a story, with what it derives from."""
+
+    article: Article
+    source_name: str
+    relation: str  # original, independent, copy, excerpt, rewrite, translation
+    derived_from: int | None = None  # article id
+    confidence: float | None = None
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class QuoteView:
+    """A quote of a story: who said it and which articles carry it."""
+
+    text: str
+    speaker: str | None
+    lang: str | None
+    article_ids: list[int] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
