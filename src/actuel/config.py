@@ -125,6 +125,12 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "Sentence encoder for cross-language stories: auto (USE when installed), use, or none.",
     ),
+    Setting(
+        "stories_window_days",
+        7.0,
+        float,
+        "Days around an article's date within which it is compared with others for its story.",
+    ),
     # parsing and extraction
     Setting(
         "parse_max_items", 1000, int, "Items kept from one feed or sitemap (the newest first)."

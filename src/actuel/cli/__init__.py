@@ -9,6 +9,7 @@ from actuel.cli.demo import demo_command
 from actuel.cli.ingest import fetch_command, reprocess_command, run_command
 from actuel.cli.sources import sources_group
 from actuel.cli.stats import stats_command
+from actuel.cli.stories import cluster_command, relate_command
 from actuel.cli.tools import extract_command, parse_command
 
 
@@ -27,5 +28,7 @@ for command in (
     extract_command,
     parse_command,
     stats_command,
+    cluster_command,
+    relate_command,
 ):
     main.add_command(command)

@@ -65,7 +65,7 @@ def common_options(func: F) -> F:
 def fail(exc: ActuelError | str, code: int = 1) -> None:
     """Print an error that names the fix, and exit."""
     message = exc.describe() if isinstance(exc, ActuelError) else exc
-    console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
     sys.exit(code)
 
 
