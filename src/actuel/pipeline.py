@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from actuel.config import Settings
 from actuel.enrich import detect_language
+from actuel.enrich.quotes import extract_quotes
 from actuel.errors import ActuelError, FetchError, NotAFeedError
 from actuel.extract import compress_html, extract_page
 from actuel.extract.cleanup import strip_site_name
@@ -40,6 +41,7 @@ from actuel.model import (
     Source,
     SourceKind,
     SourceState,
+    StoryDoc,
 )
 from actuel.parse import decode_document, detect_format, parse_feed
 from actuel.parse.urls import canonical_url
@@ -53,6 +55,11 @@ from actuel.sources.discovery import (
 from actuel.sources.schedule import page_retry_at
 from actuel.sources.state import after_error, after_success
 from actuel.store import Store
+from actuel.store.stories import MemberRow, StoryUpdate
+from actuel.stories.cluster import StoryClusterer
+from actuel.stories.credits import extract_credits
+from actuel.stories.encoder import Encoder, default_encoder
+from actuel.stories.fingerprint import embedding_text
 
 log = logging.getLogger("actuel.pipeline")
 
@@ -273,6 +280,156 @@ class ExtractionPool:
             self._pool = None
 
 
+# --- the stories step --------------------------------------------------------------------------
+
+
+def story_doc(article: Article, source_name: str | None) -> StoryDoc:
+    """What the stories stage needs of a stored article."""
+    assert article.id is not None
+    return StoryDoc(
+        id=str(article.id),
+        title=article.title or "",
+        text=article.text or "",
+        url=article.url,
+        published_at=article.published_at,
+        lang=article.language,
+        source=source_name or article.site_name or None,
+        first_seen_at=article.first_seen_at,
+    )
+
+
+_MemberState = tuple[str, int | None, float | None]
+
+
+class StoriesStep:
+    """Places each newly stored article in a story as it is ingested, and writes what changed
+    (the story row, merges, members' relations, credits, quotes) in the caller's transaction.
+
+    One clusterer per process, restored lazily from the store's last `stories_window_days` of
+    articles; articles of that window never placed (stored before stories existed) are placed
+    then. After a rolled-back transaction call `reset()`: the clusterer would otherwise remember
+    articles the database never kept.
+    """
+
+    def __init__(self, store: Store, settings: Settings, *, encoder: Encoder | None = None):
+        self.store = store
+        self.settings = settings
+        self.window_days = float(settings.stories_window_days)
+        self._encoder = encoder
+        self._encoder_chosen = encoder is not None
+        self._clusterer: StoryClusterer | None = None
+        self._persisted: dict[str, _MemberState] = {}
+        self._outlets: dict[str, None] = {}
+
+    @property
+    def encoder(self) -> Encoder | None:
+        if not self._encoder_chosen:
+            self._encoder = default_encoder(self.settings)
+            self._encoder_chosen = True
+        return self._encoder
+
+    def warm(self, article: Article) -> None:
+        """Embed an article's lead ahead of `place` (worker threads: the writer then finds it
+        in the encoder's cache)."""
+        encoder = self.encoder
+        if encoder is not None and (article.title or article.text):
+            doc = StoryDoc(id="", title=article.title or "", text=article.text or "")
+            encoder.encode([embedding_text(doc)])
+
+    def reset(self) -> None:
+        self._clusterer = None
+        self._persisted.clear()
+
+    def ready(self) -> StoryClusterer:
+        """The clusterer, restored from the store at first use."""
+        if self._clusterer is not None:
+            return self._clusterer
+        clusterer = StoryClusterer(encoder=self.encoder, window_days=self.window_days)
+        self._outlets = {s.name: None for s in self.store.list_sources() if s.name}
+        since = utcnow() - timedelta(days=self.window_days)
+        rows = self.store.story_window(since)
+        placed = [r for r in rows if r.key]
+        clusterer.restore(
+            [r.doc for r in placed],
+            [r.key for r in placed if r.key],
+            [r.relation for r in placed if r.relation],
+        )
+        self._persisted = {
+            r.doc.id: (
+                r.kind or "",
+                int(r.relation.source_id) if r.relation else None,
+                _rounded(r.confidence),
+            )
+            for r in placed
+        }
+        self._clusterer = clusterer
+        unplaced = [r.doc for r in rows if not r.key]
+        if unplaced:
+            log.info("placing articles stored before stories", extra={"count": len(unplaced)})
+            with self.store.batch():
+                self.place_many(unplaced)
+        return clusterer
+
+    def place(self, doc: StoryDoc) -> None:
+        self.place_many([doc])
+
+    def place_many(self, docs: list[StoryDoc]) -> None:
+        """Place stored articles (ids are article ids) and write where they went."""
+        if not docs:
+            return
+        clusterer = self.ready()
+        for doc in docs:
+            if doc.source:
+                self._outlets.setdefault(doc.source, None)
+        assignments = clusterer.add_many(docs)
+        for doc, assignment in zip(docs, assignments, strict=True):
+            story = clusterer.story(assignment.story_id)
+            parents = {r.derived_id: r for r in story.relations}
+            members: list[MemberRow] = []
+            for member in story.article_ids:
+                parent = parents.get(member)
+                if parent is not None:
+                    row = MemberRow(
+                        int(member),
+                        parent.kind.value,
+                        int(parent.source_id),
+                        parent.confidence,
+                        parent.evidence,
+                    )
+                else:
+                    kind = "original" if member == story.original_id else "independent"
+                    confidence = clusterer.assignment(member).confidence
+                    row = MemberRow(int(member), kind, None, confidence)
+                state = (row.relation, row.derived_from, _rounded(row.confidence))
+                if self._persisted.get(member) != state:
+                    members.append(row)
+                    self._persisted[member] = state
+            original = int(story.original_id) if story.original_id else None
+            self.store.save_story(
+                StoryUpdate(
+                    key=story.id,
+                    members=members,
+                    merged_keys=list(assignment.merged),
+                    original_article_id=original,
+                    original_credit=story.original_credit,
+                    first_published_at=story.first_published_at,
+                )
+            )
+            self.save_extras(doc)
+
+    def save_extras(self, doc: StoryDoc) -> None:
+        """Extract and store an article's credit lines and quotes."""
+        credits = extract_credits(
+            doc.text, lang=doc.lang, title=doc.title, known_outlets=list(self._outlets)
+        )
+        quotes = extract_quotes(doc.text, lang=doc.lang)
+        self.store.save_article_extras(int(doc.id), credits, quotes)
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(float(value), 4) if value is not None else None
+
+
 # --- the orchestrator ------------------------------------------------------------------------
 
 
@@ -287,12 +444,14 @@ class Ingestor:
         settings: Settings,
         *,
         on_progress: Callable[[str, int, int], None] | None = None,
+        stories: StoriesStep | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.settings = settings
         self.on_progress = on_progress or (lambda _what, _done, _total: None)
         self._extraction = ExtractionPool(settings)
+        self.stories = stories if stories is not None else StoriesStep(store, settings)
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="actuel-fetch"
         )
@@ -447,6 +606,7 @@ class Ingestor:
         outcome.article = build_article(outcome, utcnow(), self.settings)
         if outcome.html is not None and outcome.page is not None:
             outcome.html_z = compress_html(outcome.html)
+        self.stories.warm(outcome.article)
         return outcome, entry
 
     # writer-side work (the calling thread) ---------------------------------------------------
@@ -482,14 +642,27 @@ class Ingestor:
         article = outcome.article or build_article(outcome, utcnow(), self.settings)
         if not article.title and not article.text:
             return None
-        _, created = self.store.upsert_article(
+        article_id, created = self.store.upsert_article(
             article,
             raw_html=outcome.html_z or (outcome.html if outcome.page else None),
             compressed=outcome.html_z is not None,
             content_type=outcome.fetched.content_type if outcome.fetched else None,
             final_url=outcome.fetched.final_url if outcome.fetched else None,
         )
+        if created:
+            self._place(story_doc(replace(article, id=article_id), outcome.source.name))
         return created, article.from_feed_only
+
+    def _place(self, doc: StoryDoc) -> None:
+        """The stories step for one new article; a fault of the stage costs its story, never
+        the article (it is placed again at the next restart, from the store's window)."""
+        try:
+            self.stories.place(doc)
+        except ActuelError:
+            raise
+        except Exception:
+            log.exception("stories step failed", extra={"article": doc.id, "url": doc.url})
+            self.stories.reset()
 
     def _store_pages(
         self, done: list[tuple[Source, PageCollected]], reports: dict[int, SourceReport]
@@ -498,15 +671,19 @@ class Ingestor:
         store them one by one so that a bad item costs only itself."""
         if not done:
             return
+        self.stories.ready()  # restoring reads the store: before the write transaction
         try:
             with self.store.batch():
                 results = [self._store_one(outcome, entry) for _, (outcome, entry) in done]
         except ActuelError:
+            self.stories.reset()  # it placed articles the rollback took back
             results = []
             for source, (outcome, entry) in done:
                 try:
-                    results.append(self._store_one(outcome, entry))
+                    with self.store.batch():
+                        results.append(self._store_one(outcome, entry))
                 except ActuelError as exc:
+                    self.stories.reset()
                     results.append(None)
                     log.warning(
                         "item not stored",

@@ -38,3 +38,9 @@ def test_byline_lines_are_template(line: str) -> None:
 
 def test_sentences_that_start_like_a_byline_are_kept() -> None:
     assert not is_junk_line("Publié le rapport annuel, la ministre a réagi dès le lendemain.")
+
+
+def test_a_flattened_navigation_bar_is_template_but_a_table_row_is_not() -> None:
+    assert is_junk_line("| FRANCE-MONDE | ÉCONOMIE | SOCIÉTÉ | SPORT |")
+    assert not is_junk_line("| Commune | Votants | Inscrits |")
+    assert not is_junk_line("| 12 | 34 | 56 |")

@@ -124,8 +124,16 @@ _LINE_RE = re.compile("|".join(f"(?:{p})" for p in JUNK_LINES), re.IGNORECASE)
 _PREFIX_RE = re.compile("|".join(f"(?:{p})" for p in JUNK_PREFIXES), re.IGNORECASE)
 
 
+# A navigation bar flattened into one line: "| POLITIQUE | ÉCONOMIE | SPORT |". Only capitals, so
+# that tables (which trafilatura also writes with pipes) are kept.
+_NAV_ITEM = r"[A-ZÀ-Ý][A-ZÀ-Ý0-9' -]{0,24}"
+_NAV_BAR = re.compile(rf"\|?(?:\s*{_NAV_ITEM}\s*\|){{2,}}\s*(?:{_NAV_ITEM})?")
+
+
 def is_junk_line(line: str) -> bool:
     """True for a line that is a site-template leftover, not article text."""
+    if _NAV_BAR.fullmatch(line.strip()):
+        return True
     stripped = line.strip(_PUNCT)
     if not stripped:
         return False

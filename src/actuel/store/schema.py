@@ -94,6 +94,64 @@ fetches = sa.Table(
 )
 
 
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column("key", sa.String(64), nullable=False, unique=True),
+    sa.Column("title", sa.Text),
+    sa.Column("summary", sa.Text),
+    sa.Column("original_article_id", BigId, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Column("original_credit", sa.Text),
+    sa.Column("first_published_at", UTCDateTime),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("article_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("languages", sa.Text, nullable=False, server_default=""),  # "en,fr"
+    sa.Column("category", sa.Text),
+    sa.Column("merged_into", BigId, sa.ForeignKey("stories.id", ondelete="SET NULL")),
+    sa.Column("human_locked", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+story_articles = sa.Table(
+    "story_articles",
+    metadata,
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("story_id", BigId, sa.ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("relation", sa.String(16), nullable=False),
+    sa.Column("derived_from", BigId, sa.ForeignKey("articles.id", ondelete="SET NULL")),
+    sa.Column("confidence", sa.Float),
+    sa.Column("evidence", sa.Text, nullable=False, server_default="{}"),  # JSON
+)
+
+article_credits = sa.Table(
+    "article_credits",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("outlet", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("phrase", sa.Text, nullable=False, server_default=""),
+)
+
+article_quotes = sa.Table(
+    "article_quotes",
+    metadata,
+    sa.Column("id", BigId, primary_key=True),
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("quote_key", sa.String(255), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("speaker", sa.Text),
+    sa.Column("lang", sa.String(16)),
+)
+
+
 def sort_time() -> sa.ColumnElement[object]:
     """An article's place in the timeline: when it was published, else when we first saw it."""
     return sa.func.coalesce(articles.c.published_at, articles.c.first_seen_at, type_=UTCDateTime)

@@ -15,11 +15,21 @@ from sqlalchemy.engine import Connection, Engine
 
 from actuel.config import Settings, load_settings
 from actuel.errors import StoreError
-from actuel.model import Article, FetchLog, Source
+from actuel.model import (
+    Article,
+    Credit,
+    FetchLog,
+    Quote,
+    QuoteView,
+    Source,
+    StoryMember,
+    StoryView,
+)
 from actuel.store import activity, maintenance, migrate
 from actuel.store import articles as article_rows
 from actuel.store import search as full_text
 from actuel.store import sources as source_rows
+from actuel.store import stories as story_rows
 from actuel.store.db import WRITE, create_engine, is_postgres_url
 
 
@@ -296,6 +306,66 @@ class Store:
         """
         with self._read() as conn:
             return full_text.search(conn, query, limit=limit, lang=lang, offset=max(0, offset))
+
+    # stories
+
+    def latest_stories(
+        self,
+        *,
+        limit: int = 30,
+        before: tuple[datetime, int] | None = None,
+        lang: str | None = None,
+        category: str | None = None,
+    ) -> list[StoryView]:
+        """Newest first by latest activity (updated_at, id); pass the last row's pair as before.
+
+        `lang`: stories with an article in that language; `category`: the original source's.
+        """
+        with self._read() as conn:
+            return story_rows.latest(conn, limit=limit, before=before, lang=lang, category=category)
+
+    def get_story(self, key: str) -> StoryView:
+        """The story with this key (NotFoundError); a merged story's key gives the survivor,
+        whose `key` then differs from the one asked."""
+        with self._read() as conn:
+            return story_rows.get(conn, key)
+
+    def story_members(self, story_id: int) -> list[StoryMember]:
+        """The story's articles in timeline order, each with its relation and evidence."""
+        with self._read() as conn:
+            return story_rows.members(conn, story_id)
+
+    def story_of_article(self, article_id: int) -> tuple[StoryView, StoryMember] | None:
+        with self._read() as conn:
+            return story_rows.of_article(conn, article_id)
+
+    def story_quotes(self, story_id: int) -> list[QuoteView]:
+        """Who said what in the story, each quote once with the articles and outlets carrying it."""
+        with self._read() as conn:
+            return story_rows.quotes(conn, story_id)
+
+    def related_stories(self, story_id: int, *, limit: int = 5) -> list[StoryView]:
+        """ "Lire aussi": recent stories of the same category, itself aside."""
+        with self._read() as conn:
+            return story_rows.related(conn, story_id, limit=limit)
+
+    def save_story(self, update: story_rows.StoryUpdate, *, now: datetime | None = None) -> int:
+        """Write where articles went: the story row, merged stories, member rows; the story id."""
+        with self._write() as conn:
+            return story_rows.save(conn, update, now=now or datetime.now(UTC))
+
+    def save_article_extras(
+        self, article_id: int, credits: list[Credit], quotes: list[Quote]
+    ) -> None:
+        """Replace an article's credit lines and quotes."""
+        with self._write() as conn:
+            story_rows.replace_extras(conn, article_id, credits, quotes)
+
+    def story_window(self, since: datetime) -> list[story_rows.WindowRow]:
+        """Articles dated since `since`, oldest first, with their story key and derivation:
+        what the stories stage needs to resume after a restart."""
+        with self._read() as conn:
+            return story_rows.window(conn, since)
 
     # fetch log and upkeep
 

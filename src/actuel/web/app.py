@@ -1,24 +1,30 @@
-"""The site: Starlette app factory with the home page and article pages, served from the store."""
+"""The site: Starlette app factory for the home, story and article pages, and the mounted API."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from importlib.resources import files
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from actuel import __version__
+from actuel.api.cursor import BadCursorError, decode_cursor, encode_cursor
+from actuel.api.routes import create_api
 from actuel.config import Settings
 from actuel.errors import NotFoundError
 from actuel.store import Store
 from actuel.web.render import render
+from actuel.web.views import article_page, story_page
+
+PAGE_SIZE = 30
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' https: http:; "
@@ -53,39 +59,74 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         )
         return HTMLResponse(html, status_code=status)
 
+    def before_param(request: Request, name: str = "before") -> tuple[datetime, int] | None:
+        try:
+            return decode_cursor(request.query_params.get(name))
+        except BadCursorError:
+            raise HTTPException(400, "Ce lien de pagination n'est pas valide.") from None
+
     def home(request: Request) -> Response:
-        before = None
-        cursor = request.query_params.get("before")
-        if cursor:
-            try:
-                stamp, _, ident = cursor.partition("_")
-                before = (datetime.fromisoformat(stamp), int(ident))
-            except ValueError:
-                raise HTTPException(400, "bad cursor") from None
+        before = before_param(request)
         lang = request.query_params.get("lang") or None
-        articles = get_store().latest_articles(limit=30, before=before, lang=lang)
-        sources = {s.id: s for s in get_store().list_sources()}
-        next_cursor = None
-        if len(articles) == 30:
-            last = articles[-1]
-            last_time = last.published_at or last.first_seen_at
-            if last_time is not None:
-                next_cursor = f"{last_time.isoformat()}_{last.id}"
+        store = get_store()
+        article_before = before_param(request, "articles_before")
+        stories = []
+        if article_before is None:
+            stories = store.latest_stories(limit=PAGE_SIZE + 1, before=before, lang=lang)
+        if stories or (before is not None and article_before is None):
+            more = len(stories) > PAGE_SIZE
+            stories = stories[:PAGE_SIZE]
+            last = stories[-1] if stories else None
+            return page(
+                "home.html",
+                stories=stories,
+                articles=[],
+                sources={},
+                next_cursor=encode_cursor(last.updated_at, last.id) if more and last else None,
+                filter_lang=lang,
+            )
+        # No story yet (the stories step is off or has not run): list the articles themselves.
+        articles = store.latest_articles(limit=PAGE_SIZE + 1, before=article_before, lang=lang)
+        more = len(articles) > PAGE_SIZE
+        articles = articles[:PAGE_SIZE]
+        last_article = articles[-1] if articles else None
         return page(
             "home.html",
+            stories=[],
             articles=articles,
-            sources=sources,
-            next_cursor=next_cursor,
+            sources={s.id: s for s in store.list_sources()},
+            next_cursor=None,
+            next_articles=encode_cursor(
+                last_article.published_at or last_article.first_seen_at, last_article.id
+            )
+            if more and last_article
+            else None,
             filter_lang=lang,
         )
 
+    def story(request: Request) -> Response:
+        key = request.path_params["key"]
+        store = get_store()
+        try:
+            view = store.get_story(key)
+        except NotFoundError:
+            raise HTTPException(404, "Cette histoire n'existe pas ou plus.") from None
+        if view.key != key:
+            return RedirectResponse(f"/stories/{quote(view.key)}", status_code=301)
+        return page("story.html", page=story_page(store, view, settings.site_lang))
+
     def article(request: Request) -> Response:
         try:
-            item = get_store().get_article(int(request.path_params["article_id"]))
+            data = article_page(get_store(), request.path_params["article_id"])
         except NotFoundError:
-            raise HTTPException(404, "article not found") from None
-        source = next((s for s in get_store().list_sources() if s.id == item.source_id), None)
-        return page("article.html", article=item, source=source)
+            raise HTTPException(404, "Cet article n'existe pas.") from None
+        return page(
+            "article.html",
+            article=data.article,
+            source=data.source,
+            credit=data.credit,
+            sources=data.sources,
+        )
 
     def health(_request: Request) -> Response:
         return JSONResponse({"ok": True, "articles": get_store().count_articles()})
@@ -99,7 +140,9 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     return Starlette(
         routes=[
             Route("/", home),
+            Route("/stories/{key}", story),
             Route("/articles/{article_id:int}", article),
+            Mount("/api/v1", create_api(get_store)),
             Route("/healthz", health),
             Mount("/static", static, name="static"),
         ],

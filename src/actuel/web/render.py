@@ -56,6 +56,43 @@ def excerpt(text: str | None, limit: int) -> str:
     return cut + " …"
 
 
+RELATION_LABELS = {
+    "copy": "copie de",
+    "excerpt": "extrait de",
+    "rewrite": "réécriture de",
+    "translation": "traduction de",
+    "independent": "reportage indépendant",
+    "original": "article d'origine",
+}
+
+LANGUAGE_NAMES = {
+    "fr": "français",
+    "en": "anglais",
+    "de": "allemand",
+    "es": "espagnol",
+    "it": "italien",
+    "pt": "portugais",
+    "nl": "néerlandais",
+    "ar": "arabe",
+    "ru": "russe",
+    "pl": "polonais",
+    "tr": "turc",
+    "zh": "chinois",
+}
+
+
+def relation_label(relation: str | None) -> str:
+    """How a page names a relation: `traduction de`, `copie de`, `reportage indépendant`."""
+    return RELATION_LABELS.get(relation or "", relation or "")
+
+
+def language_name(code: str | None) -> str:
+    """`français` for `fr`; the code itself when we have no name for it; `langue inconnue`."""
+    if not code:
+        return "langue inconnue"
+    return LANGUAGE_NAMES.get(code.lower(), code)
+
+
 def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
 
@@ -71,6 +108,8 @@ def make_environment() -> Environment:
     env.filters["safe_href"] = safe_href
     env.filters["excerpt"] = excerpt
     env.filters["paragraphs"] = paragraphs
+    env.filters["relation_label"] = relation_label
+    env.filters["language_name"] = language_name
     env.filters["iso"] = lambda d: d.astimezone(UTC).isoformat() if d else ""
     return env
 

@@ -1,0 +1,567 @@
+"""Story rows: where each article went, the story's original, credits and quotes, and listings."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from actuel.enrich.quotes import quote_key, same_quote
+from actuel.errors import NotFoundError
+from actuel.model import (
+    Article,
+    Credit,
+    Quote,
+    QuoteView,
+    Relation,
+    RelationKind,
+    StoryDoc,
+    StoryMember,
+    StoryView,
+)
+from actuel.store.articles import article_from_row
+from actuel.store.db import dialect_insert
+from actuel.store.schema import (
+    article_credits,
+    article_quotes,
+    articles,
+    sort_time,
+    sources,
+    stories,
+    story_articles,
+)
+
+SUMMARY_CHARS = 300
+MAX_QUOTE_KEY = 255  # longer quotes sharing their first 255 folded characters are one quote
+MAX_REDIRECTS = 32  # a merged story's key is followed this many hops at most
+MAX_EVIDENCE_CHARS = 20_000  # shared passages of a 5 MB copy would bloat every member row
+
+
+@dataclass
+class MemberRow:
+    """One article's place in its story, as stored."""
+
+    article_id: int
+    relation: str  # original, independent, copy, excerpt, rewrite, translation
+    derived_from: int | None = None
+    confidence: float | None = None
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class StoryUpdate:
+    """What one placement changed: member rows to write, stories merged, the original."""
+
+    key: str
+    members: list[MemberRow]
+    merged_keys: list[str] = field(default_factory=list)
+    original_article_id: int | None = None
+    original_credit: str | None = None
+    first_published_at: datetime | None = None
+
+
+@dataclass
+class WindowRow:
+    """An article of the clustering window: its story key (None when never placed)."""
+
+    doc: StoryDoc
+    key: str | None
+    relation: Relation | None  # what it derives from, when it does
+    kind: str | None = None  # the stored relation: original, independent, copy, ...
+    confidence: float | None = None
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    try:
+        number = float(value)  # numpy scalars
+    except (TypeError, ValueError):
+        return str(value)
+    return number if math.isfinite(number) else None
+
+
+def evidence_json(evidence: Mapping[str, object]) -> str:
+    text = json.dumps(_jsonable(evidence), ensure_ascii=False, sort_keys=True)
+    if len(text) <= MAX_EVIDENCE_CHARS:
+        return text
+    # keep the scalar scores, drop the long lists of passages
+    scalars = {k: v for k, v in _jsonable(evidence).items() if not isinstance(v, list | dict)}
+    return json.dumps({**scalars, "truncated": True}, ensure_ascii=False, sort_keys=True)
+
+
+def _story_id(conn: Connection, key: str) -> int | None:
+    found = conn.execute(sa.select(stories.c.id).where(stories.c.key == key)).scalar()
+    return int(found) if found is not None else None
+
+
+def save(conn: Connection, update: StoryUpdate, *, now: datetime) -> int:
+    """Write one placement: the story row (created at need), merges, members; its id."""
+    story_id = _story_id(conn, update.key)
+    if story_id is None:
+        story_id = int(
+            conn.execute(
+                stories.insert()
+                .values(key=update.key, updated_at=now, created_at=now)
+                .returning(stories.c.id)
+            ).scalar_one()
+        )
+    for old_key in update.merged_keys:
+        old_id = _story_id(conn, old_key)
+        if old_id is None or old_id == story_id:
+            continue
+        conn.execute(
+            story_articles.update()
+            .where(story_articles.c.story_id == old_id)
+            .values(story_id=story_id)
+        )
+        conn.execute(
+            stories.update()
+            .where(sa.or_(stories.c.id == old_id, stories.c.merged_into == old_id))
+            .values(merged_into=story_id, article_count=0, updated_at=now)
+        )
+    if update.members:
+        insert = dialect_insert(conn, story_articles)
+        rows = [
+            {
+                "article_id": m.article_id,
+                "story_id": story_id,
+                "relation": m.relation,
+                "derived_from": m.derived_from,
+                "confidence": m.confidence,
+                "evidence": evidence_json(m.evidence),
+            }
+            for m in update.members
+        ]
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[story_articles.c.article_id],
+                set_={
+                    name: insert.excluded[name]
+                    for name in ("story_id", "relation", "derived_from", "confidence", "evidence")
+                },
+            ),
+            rows,
+        )
+    _refresh(conn, story_id, update)
+    return story_id
+
+
+def _lead(summary: str | None, text: str | None) -> str | None:
+    """The original's summary, else its first sentences up to SUMMARY_CHARS."""
+    if summary and summary.strip():
+        return summary.strip()
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    cut = text[:SUMMARY_CHARS]
+    stop = cut.rfind(". ")
+    if stop >= SUMMARY_CHARS // 2:
+        return cut[: stop + 1]
+    return cut.rsplit(" ", 1)[0] + "…"
+
+
+def _refresh(conn: Connection, story_id: int, update: StoryUpdate) -> None:
+    when = sort_time()
+    members = story_articles.join(articles, articles.c.id == story_articles.c.article_id)
+    count, first, last = conn.execute(
+        sa.select(sa.func.count(), sa.func.min(when), sa.func.max(when))
+        .select_from(members)
+        .where(story_articles.c.story_id == story_id)
+    ).one()
+    languages = sorted(
+        str(lang)
+        for lang in conn.execute(
+            sa.select(articles.c.language)
+            .distinct()
+            .select_from(members)
+            .where(story_articles.c.story_id == story_id, articles.c.language.is_not(None))
+        ).scalars()
+    )
+    values: dict[str, Any] = {
+        "article_count": int(count),
+        "languages": ",".join(languages),
+        "updated_at": last,
+        "first_published_at": update.first_published_at or first,
+    }
+    locked = conn.execute(
+        sa.select(stories.c.human_locked).where(stories.c.id == story_id)
+    ).scalar()
+    if not locked and update.original_article_id is not None:
+        original = (
+            conn.execute(
+                sa.select(
+                    articles.c.title,
+                    articles.c.summary,
+                    sa.func.substr(articles.c.text, 1, SUMMARY_CHARS * 2).label("lead"),
+                    sources.c.category,
+                )
+                .select_from(articles.join(sources, sources.c.id == articles.c.source_id))
+                .where(articles.c.id == update.original_article_id)
+            )
+            .mappings()
+            .first()
+        )
+        if original is not None:
+            values.update(
+                original_article_id=update.original_article_id,
+                original_credit=update.original_credit,
+                title=original["title"],
+                summary=_lead(original["summary"], original["lead"]),
+                category=original["category"] or _member_category(conn, story_id),
+            )
+    if values["updated_at"] is None:
+        del values["updated_at"]
+    conn.execute(stories.update().where(stories.c.id == story_id).values(**values))
+
+
+def _member_category(conn: Connection, story_id: int) -> str | None:
+    found = conn.execute(
+        sa.select(sources.c.category)
+        .select_from(
+            story_articles.join(articles, articles.c.id == story_articles.c.article_id).join(
+                sources, sources.c.id == articles.c.source_id
+            )
+        )
+        .where(story_articles.c.story_id == story_id, sources.c.category.is_not(None))
+        .order_by(sort_time(), articles.c.id)
+        .limit(1)
+    ).scalar()
+    return str(found) if found is not None else None
+
+
+def replace_extras(
+    conn: Connection, article_id: int, credits: Sequence[Credit], quotes: Sequence[Quote]
+) -> None:
+    """Replace an article's credit lines and quotes with these."""
+    conn.execute(article_credits.delete().where(article_credits.c.article_id == article_id))
+    conn.execute(article_quotes.delete().where(article_quotes.c.article_id == article_id))
+    if credits:
+        conn.execute(
+            article_credits.insert(),
+            [
+                {"article_id": article_id, "outlet": c.outlet, "kind": c.kind, "phrase": c.phrase}
+                for c in credits
+            ],
+        )
+    keyed = [(quote_key(q)[:MAX_QUOTE_KEY], q) for q in quotes]
+    keyed = [(k, q) for k, q in keyed if k]
+    if keyed:
+        conn.execute(
+            article_quotes.insert(),
+            [
+                {
+                    "article_id": article_id,
+                    "quote_key": key,
+                    "text": q.text,
+                    "speaker": q.speaker,
+                    "lang": q.lang,
+                }
+                for key, q in keyed
+            ],
+        )
+
+
+# --- restoring the clustering window --------------------------------------------------------------
+
+
+def window(conn: Connection, since: datetime) -> list[WindowRow]:
+    """Articles dated (published, else first seen) since `since`, oldest first, with their story."""
+    when = sort_time()
+    stmt = (
+        sa.select(
+            articles.c.id,
+            articles.c.title,
+            articles.c.text,
+            articles.c.url,
+            articles.c.published_at,
+            articles.c.language,
+            articles.c.first_seen_at,
+            sources.c.name.label("source_name"),
+            stories.c.key,
+            story_articles.c.relation,
+            story_articles.c.derived_from,
+            story_articles.c.confidence,
+            story_articles.c.evidence,
+        )
+        .select_from(
+            articles.join(sources, sources.c.id == articles.c.source_id)
+            .outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
+            .outerjoin(stories, stories.c.id == story_articles.c.story_id)
+        )
+        .where(when >= since)
+        .order_by(when, articles.c.id)
+    )
+    out: list[WindowRow] = []
+    for row in conn.execute(stmt).mappings():
+        doc = StoryDoc(
+            id=str(row["id"]),
+            title=row["title"] or "",
+            text=row["text"] or "",
+            url=row["url"],
+            published_at=row["published_at"],
+            lang=row["language"],
+            source=row["source_name"] or None,
+            first_seen_at=row["first_seen_at"],
+        )
+        relation = None
+        if row["derived_from"] is not None and row["relation"] in _DERIVED:
+            relation = Relation(
+                derived_id=doc.id,
+                source_id=str(row["derived_from"]),
+                kind=RelationKind(row["relation"]),
+                confidence=float(row["confidence"] or 0.0),
+                evidence=_evidence(row["evidence"]),
+            )
+        out.append(
+            WindowRow(
+                doc=doc,
+                key=row["key"],
+                relation=relation,
+                kind=row["relation"],
+                confidence=row["confidence"],
+            )
+        )
+    return out
+
+
+_DERIVED = {k.value for k in RelationKind if k != RelationKind.INDEPENDENT}
+
+
+def _evidence(text: str | None) -> dict[str, object]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def _view_select() -> sa.Select[Any]:
+    original = articles.alias("original")
+    return sa.select(
+        stories,
+        original.c.image.label("original_image"),
+        sources.c.name.label("original_source"),
+    ).select_from(
+        stories.outerjoin(original, original.c.id == stories.c.original_article_id).outerjoin(
+            sources, sources.c.id == original.c.source_id
+        )
+    )
+
+
+def _views(conn: Connection, rows: Iterable[RowMapping]) -> list[StoryView]:
+    views = [
+        StoryView(
+            id=int(row["id"]),
+            key=row["key"],
+            title=row["title"],
+            summary=row["summary"],
+            original_article_id=row["original_article_id"],
+            original_credit=row["original_credit"],
+            original_source=row["original_source"] or None,
+            first_published_at=row["first_published_at"],
+            updated_at=row["updated_at"],
+            article_count=int(row["article_count"] or 0),
+            languages=[x for x in (row["languages"] or "").split(",") if x],
+            image=row["original_image"],
+            category=row["category"],
+        )
+        for row in rows
+    ]
+    if not views:
+        return views
+    by_id = {v.id: v for v in views}
+    when = sa.func.min(sort_time())
+    outlets = conn.execute(
+        sa.select(story_articles.c.story_id, sources.c.name, when.label("first"))
+        .select_from(
+            story_articles.join(articles, articles.c.id == story_articles.c.article_id).join(
+                sources, sources.c.id == articles.c.source_id
+            )
+        )
+        .where(story_articles.c.story_id.in_(list(by_id)))
+        .group_by(story_articles.c.story_id, sources.c.name)
+        .order_by(story_articles.c.story_id, when, sources.c.name)
+    )
+    for story_id, name, _first in outlets:
+        if name:
+            by_id[int(story_id)].outlets.append(name)
+    return views
+
+
+def latest(
+    conn: Connection,
+    *,
+    limit: int,
+    before: tuple[datetime, int] | None,
+    lang: str | None,
+    category: str | None,
+) -> list[StoryView]:
+    stmt = _view_select().where(stories.c.merged_into.is_(None), stories.c.article_count > 0)
+    if category is not None:
+        stmt = stmt.where(stories.c.category == category)
+    if lang is not None:
+        in_lang = (
+            sa.select(sa.literal(1))
+            .select_from(
+                story_articles.join(articles, articles.c.id == story_articles.c.article_id)
+            )
+            .where(story_articles.c.story_id == stories.c.id, articles.c.language == lang)
+        )
+        stmt = stmt.where(in_lang.exists())
+    if before is not None:
+        at, before_id = before
+        stmt = stmt.where(
+            stories.c.updated_at <= at,
+            sa.or_(stories.c.updated_at < at, stories.c.id < before_id),
+        )
+    stmt = stmt.order_by(stories.c.updated_at.desc(), stories.c.id.desc()).limit(max(0, limit))
+    return _views(conn, conn.execute(stmt).mappings())
+
+
+def get(conn: Connection, key: str) -> StoryView:
+    """The story with this key; a merged story's key gives the story it was merged into."""
+    row = conn.execute(_view_select().where(stories.c.key == key)).mappings().first()
+    hops = 0
+    while row is not None and row["merged_into"] is not None and hops < MAX_REDIRECTS:
+        row = (
+            conn.execute(_view_select().where(stories.c.id == row["merged_into"]))
+            .mappings()
+            .first()
+        )
+        hops += 1
+    if row is None:
+        raise NotFoundError(f"no story {key!r}", fix="check the story's address")
+    return _views(conn, [row])[0]
+
+
+def get_by_id(conn: Connection, story_id: int) -> StoryView | None:
+    row = conn.execute(_view_select().where(stories.c.id == story_id)).mappings().first()
+    return _views(conn, [row])[0] if row is not None else None
+
+
+def _member_select() -> sa.Select[Any]:
+    return sa.select(
+        articles,
+        sources.c.name.label("source_name"),
+        story_articles.c.story_id,
+        story_articles.c.relation,
+        story_articles.c.derived_from,
+        story_articles.c.confidence,
+        story_articles.c.evidence,
+    ).select_from(
+        story_articles.join(articles, articles.c.id == story_articles.c.article_id).join(
+            sources, sources.c.id == articles.c.source_id
+        )
+    )
+
+
+def _member(row: RowMapping) -> StoryMember:
+    article: Article = article_from_row(row)
+    return StoryMember(
+        article=article,
+        source_name=row["source_name"] or article.site_name or "",
+        relation=row["relation"],
+        derived_from=row["derived_from"],
+        confidence=row["confidence"],
+        evidence=_evidence(row["evidence"]),
+    )
+
+
+def members(conn: Connection, story_id: int) -> list[StoryMember]:
+    stmt = (
+        _member_select()
+        .where(story_articles.c.story_id == story_id)
+        .order_by(sort_time(), articles.c.id)
+    )
+    return [_member(row) for row in conn.execute(stmt).mappings()]
+
+
+def of_article(conn: Connection, article_id: int) -> tuple[StoryView, StoryMember] | None:
+    row = (
+        conn.execute(_member_select().where(story_articles.c.article_id == article_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    view = get_by_id(conn, int(row["story_id"]))
+    return (view, _member(row)) if view is not None else None
+
+
+def quotes(conn: Connection, story_id: int) -> list[QuoteView]:
+    """The story's quotes, one per quote however many articles carry it (cut-off ones too)."""
+    stmt = (
+        sa.select(
+            article_quotes.c.quote_key,
+            article_quotes.c.text,
+            article_quotes.c.speaker,
+            article_quotes.c.lang,
+            article_quotes.c.article_id,
+            sources.c.name.label("source_name"),
+        )
+        .select_from(
+            article_quotes.join(
+                story_articles, story_articles.c.article_id == article_quotes.c.article_id
+            )
+            .join(articles, articles.c.id == article_quotes.c.article_id)
+            .join(sources, sources.c.id == articles.c.source_id)
+        )
+        .where(story_articles.c.story_id == story_id)
+        .order_by(sort_time(), articles.c.id, article_quotes.c.id)
+    )
+    groups: list[tuple[Quote, QuoteView]] = []
+    for row in conn.execute(stmt).mappings():
+        quote = Quote(text=row["text"], speaker=row["speaker"], lang=row["lang"])
+        group = next((view for q, view in groups if same_quote(q, quote)), None)
+        if group is None:
+            group = QuoteView(text=quote.text, speaker=quote.speaker, lang=quote.lang)
+            groups.append((quote, group))
+        elif group.speaker is None and quote.speaker:
+            group.speaker = quote.speaker
+        if len(quote.text) > len(group.text) and quote_key(quote).startswith(
+            quote_key(Quote(group.text))
+        ):
+            group.text = quote.text  # the full quote rather than an excerpt's cut
+        if row["article_id"] not in group.article_ids:
+            group.article_ids.append(int(row["article_id"]))
+        name = row["source_name"]
+        if name and name not in group.outlets:
+            group.outlets.append(name)
+    views = [view for _, view in groups]
+    order = {id(v): n for n, v in enumerate(views)}
+    return sorted(views, key=lambda v: (-len(v.article_ids), order[id(v)]))
+
+
+def related(conn: Connection, story_id: int, *, limit: int) -> list[StoryView]:
+    """Recent stories of the same category (any category when it has none), itself aside."""
+    category = conn.execute(sa.select(stories.c.category).where(stories.c.id == story_id)).scalar()
+    stmt = _view_select().where(
+        stories.c.merged_into.is_(None), stories.c.article_count > 0, stories.c.id != story_id
+    )
+    if category is not None:
+        stmt = stmt.where(stories.c.category == category)
+    stmt = stmt.order_by(stories.c.updated_at.desc(), stories.c.id.desc()).limit(max(0, limit))
+    return _views(conn, conn.execute(stmt).mappings())

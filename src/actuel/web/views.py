@@ -1,0 +1,105 @@
+"""What each page shows, gathered from the store as plain data (no HTML here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from actuel.errors import NotFoundError
+from actuel.model import Article, QuoteView, Source, StoryMember, StoryView
+from actuel.store import Store
+
+
+@dataclass
+class LanguageGroup:
+    """The articles of a story in one language."""
+
+    lang: str | None
+    members: list[StoryMember]
+
+
+@dataclass
+class StoryPage:
+    """A story page: the story, its timeline, outlets per language, quotes, related stories."""
+
+    story: StoryView
+    timeline: list[StoryMember]
+    original: StoryMember | None
+    by_id: dict[int, StoryMember]
+    groups: list[LanguageGroup]
+    quotes: list[QuoteView]
+    related: list[StoryView]
+
+
+@dataclass
+class ArticleCredit:
+    """Where an article sits in its story, and who reported first."""
+
+    story: StoryView
+    member: StoryMember
+    original: Article | None = None  # the original article when it is another one we ingested
+    derived_from: Article | None = None  # what this article derives from, when not the original
+    derived_from_outlet: str | None = None
+    is_original: bool = False
+
+
+@dataclass
+class ArticlePage:
+    article: Article
+    source: Source | None
+    credit: ArticleCredit | None = None
+    sources: dict[int, Source] = field(default_factory=dict)
+
+
+def member_time(member: StoryMember) -> datetime | None:
+    """When an article came out: its published time, else when we first saw it."""
+    return member.article.published_at or member.article.first_seen_at
+
+
+def story_page(store: Store, view: StoryView, site_lang: str) -> StoryPage:
+    """Everything the story page shows; the site's language comes first among the groups."""
+    members = store.story_members(view.id)
+    by_id = {m.article.id: m for m in members if m.article.id is not None}
+    original = by_id.get(view.original_article_id) if view.original_article_id else None
+    langs: dict[str | None, list[StoryMember]] = {}
+    for member in members:
+        langs.setdefault(member.article.language, []).append(member)
+    order = sorted(langs, key=lambda lang: (lang != site_lang, lang is None, lang or ""))
+    return StoryPage(
+        story=view,
+        timeline=members,
+        original=original,
+        by_id=by_id,
+        groups=[LanguageGroup(lang, langs[lang]) for lang in order],
+        quotes=store.story_quotes(view.id),
+        related=store.related_stories(view.id),
+    )
+
+
+def article_page(store: Store, article_id: int) -> ArticlePage:
+    """An article, its outlet and its credit; NotFoundError when there is no such article."""
+    article = store.get_article(article_id)
+    sources = {s.id: s for s in store.list_sources() if s.id is not None}
+    page = ArticlePage(article=article, source=sources.get(article.source_id), sources=sources)
+    found = store.story_of_article(article_id)
+    if found is None:
+        return page
+    view, member = found
+    credit = ArticleCredit(story=view, member=member)
+    credit.is_original = view.original_article_id == article_id and not view.original_credit
+    if view.original_article_id and view.original_article_id != article_id:
+        credit.original = _article_or_none(store, view.original_article_id)
+    if member.derived_from and member.derived_from != view.original_article_id:
+        credit.derived_from = _article_or_none(store, member.derived_from)
+        if credit.derived_from is not None:
+            source = sources.get(credit.derived_from.source_id)
+            credit.derived_from_outlet = source.name if source else None
+    page.credit = credit
+    return page
+
+
+def _article_or_none(store: Store, article_id: int) -> Article | None:
+    try:
+        return store.get_article(article_id)
+    except NotFoundError:
+        return None

@@ -1,0 +1,165 @@
+"""The site over the ingested demo world: the home lists stories, story pages show provenance."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from markupsafe import escape
+
+from actuel.store import Store
+from tests.web.demo_site import DemoSite, cards, story_key_of, timeline
+
+Served = tuple[httpx.Client, Store]
+
+
+def all_home_cards(client: httpx.Client, query: str = "") -> list[str]:
+    """Every story card of the home, following its "older" links to the end."""
+    found: list[str] = []
+    url: str | None = "/" + query
+    for _ in range(50):
+        assert url is not None
+        response = client.get(url)
+        assert response.status_code == 200
+        found += cards(response.text)
+        older = re.search(r'<a rel="next" href="([^"]+)"', response.text)
+        if older is None:
+            return found
+        url = older.group(1).replace("&amp;", "&")
+    raise AssertionError("the home's pages never end")
+
+
+def test_home_lists_stories_not_copies(demo: Served, demo_site: DemoSite) -> None:
+    client, _ = demo
+    home = client.get("/")
+    assert "Content-Security-Policy" in home.headers
+    listed = all_home_cards(client)
+    assert 0 < len(listed) < demo_site.article_count
+    titles = re.findall(r"<h2><a [^>]*>(.*?)</a>", "".join(listed))
+    # The s08 copies repeat the Kalaba Matin title word for word: one story card, not three.
+    assert len(titles) == len(set(titles)), "a story appears twice on the home"
+    s08 = [c for c in listed if "Northbridge" in c and "armoured vehicles" in c]
+    assert len(s08) == 1
+    assert "Publié d'abord par <strong>The Meridian Post</strong>" in s08[0]
+    assert re.search(r"\d+ articles · \d+ médias", s08[0])
+    assert "<time datetime=" in s08[0]
+
+
+def test_home_language_filter_keeps_stories_in_that_language(demo: Served) -> None:
+    client, _ = demo
+    english = all_home_cards(client, "?lang=en")
+    assert english
+    for card in english:
+        assert "anglais" in card
+    assert len(english) < len(all_home_cards(client))
+
+
+def test_story_page_shows_original_translations_and_copies(
+    demo: Served, demo_site: DemoSite
+) -> None:
+    client, store = demo
+    ids = demo_site.ids
+    meridian = ids["s08-meridian"]
+    key = story_key_of(store, meridian)
+    response = client.get(f"/stories/{key}")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" in response.headers
+    html = response.text
+    assert '<h1 lang="en">Northbridge opens inquiry into armoured vehicles' in html
+    assert re.search(
+        rf"Publié d'abord par <strong><a href=\"/articles/{meridian}\">The Meridian Post</a>", html
+    )
+    by_article = timeline(html)
+    # The French translations, each marked as a translation of the Meridian Post article.
+    for manifest_id in ("s08-kalaba", "s08-nouvelles"):
+        event = by_article[ids[manifest_id]]
+        assert 'lang="fr"' in event
+        assert f'traduction de <a href="/articles/{meridian}">The Meridian Post</a>' in event
+    # The Écho des Collines copy is marked as a copy of what it copied.
+    echo = by_article[ids["s08-echo-des-collines"]]
+    assert "copie de <a href=" in echo
+    assert "article d'origine" in by_article[meridian]
+    # Outlets grouped by language, French (the site's language) first.
+    assert html.index("<h3>En français") < html.index("<h3>En anglais")
+
+
+def test_excerpt_is_marked_as_an_excerpt(demo: Served, demo_site: DemoSite) -> None:
+    client, store = demo
+    excerpts = [
+        mid
+        for mid, entry in demo_site.truth.items()
+        if entry["relation"] == "excerpt" and mid in demo_site.ids
+    ]
+    assert excerpts, "the demo world has no ingested excerpt"
+    marked = 0
+    for mid in excerpts:
+        article_id = demo_site.ids[mid]
+        html = client.get(f"/stories/{story_key_of(store, article_id)}").text
+        if "extrait de <a href=" in timeline(html)[article_id]:
+            marked += 1
+    assert marked >= 1, f"no excerpt among {excerpts} is marked « extrait de »"
+
+
+def test_story_page_shows_who_said_what(demo: Served, demo_site: DemoSite) -> None:
+    client, store = demo
+    view, _ = store.story_of_article(demo_site.ids["s08-meridian"]) or (None, None)
+    assert view is not None
+    quotes = store.story_quotes(view.id)
+    if not quotes:
+        pytest.skip("the pipeline stores no quotes yet: nothing to show under « Qui a dit quoi »")
+    html = client.get(f"/stories/{view.key}").text
+    assert "Qui a dit quoi" in html
+    section = html[html.index("Qui a dit quoi") :]
+    for quote in quotes:
+        if quote.speaker:
+            assert str(escape(quote.speaker)) in section
+    assert "Ryder" in section
+
+
+def test_article_page_of_a_copy_credits_the_original(demo: Served, demo_site: DemoSite) -> None:
+    client, store = demo
+    copy_id = demo_site.ids["s08-echo-des-collines"]
+    meridian = store.get_article(demo_site.ids["s08-meridian"])
+    html = client.get(f"/articles/{copy_id}").text
+    assert re.search(
+        rf"Publié d'abord par <strong><a href=\"/articles/{meridian.id}\">The Meridian Post</a>",
+        html,
+    )
+    assert f'href="{meridian.url}" rel="noopener noreferrer nofollow ugc"' in html
+    # Beside the outlet we took it from, and the link to its own page kept.
+    assert "Repris ici de <strong>L&#39;Écho des Collines</strong>" in html
+    assert "Lire la suite sur L&#39;Écho des Collines" in html
+    assert f'href="/stories/{story_key_of(store, copy_id)}"' in html
+
+
+def test_article_page_of_the_original_says_so(demo: Served, demo_site: DemoSite) -> None:
+    client, _ = demo
+    html = client.get(f"/articles/{demo_site.ids['s08-meridian']}").text
+    assert "cet article est l&#39;original" in html
+    assert "Repris ici de" not in html
+
+
+def test_unknown_story_is_a_404_page_with_the_csp(demo_any: Served) -> None:
+    client, _ = demo_any
+    response = client.get("/stories/no-such-story")
+    assert response.status_code == 404
+    assert "Content-Security-Policy" in response.headers
+    assert "Retour à l'accueil" in response.text
+
+
+def test_bad_cursor_is_a_400_not_a_crash(demo_any: Served) -> None:
+    client, _ = demo_any
+    response = client.get("/?before=not-a-cursor")
+    assert response.status_code == 400
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_home_falls_back_to_articles_while_no_story_exists(demo_any: Served) -> None:
+    client, store = demo_any
+    html = client.get("/").text
+    if store.latest_stories(limit=1):
+        assert cards(html)
+    else:
+        listed = re.findall(r'<li class="card" lang="[a-z]*">', html)
+        assert listed, "no story yet, and the home shows no article either"
