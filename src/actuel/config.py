@@ -155,6 +155,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site_name", "actuel", str, "Name of the site shown in every page."),
     Setting("site_lang", "fr", str, "Default language of the site's pages."),
     Setting("excerpt_chars", 400, int, "Characters of an article's text shown on its page."),
+    Setting("site_page_size", 30, int, "Stories (or articles) per page of the home."),
     # logging
     Setting("log_level", "info", str, "Log level: debug, info, warning, error."),
     Setting("log_format", "text", str, "Log format: text (human) or json (one object per line)."),

@@ -346,7 +346,10 @@ class StoriesStep:
             return self._clusterer
         clusterer = StoryClusterer(encoder=self.encoder, window_days=self.window_days)
         self._outlets = {s.name: None for s in self.store.list_sources() if s.name}
-        since = utcnow() - timedelta(days=self.window_days)
+        # the window ends at the newest article, not at the wall clock: a process resuming
+        # after days off (or a corpus of older news) still finds the stories it left
+        newest = self.store.newest_article_time()
+        since = min(utcnow(), newest or utcnow()) - timedelta(days=self.window_days)
         rows = self.store.story_window(since)
         placed = [r for r in rows if r.key]
         clusterer.restore(
@@ -382,40 +385,57 @@ class StoriesStep:
             if doc.source:
                 self._outlets.setdefault(doc.source, None)
         assignments = clusterer.add_many(docs)
-        for doc, assignment in zip(docs, assignments, strict=True):
-            story = clusterer.story(assignment.story_id)
-            parents = {r.derived_id: r for r in story.relations}
-            members: list[MemberRow] = []
-            for member in story.article_ids:
-                parent = parents.get(member)
-                if parent is not None:
-                    row = MemberRow(
-                        int(member),
-                        parent.kind.value,
-                        int(parent.source_id),
-                        parent.confidence,
-                        parent.evidence,
-                    )
-                else:
-                    kind = "original" if member == story.original_id else "independent"
-                    confidence = clusterer.assignment(member).confidence
-                    row = MemberRow(int(member), kind, None, confidence)
-                state = (row.relation, row.derived_from, _rounded(row.confidence))
-                if self._persisted.get(member) != state:
-                    members.append(row)
-                    self._persisted[member] = state
-            original = int(story.original_id) if story.original_id else None
-            self.store.save_story(
-                StoryUpdate(
-                    key=story.id,
-                    members=members,
-                    merged_keys=list(assignment.merged),
-                    original_article_id=original,
-                    original_credit=story.original_credit,
-                    first_published_at=story.first_published_at,
-                )
-            )
+        # one write per story, however many of its articles came together; stories merged on
+        # the way (perhaps opened in this very batch) redirect to the survivor
+        merged: dict[str, dict[str, None]] = {}
+        for assignment in assignments:
+            survivor = clusterer.resolve(assignment.story_id)
+            keys = merged.setdefault(survivor, {})
+            for key in (assignment.story_id, *assignment.merged):
+                if key != survivor:
+                    keys[key] = None
+        for story_key, merged_keys in merged.items():
+            self._save_story(clusterer, story_key, list(merged_keys))
+        for doc in docs:
             self.save_extras(doc)
+
+    def _save_story(self, clusterer: StoryClusterer, key: str, merged_keys: list[str]) -> None:
+        story = clusterer.story(key)
+        parents = {r.derived_id: r for r in story.relations}
+        members: list[MemberRow] = []
+        for member in story.article_ids:
+            parent = parents.get(member)
+            if parent is not None:
+                row = MemberRow(
+                    int(member),
+                    parent.kind.value,
+                    int(parent.source_id),
+                    parent.confidence,
+                    parent.evidence,
+                )
+            else:
+                kind = "original" if member == story.original_id else "independent"
+                row = MemberRow(int(member), kind, None, clusterer.assignment(member).confidence)
+            state = (row.relation, row.derived_from, _rounded(row.confidence))
+            if self._persisted.get(member) != state:
+                members.append(row)
+                self._persisted[member] = state
+        self.store.save_story(
+            StoryUpdate(
+                key=story.id,
+                members=members,
+                merged_keys=merged_keys,
+                original_article_id=int(story.original_id) if story.original_id else None,
+                original_credit=story.original_credit,
+                first_published_at=story.first_published_at,
+            )
+        )
+
+    def known_outlets(self, names: list[str]) -> None:
+        """Outlet names that credit lines are matched against (registered sources' names)."""
+        for name in names:
+            if name:
+                self._outlets.setdefault(name, None)
 
     def save_extras(self, doc: StoryDoc) -> None:
         """Extract and store an article's credit lines and quotes."""
@@ -452,6 +472,7 @@ class Ingestor:
         self.on_progress = on_progress or (lambda _what, _done, _total: None)
         self._extraction = ExtractionPool(settings)
         self.stories = stories if stories is not None else StoriesStep(store, settings)
+        self._unplaced: list[StoryDoc] = []  # stored in the open transaction, not yet placed
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="actuel-fetch"
         )
@@ -650,18 +671,20 @@ class Ingestor:
             final_url=outcome.fetched.final_url if outcome.fetched else None,
         )
         if created:
-            self._place(story_doc(replace(article, id=article_id), outcome.source.name))
+            self._unplaced.append(story_doc(replace(article, id=article_id), outcome.source.name))
         return created, article.from_feed_only
 
-    def _place(self, doc: StoryDoc) -> None:
-        """The stories step for one new article; a fault of the stage costs its story, never
-        the article (it is placed again at the next restart, from the store's window)."""
+    def _place_stored(self) -> None:
+        """The stories step for the articles just stored, in their transaction. A fault of the
+        stage costs their stories, never the articles: they are placed again at the next
+        restart, from the store's window."""
+        docs, self._unplaced = self._unplaced, []
         try:
-            self.stories.place(doc)
+            self.stories.place_many(docs)
         except ActuelError:
             raise
         except Exception:
-            log.exception("stories step failed", extra={"article": doc.id, "url": doc.url})
+            log.exception("stories step failed", extra={"articles": [d.id for d in docs]})
             self.stories.reset()
 
     def _store_pages(
@@ -675,14 +698,18 @@ class Ingestor:
         try:
             with self.store.batch():
                 results = [self._store_one(outcome, entry) for _, (outcome, entry) in done]
+                self._place_stored()
         except ActuelError:
-            self.stories.reset()  # it placed articles the rollback took back
+            self._unplaced = []
+            self.stories.reset()  # it may have placed articles the rollback took back
             results = []
             for source, (outcome, entry) in done:
                 try:
                     with self.store.batch():
                         results.append(self._store_one(outcome, entry))
+                        self._place_stored()
                 except ActuelError as exc:
+                    self._unplaced = []
                     self.stories.reset()
                     results.append(None)
                     log.warning(
@@ -866,12 +893,15 @@ class Ingestor:
             fresh.id = article.id
             fresh.first_seen_at = article.first_seen_at
             fresh.published_at = article.published_at or fresh.published_at
-            self.store.upsert_article(
-                fresh,
-                raw_html=outcome.html,
-                content_type=outcome.fetched.content_type if outcome.fetched else None,
-                final_url=outcome.fetched.final_url if outcome.fetched else None,
-            )
+            with self.store.batch():
+                self.store.upsert_article(
+                    fresh,
+                    raw_html=outcome.html,
+                    content_type=outcome.fetched.content_type if outcome.fetched else None,
+                    final_url=outcome.fetched.final_url if outcome.fetched else None,
+                )
+                # its story stays; its credit lines and quotes come from the full text now
+                self.stories.save_extras(story_doc(fresh, outcome.source.name))
             recovered += 1
         return recovered
 
@@ -883,6 +913,8 @@ def reprocess(
     count = 0
     now = utcnow()
     sources = {s.id: s for s in store.list_sources()}
+    stories = StoriesStep(store, settings)  # credits and quotes follow the new text
+    stories.known_outlets([s.name for s in sources.values()])
     for article, html, content_type in store.iter_raw_pages():
         page = extract_page(
             html,
@@ -904,7 +936,9 @@ def reprocess(
             article.content_hash = content_hash(page.text)
             article.from_feed_only = False
             article.extracted_at = now
-            store.update_extraction(article)
+            with store.batch():
+                store.update_extraction(article)
+                stories.save_extras(story_doc(article, source.name if source else None))
         count += 1
         if on_progress:
             on_progress(count)

@@ -1,4 +1,4 @@
-"""Stories as articles are ingested: the demo world's copies grouped, originals credited, keys stable.
+"""Stories as articles are ingested: copies grouped, originals credited, keys kept stable.
 
 One ingest of the demo world per backend carries every check (ingesting costs more than checking):
 grouping against the manifest, originals, a second pass, a restart, and an article bridging two
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -18,7 +18,7 @@ from actuel.config import Settings
 from actuel.demo.server import DemoWorld
 from actuel.fetch import Fetcher
 from actuel.model import Article, Source
-from actuel.pipeline import Ingestor, StoriesStep, story_doc, utcnow
+from actuel.pipeline import Ingestor, StoriesStep, reprocess, story_doc, utcnow
 from actuel.store import Store
 
 
@@ -61,16 +61,18 @@ def story_keys(store: Store, world: DemoWorld) -> dict[str, str]:
     return keys
 
 
-def add_article(store: Store, source: Source, title: str, text: str, hours: float) -> Article:
+def add_article(
+    store: Store, source: Source, title: str, text: str, published_at: datetime
+) -> Article:
     assert source.id is not None
     now = utcnow()
     article = Article(
         source_id=source.id,
-        url=f"http://127.0.0.1:9/bridge-{hours}",
-        canonical_url=f"http://127.0.0.1:9/bridge-{hours}",
+        url="http://127.0.0.1:9/bridge",
+        canonical_url="http://127.0.0.1:9/bridge",
         title=title,
         text=text,
-        published_at=now - timedelta(hours=hours),
+        published_at=published_at,
         language="fr",
         first_seen_at=now,
     )
@@ -109,20 +111,34 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
         ingest(store, settings, world)
         assert story_keys(store, world) == keys
 
+        # quotes and credit lines are stored per article; reprocess extracts them afresh
+        copy = _stored_id(store, world, "s08-echo-des-collines")
+        quotes = store.article_quotes(copy)
+        assert any(q.speaker == "Ellen Ryder" for q in quotes)
+        credited = [store.article_credits(m.article.id or 0) for m in members]
+        assert any(credits for credits in credited)
+        store.save_article_extras(copy, [], [])
+        reprocess(store, settings)
+        assert store.article_quotes(copy) == quotes
+
     # after a restart: the same keys, and a new article joins a restored story
     with Store.open(migrated_db_url, settings) as store:
         ingest(store, settings, world)
         assert story_keys(store, world) == keys
-        by_story: dict[str, list[str]] = defaultdict(list)
-        for article_id, key in keys.items():
-            by_story[key].append(article_id)
-        first, second = sorted((k for k in by_story if len(by_story[k]) >= 3), key=str)[:2]
-        a = store.get_article(_stored_id(store, world, by_story[first][0]))
-        b = store.get_article(_stored_id(store, world, by_story[second][0]))
+        # an article quoting both s01's and s02's originals in full bridges their stories
+        first, second = keys["s01-courrier"], keys["s02-ahp"]
+        assert first != second
+        a = store.get_article(_stored_id(store, world, "s01-courrier"))
+        b = store.get_article(_stored_id(store, world, "s02-ahp"))
         source = store.get_source(a.source_id)
-        step = StoriesStep(store, settings)
+        step = StoriesStep(store, settings)  # a new process's step: restored from the store
+        assert a.published_at is not None and b.published_at is not None
         bridge = add_article(
-            store, source, f"{a.title} ; {b.title}", f"{a.text}\n\n{b.text}", hours=1
+            store,
+            source,
+            f"{a.title} ; {b.title}",
+            f"{a.text}\n\n{b.text}",
+            max(a.published_at, b.published_at) + timedelta(hours=1),
         )
         with store.batch():
             step.place(story_doc(bridge, source.name))
@@ -135,7 +151,8 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
         # the old key still answers, with the survivor (the page redirects there)
         assert store.get_story(gone).key == merged_story.key
         assert gone not in {s.key for s in store.latest_stories(limit=1000)}
-        assert merged_story.article_count == len(by_story[first]) + len(by_story[second]) + 1
+        members = list(keys.values())
+        assert merged_story.article_count == members.count(first) + members.count(second) + 1
         assert member.relation in ("original", "independent", "copy", "rewrite")
 
 

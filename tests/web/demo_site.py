@@ -73,7 +73,8 @@ def serve(site: DemoSite, *, stories: bool = True) -> Iterator[tuple[httpx.Clien
     with Store.open(site.settings.db, site.settings, readonly=True) as store:
         if stories and not store.latest_stories(limit=1):
             pytest.skip(NO_STORIES)
-        app = create_app(site.settings, store)
+        # A small page, so that the home's "older" links are followed too.
+        app = create_app(site.settings.replace(site_page_size=4), store)
         with running(app) as base, httpx.Client(base_url=base, timeout=30) as client:
             yield client, store
 

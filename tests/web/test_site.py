@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -93,3 +94,21 @@ def test_unknown_article_is_a_404_page(site: tuple[httpx.Client, Store, int]) ->
     response = client.get("/articles/999999")
     assert response.status_code == 404
     assert "Retour à l'accueil" in response.text
+
+
+def test_home_pages_through_articles_while_no_story_exists(
+    site: tuple[httpx.Client, Store, int], settings: Settings
+) -> None:
+    _, store, _ = site
+    with (
+        running(create_app(settings.replace(site_page_size=1), store)) as base,
+        httpx.Client(base_url=base) as client,
+    ):
+        first = client.get("/").text
+        assert first.count('<li class="card"') == 1
+        older = re.search(r'<a rel="next" href="([^"]+)">Articles plus anciens', first)
+        assert older is not None
+        second = client.get(older.group(1).replace("&amp;", "&")).text
+        assert second.count('<li class="card"') == 1
+        assert "Lien piégé" in first + second
+        assert "Ouverture du marché" in first + second

@@ -1,4 +1,4 @@
-"""Keyset cursors for paginated lists: `2026-11-17T10:10:00+00:00_42` ⇄ (time, id)."""
+"""Keyset cursors for paginated lists: `2026-11-17T10:10:00Z_42` ⇄ (time, id)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def encode_cursor(stamp: datetime | None, ident: int | None) -> str | None:
         return None
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
-    return f"{stamp.astimezone(UTC).isoformat()}_{ident}"
+    # "Z" rather than "+00:00": a "+" in a query string would read back as a space.
+    return f"{stamp.astimezone(UTC).isoformat().replace('+00:00', 'Z')}_{ident}"
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -21,6 +24,7 @@ from actuel.api.schemas import (
     quote_json,
     story_json,
 )
+from actuel.config import Settings
 from actuel.errors import ActuelError, NotFoundError
 from actuel.store import Store
 
@@ -68,8 +72,11 @@ def _cursor(request: Request) -> tuple[datetime, int] | None:
         raise ApiError(400, exc.code, exc.problem, exc.fix) from None
 
 
-def create_api(get_store: Callable[[], Store]) -> Starlette:
-    """The /api/v1 application; `get_store` gives the (read-only) store on first use."""
+def create_api(get_store: Callable[[], Store], settings: Settings) -> Starlette:
+    """The /api/v1 application; `get_store` gives the (read-only) store on first use.
+
+    Article texts are cut to the excerpt_chars setting, as on the site: the API does not
+    republish other outlets' articles in full."""
 
     def stories(request: Request) -> Response:
         limit = _limit(request)
@@ -92,7 +99,7 @@ def create_api(get_store: Callable[[], Store]) -> Starlette:
         except NotFoundError:
             raise ApiError(404, "story_not_found", f"no story has the key {key[:80]!r}") from None
         if view.key != key:
-            return RedirectResponse(f"/api/v1/stories/{view.key}", status_code=301)
+            return RedirectResponse(f"/api/v1/stories/{quote(view.key)}", status_code=301)
         body: JSON = story_json(view)
         body["members"] = [member_json(m) for m in store.story_members(view.id)]
         body["quotes"] = [quote_json(q) for q in store.story_quotes(view.id)]
@@ -109,7 +116,7 @@ def create_api(get_store: Callable[[], Store]) -> Starlette:
                 404, "article_not_found", f"no article has the id {article_id}"
             ) from None
         names = {s.id: s.name for s in store.list_sources()}
-        body = article_json(item, names.get(item.source_id))
+        body = article_json(item, names.get(item.source_id), int(settings.excerpt_chars))
         body["story"] = None
         found = store.story_of_article(article_id)
         if found is not None:
@@ -128,6 +135,16 @@ def create_api(get_store: Callable[[], Store]) -> Starlette:
                 "api_url": f"/api/v1/stories/{view.key}",
             }
         return JSONResponse(body)
+
+    def index(_request: Request) -> Response:
+        return JSONResponse(
+            {
+                "stories": "/api/v1/stories",
+                "story": "/api/v1/stories/{key}",
+                "article": "/api/v1/articles/{id}",
+                "openapi": "/api/v1/openapi.json",
+            }
+        )
 
     def openapi(_request: Request) -> Response:
         return JSONResponse(openapi_document())
@@ -152,11 +169,14 @@ def create_api(get_store: Callable[[], Store]) -> Starlette:
 
     return Starlette(
         routes=[
+            Route("/", index),
             Route("/stories", stories),
             Route("/stories/{key}", story),
             Route("/articles/{article_id:int}", article),
             Route("/openapi.json", openapi),
         ],
+        # Public, read-only, cookie-less data: any site may read it from a browser.
+        middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"])],
         exception_handlers={
             ApiError: api_error,
             HTTPException: http_error,

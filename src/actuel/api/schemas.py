@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from actuel.model import Article, QuoteView, StoryMember, StoryView
+from actuel.web.render import excerpt
 
 JSON = dict[str, Any]
 
@@ -50,8 +51,10 @@ def story_json(view: StoryView) -> JSON:
     }
 
 
-def article_json(article: Article, source_name: str | None) -> JSON:
-    """An article's metadata and stored text (the text is what we extracted, already cleaned)."""
+def article_json(article: Article, source_name: str | None, excerpt_chars: int) -> JSON:
+    """An article's metadata and the start of its text (`text_truncated` says when it was cut)."""
+    text = article.text or ""
+    cut = excerpt(text, excerpt_chars)
     return {
         "id": article.id,
         "title": article.title,
@@ -64,7 +67,8 @@ def article_json(article: Article, source_name: str | None) -> JSON:
         "published_at": iso(article.published_at),
         "first_seen_at": iso(article.first_seen_at),
         "summary": article.summary,
-        "text": article.text,
+        "text": cut,
+        "text_truncated": cut != text.strip(),
         "image": article.image,
         "from_feed_only": article.from_feed_only,
         "page_url": f"/articles/{article.id}",

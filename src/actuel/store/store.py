@@ -197,7 +197,11 @@ class Store:
     def remove_source(self, id_or_url: int | str) -> int:
         """Delete a source with its articles and their pages; returns how many articles went."""
         with self._write() as conn:
-            return source_rows.remove(conn, id_or_url)
+            source_id = source_rows.get(conn, id_or_url).id
+            touched = story_rows.stories_of_source(conn, source_id) if source_id else []
+            count = source_rows.remove(conn, id_or_url)
+            story_rows.recount(conn, touched)
+            return count
 
     def due_sources(self, now: datetime) -> list[Source]:
         """Active or failing sources whose next poll time has come (or was never set)."""
@@ -354,12 +358,32 @@ class Store:
         with self._write() as conn:
             return story_rows.save(conn, update, now=now or datetime.now(UTC))
 
+    def set_story_locked(self, story_id: int, locked: bool = True) -> None:
+        """Mark a story as corrected by a person: ingest then leaves its original and title."""
+        with self._write() as conn:
+            story_rows.set_locked(conn, story_id, locked)
+
     def save_article_extras(
         self, article_id: int, credits: list[Credit], quotes: list[Quote]
     ) -> None:
         """Replace an article's credit lines and quotes."""
         with self._write() as conn:
             story_rows.replace_extras(conn, article_id, credits, quotes)
+
+    def article_credits(self, article_id: int) -> list[Credit]:
+        """The credit lines found in an article ("(AFP)", "selon Reuters"), in text order."""
+        with self._read() as conn:
+            return story_rows.credits_of(conn, article_id)
+
+    def article_quotes(self, article_id: int) -> list[Quote]:
+        """The direct quotes found in an article, with their speakers, in text order."""
+        with self._read() as conn:
+            return story_rows.quotes_of(conn, article_id)
+
+    def newest_article_time(self) -> datetime | None:
+        """The latest date (published, else first seen) of any article; None when empty."""
+        with self._read() as conn:
+            return story_rows.newest(conn)
 
     def story_window(self, since: datetime) -> list[story_rows.WindowRow]:
         """Articles dated since `since`, oldest first, with their story key and derivation:

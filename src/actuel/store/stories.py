@@ -36,6 +36,7 @@ from actuel.store.schema import (
     stories,
     story_articles,
 )
+from actuel.store.types import UTCDateTime
 
 SUMMARY_CHARS = 300
 MAX_QUOTE_KEY = 255  # longer quotes sharing their first 255 folded characters are one quote
@@ -247,6 +248,31 @@ def _member_category(conn: Connection, story_id: int) -> str | None:
     return str(found) if found is not None else None
 
 
+def stories_of_source(conn: Connection, source_id: int) -> list[int]:
+    """Stories holding an article of this source."""
+    stmt = (
+        sa.select(story_articles.c.story_id)
+        .distinct()
+        .select_from(story_articles.join(articles, articles.c.id == story_articles.c.article_id))
+        .where(articles.c.source_id == source_id)
+    )
+    return [int(story_id) for story_id in conn.execute(stmt).scalars()]
+
+
+def recount(conn: Connection, story_ids: Iterable[int]) -> None:
+    """Bring counts, languages and dates up to date after members went (a source removed)."""
+    for story_id in story_ids:
+        _refresh(conn, story_id, StoryUpdate(key="", members=[]))
+
+
+def set_locked(conn: Connection, story_id: int, locked: bool) -> None:
+    done = conn.execute(
+        stories.update().where(stories.c.id == story_id).values(human_locked=locked)
+    )
+    if done.rowcount == 0:
+        raise NotFoundError(f"no story {story_id}", fix="check the story's id")
+
+
 def replace_extras(
     conn: Connection, article_id: int, credits: Sequence[Credit], quotes: Sequence[Quote]
 ) -> None:
@@ -279,7 +305,37 @@ def replace_extras(
         )
 
 
+def credits_of(conn: Connection, article_id: int) -> list[Credit]:
+    stmt = (
+        sa.select(article_credits)
+        .where(article_credits.c.article_id == article_id)
+        .order_by(article_credits.c.id)
+    )
+    return [
+        Credit(outlet=row["outlet"], kind=row["kind"], phrase=row["phrase"])
+        for row in conn.execute(stmt).mappings()
+    ]
+
+
+def quotes_of(conn: Connection, article_id: int) -> list[Quote]:
+    stmt = (
+        sa.select(article_quotes)
+        .where(article_quotes.c.article_id == article_id)
+        .order_by(article_quotes.c.id)
+    )
+    return [
+        Quote(text=row["text"], speaker=row["speaker"], lang=row["lang"])
+        for row in conn.execute(stmt).mappings()
+    ]
+
+
 # --- restoring the clustering window --------------------------------------------------------------
+
+
+def newest(conn: Connection) -> datetime | None:
+    """The latest article date (published, else first seen)."""
+    found = conn.execute(sa.select(sa.func.max(sort_time(), type_=UTCDateTime))).scalar()
+    return found if isinstance(found, datetime) else None
 
 
 def window(conn: Connection, since: datetime) -> list[WindowRow]:

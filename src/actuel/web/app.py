@@ -24,7 +24,7 @@ from actuel.store import Store
 from actuel.web.render import render
 from actuel.web.views import article_page, story_page
 
-PAGE_SIZE = 30
+MAX_PAGE_SIZE = 200
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' https: http:; "
@@ -47,6 +47,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
 def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     """The web application over `store` (opened read-only from settings when not given)."""
     state: dict[str, Store] = {}
+    page_size = max(1, min(MAX_PAGE_SIZE, int(settings.site_page_size)))
 
     def get_store() -> Store:
         if "store" not in state:
@@ -72,10 +73,10 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         article_before = before_param(request, "articles_before")
         stories = []
         if article_before is None:
-            stories = store.latest_stories(limit=PAGE_SIZE + 1, before=before, lang=lang)
+            stories = store.latest_stories(limit=page_size + 1, before=before, lang=lang)
         if stories or (before is not None and article_before is None):
-            more = len(stories) > PAGE_SIZE
-            stories = stories[:PAGE_SIZE]
+            more = len(stories) > page_size
+            stories = stories[:page_size]
             last = stories[-1] if stories else None
             return page(
                 "home.html",
@@ -86,9 +87,9 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
                 filter_lang=lang,
             )
         # No story yet (the stories step is off or has not run): list the articles themselves.
-        articles = store.latest_articles(limit=PAGE_SIZE + 1, before=article_before, lang=lang)
-        more = len(articles) > PAGE_SIZE
-        articles = articles[:PAGE_SIZE]
+        articles = store.latest_articles(limit=page_size + 1, before=article_before, lang=lang)
+        more = len(articles) > page_size
+        articles = articles[:page_size]
         last_article = articles[-1] if articles else None
         return page(
             "home.html",
@@ -142,7 +143,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
             Route("/", home),
             Route("/stories/{key}", story),
             Route("/articles/{article_id:int}", article),
-            Mount("/api/v1", create_api(get_store)),
+            Mount("/api/v1", create_api(get_store, settings)),
             Route("/healthz", health),
             Mount("/static", static, name="static"),
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,6 +94,66 @@ def language_name(code: str | None) -> str:
     return LANGUAGE_NAMES.get(code.lower(), code)
 
 
+DIRECTION_BY = {
+    "dates": "l'ordre de publication",
+    "excerpt": "le texte coupé de l'extrait",
+    "credit": "la mention de la source",
+}
+PLAIN_NUMBER = re.compile(r"^\d[\d.,]*%?$")
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _percent(value: float) -> str:
+    return f"{round(value * 100)} %"
+
+
+def _hours(value: float) -> str:
+    if value < 1:
+        return f"{max(1, round(value * 60))} min"
+    if value < 48:
+        return f"{value:.1f} h".replace(".0 h", " h").replace(".", ",")
+    return f"{round(value / 24)} jours"
+
+
+def evidence_lines(evidence: dict[str, object] | None) -> list[str]:
+    """The evidence of a relation in a few French lines a reader can check; unknown keys skipped."""
+    if not evidence:
+        return []
+    lines = []
+    words = _number(evidence.get("passage_words"))
+    if words is not None and words >= 8:
+        lines.append(f"Plus long passage commun : {round(words)} mots")
+    contained = _number(evidence.get("contain_max"))
+    if contained is not None and contained >= 0.2:
+        lines.append(f"Texte repris mot pour mot : {_percent(contained)}")
+    cosine = _number(evidence.get("embedding_cosine"))
+    if cosine is not None:
+        lines.append(f"Proximité de sens : {_percent(cosine)}")
+    names = evidence.get("shared_names")
+    if isinstance(names, list) and names:
+        shown = [str(n) for n in names if len(str(n)) > 3][:8]
+        if shown:
+            lines.append("Noms en commun : " + ", ".join(shown))
+    numbers = evidence.get("shared_numbers")
+    if isinstance(numbers, list):
+        shown = [str(n) for n in numbers if PLAIN_NUMBER.match(str(n))][:8]
+        if shown:
+            lines.append("Chiffres en commun : " + ", ".join(shown))
+    quotes = _number(evidence.get("quotes"))
+    if quotes is not None and quotes >= 0.3:
+        lines.append(f"Citations en commun : {_percent(quotes)}")
+    gap = _number(evidence.get("time_gap_h"))
+    if gap is not None and gap > 0:
+        lines.append(f"Publié {_hours(gap)} après sa source")
+    direction = evidence.get("direction_by")
+    if isinstance(direction, str) and direction in DIRECTION_BY:
+        lines.append(f"Sens de la reprise établi par {DIRECTION_BY[direction]}")
+    return lines
+
+
 def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
 
@@ -110,6 +171,7 @@ def make_environment() -> Environment:
     env.filters["paragraphs"] = paragraphs
     env.filters["relation_label"] = relation_label
     env.filters["language_name"] = language_name
+    env.filters["evidence_lines"] = evidence_lines
     env.filters["iso"] = lambda d: d.astimezone(UTC).isoformat() if d else ""
     return env
 

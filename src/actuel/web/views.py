@@ -30,6 +30,14 @@ class StoryPage:
     quotes: list[QuoteView]
     related: list[StoryView]
 
+    @property
+    def speakers(self) -> list[tuple[str | None, list[QuoteView]]]:
+        """Quotes grouped by speaker, in order of first appearance; unattributed ones last."""
+        groups: dict[str | None, list[QuoteView]] = {}
+        for quote in self.quotes:
+            groups.setdefault(quote.speaker, []).append(quote)
+        return sorted(groups.items(), key=lambda item: item[0] is None)
+
 
 @dataclass
 class ArticleCredit:

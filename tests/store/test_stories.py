@@ -1,0 +1,241 @@
+"""Stored stories on both backends: migration 0002, listings, redirects, members, quotes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from actuel.config import Settings
+from actuel.errors import NotFoundError, StoreError
+from actuel.model import Credit, Quote, Source
+from actuel.store import Store
+from actuel.store.db import WRITE, create_engine
+from actuel.store.migrate import MIGRATIONS
+from actuel.store.stories import MemberRow, StoryUpdate
+from tests.store.helpers import T0, add_source, article
+
+
+def _migrate_to(db_url: str, revision: str) -> None:
+    engine = create_engine(db_url, busy_timeout_ms=10_000, readonly=False)
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                config = Config()
+                config.set_main_option("script_location", str(MIGRATIONS))
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def _tables_and_version(db_url: str) -> tuple[set[str], str | None]:
+    engine = create_engine(db_url, busy_timeout_ms=10_000, readonly=False)
+    try:
+        with engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+            version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
+    return tables, version
+
+
+def test_migration_0002_upgrades_a_0001_database_keeping_its_articles(
+    db_url: str, settings: Settings
+) -> None:
+    _migrate_to(db_url, "0001")
+    engine = create_engine(db_url, busy_timeout_ms=10_000, readonly=False)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO sources (url, name, created_at) "
+                    "VALUES ('https://a.example.fr/rss', 'A', '2026-03-01 08:00:00')"
+                )
+            )
+    finally:
+        engine.dispose()
+    with Store.open(db_url, settings) as store:
+        assert [s.name for s in store.list_sources()] == ["A"]
+        assert store.latest_stories() == []
+    tables, version = _tables_and_version(db_url)
+    assert {"stories", "story_articles", "article_credits", "article_quotes"} <= tables
+    assert version == "0002"
+
+
+def test_migration_0002_that_fails_midway_leaves_the_0001_schema_whole(
+    db_url: str, settings: Settings
+) -> None:
+    _migrate_to(db_url, "0001")
+    engine = create_engine(db_url, busy_timeout_ms=10_000, readonly=False)
+    try:
+        with engine.begin() as conn:  # a leftover table makes the last step of 0002 fail
+            conn.execute(sa.text("CREATE TABLE article_quotes (x INTEGER)"))
+    finally:
+        engine.dispose()
+    with pytest.raises(StoreError) as refused:
+        Store.open(db_url, settings)
+    assert "0002" in str(refused.value)
+    tables, version = _tables_and_version(db_url)
+    assert version == "0001"
+    assert not {"stories", "story_articles", "article_credits"} & tables  # nothing half-made
+    engine = create_engine(db_url, busy_timeout_ms=10_000, readonly=False)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE article_quotes"))
+    finally:
+        engine.dispose()
+    with Store.open(db_url, settings) as store:  # the fix applied, it goes through
+        assert store.latest_stories() == []
+
+
+def _stored(store: Store, source: Source, n: int, **fields: object) -> int:
+    article_id, _ = store.upsert_article(article(source, n, **fields))  # type: ignore[arg-type]
+    return article_id
+
+
+def _story(store: Store, key: str, members: list[MemberRow], **fields: object) -> int:
+    original = next((m.article_id for m in members if m.relation == "original"), None)
+    return store.save_story(
+        StoryUpdate(key=key, members=members, original_article_id=original, **fields)  # type: ignore[arg-type]
+    )
+
+
+def test_a_story_lists_with_its_original_outlets_and_languages(store: Store) -> None:
+    courrier = add_source(store, 1, category="regional")
+    post = add_source(store, 2, category="international")
+    first = _stored(store, courrier, 1, title="Grève des dockers", summary="Le port s'arrête.")
+    copy = _stored(store, post, 2, title="Dockers strike", language="en")
+    story_id = _story(
+        store,
+        "st-1",
+        [
+            MemberRow(first, "original", confidence=1.0),
+            MemberRow(copy, "translation", first, 0.91, {"aligned": [[0, 0]], "names": 0.8}),
+        ],
+        original_credit=None,
+    )
+    view = store.get_story("st-1")
+    assert view.id == story_id
+    assert (view.title, view.summary) == ("Grève des dockers", "Le port s'arrête.")
+    assert view.original_article_id == first
+    assert view.original_source == "Journal 1"
+    assert view.category == "regional"  # the original's outlet's
+    assert view.article_count == 2
+    assert view.languages == ["en", "fr"]
+    assert view.outlets == ["Journal 1", "Journal 2"]  # in the order they published
+    assert view.updated_at == T0 + timedelta(minutes=2)
+    members = store.story_members(story_id)
+    assert [m.article.id for m in members] == [first, copy]
+    assert [m.relation for m in members] == ["original", "translation"]
+    assert members[1].derived_from == first
+    assert members[1].evidence == {"aligned": [[0, 0]], "names": 0.8}
+    assert members[1].source_name == "Journal 2"
+    found = store.story_of_article(copy)
+    assert found is not None and found[0].key == "st-1" and found[1].relation == "translation"
+    assert store.story_of_article(999_999) is None
+    with pytest.raises(NotFoundError):
+        store.get_story("st-nope")
+
+
+def test_latest_stories_newest_activity_first_with_cursor_and_filters(store: Store) -> None:
+    fr = add_source(store, 1, category="regional")
+    en = add_source(store, 2, category="international")
+    keys = []
+    for n in range(7):
+        source = en if n % 3 == 0 else fr
+        lang = "en" if source is en else "fr"
+        article_id = _stored(store, source, n, language=lang)
+        _story(store, f"st-{n}", [MemberRow(article_id, "original")])
+        keys.append(f"st-{n}")
+    seen: list[str] = []
+    before = None
+    while True:
+        page = store.latest_stories(limit=3, before=before)
+        if not page:
+            break
+        seen.extend(s.key for s in page)
+        last = page[-1]
+        assert last.updated_at is not None
+        before = (last.updated_at, last.id)
+    assert seen == keys[::-1]
+    assert [s.key for s in store.latest_stories(lang="en")] == ["st-6", "st-3", "st-0"]
+    regional = store.latest_stories(category="regional")
+    assert [s.key for s in regional] == ["st-5", "st-4", "st-2", "st-1"]
+    related = store.related_stories(store.get_story("st-4").id, limit=2)
+    assert [s.key for s in related] == ["st-5", "st-2"]  # same category, recent, not itself
+
+
+def test_merged_story_key_resolves_to_the_survivor_with_all_members(store: Store) -> None:
+    source = add_source(store)
+    a, b, bridge = (_stored(store, source, n) for n in (1, 2, 3))
+    _story(store, "st-a", [MemberRow(a, "original")])
+    _story(store, "st-b", [MemberRow(b, "original")])
+    survivor = store.save_story(
+        StoryUpdate(
+            key="st-a",
+            members=[MemberRow(bridge, "independent"), MemberRow(b, "independent")],
+            merged_keys=["st-b"],
+            original_article_id=a,
+        )
+    )
+    assert store.get_story("st-b").key == "st-a"
+    assert store.get_story("st-b").id == survivor
+    assert [s.key for s in store.latest_stories()] == ["st-a"]
+    assert [m.article.id for m in store.story_members(survivor)] == [a, b, bridge]
+    assert store.get_story("st-a").article_count == 3
+
+
+def test_a_human_locked_story_keeps_its_original(store: Store) -> None:
+    source = add_source(store)
+    a, b = _stored(store, source, 1), _stored(store, source, 2, title="Autre titre")
+    story_id = _story(store, "st-a", [MemberRow(a, "original")])
+    store.set_story_locked(story_id)
+    store.save_story(
+        StoryUpdate(key="st-a", members=[MemberRow(b, "original")], original_article_id=b)
+    )
+    view = store.get_story("st-a")
+    assert view.original_article_id == a and view.title == "Article numéro 1"
+    assert view.article_count == 2
+
+
+def test_story_quotes_are_grouped_across_outlets_cut_ones_included(store: Store) -> None:
+    one, two = add_source(store, 1), add_source(store, 2)
+    a, b = _stored(store, one, 1), _stored(store, two, 2)
+    _story(store, "st-q", [MemberRow(a, "original"), MemberRow(b, "excerpt", a)])
+    full = "Nous ne reprendrons pas le travail tant que la direction refuse de négocier"
+    store.save_article_extras(
+        a,
+        [Credit(outlet="AFP", kind="wire", phrase="(AFP)")],
+        [Quote(full, "Marc Diallo", "fr"), Quote("Le port, c'est nous !", None, "fr")],
+    )
+    store.save_article_extras(
+        b, [], [Quote("nous ne reprendrons pas le travail tant que la direction", None, "fr")]
+    )
+    quotes = store.story_quotes(store.get_story("st-q").id)
+    assert quotes[0].text == full
+    assert quotes[0].speaker == "Marc Diallo"
+    assert quotes[0].article_ids == [a, b]
+    assert quotes[0].outlets == ["Journal 1", "Journal 2"]
+    assert [q.text for q in quotes[1:]] == ["Le port, c'est nous !"]
+    assert store.article_credits(a) == [Credit(outlet="AFP", kind="wire", phrase="(AFP)")]
+    assert [q.speaker for q in store.article_quotes(a)] == ["Marc Diallo", None]
+    # extracting again replaces, never duplicates
+    store.save_article_extras(b, [], [])
+    assert store.story_quotes(store.get_story("st-q").id)[0].article_ids == [a]
+
+
+def test_removing_a_source_takes_its_members_along(store: Store) -> None:
+    keep, gone = add_source(store, 1), add_source(store, 2)
+    a, b = _stored(store, keep, 1), _stored(store, gone, 2)
+    story_id = _story(store, "st-r", [MemberRow(a, "original"), MemberRow(b, "copy", a)])
+    store.save_article_extras(b, [Credit("AFP", "wire", "(AFP)")], [Quote("Un mot de plus ici")])
+    assert gone.id is not None
+    store.remove_source(gone.id)
+    assert [m.article.id for m in store.story_members(story_id)] == [a]
+    assert store.get_story("st-r").article_count == 1
+    assert store.story_quotes(story_id) == []
