@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gzip
 import hashlib
 import json
@@ -27,6 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from actuel.demo.build import OutletSite, Resource, load_world, render_world
 from actuel.demo.corpus import CORPUS_DIR, Outlet
 from actuel.demo.placeholder import is_image_path
+from actuel.errors import DemoCorpusError
 from actuel.model import SourceKind
 
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_")
@@ -248,13 +250,17 @@ class DemoWorld:
 
     def _bind(self) -> None:
         for n, outlet in enumerate(self.world.outlets, 1):
+            address = self._address(n)
             try:
-                server = _OutletServer(self, outlet, self._address(n), self.port)
-            except OSError:
-                try:  # the fixed port is taken: any free one
-                    server = _OutletServer(self, outlet, self._address(n))
-                except OSError:  # systems where only 127.0.0.1 is loopback: one port per outlet
-                    server = _OutletServer(self, outlet, self.host)
+                server = _OutletServer(self, outlet, address, self.port)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:  # never drift: stable URLs are the point
+                    raise DemoCorpusError(
+                        f"the demo outlets cannot listen on {address}:{self.port} ({exc})",
+                        fix="another `actuel demo` is probably running: stop it and try again",
+                    ) from exc
+                # systems where only 127.0.0.1 is loopback: one port per outlet
+                server = _OutletServer(self, outlet, self.host, self.port + n if self.port else 0)
             self._servers[outlet.id] = server
 
     def start(self) -> DemoWorld:
