@@ -131,6 +131,12 @@ SETTINGS: tuple[Setting, ...] = (
         float,
         "Days around an article's date within which it is compared with others for its story.",
     ),
+    Setting(
+        "stories",
+        True,
+        bool,
+        "Group articles into stories as they are ingested (false: store articles alone).",
+    ),
     # parsing and extraction
     Setting(
         "parse_max_items", 1000, int, "Items kept from one feed or sitemap (the newest first)."

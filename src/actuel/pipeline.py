@@ -315,11 +315,14 @@ class StoriesStep:
         self.store = store
         self.settings = settings
         self.window_days = float(settings.stories_window_days)
+        self.enabled = bool(settings.stories)
         self._encoder = encoder
         self._encoder_chosen = encoder is not None
         self._clusterer: StoryClusterer | None = None
         self._persisted: dict[str, _MemberState] = {}
+        self._originals: dict[str, tuple[int | None, str | None]] = {}  # as last written
         self._outlets: dict[str, None] = {}
+        self._since: datetime | None = None  # start of the window restored
 
     @property
     def encoder(self) -> Encoder | None:
@@ -331,7 +334,7 @@ class StoriesStep:
     def warm(self, article: Article) -> None:
         """Embed an article's lead ahead of `place` (worker threads: the writer then finds it
         in the encoder's cache)."""
-        encoder = self.encoder
+        encoder = self.encoder if self.enabled else None
         if encoder is not None and (article.title or article.text):
             doc = StoryDoc(id="", title=article.title or "", text=article.text or "")
             encoder.encode([embedding_text(doc)])
@@ -339,10 +342,11 @@ class StoriesStep:
     def reset(self) -> None:
         self._clusterer = None
         self._persisted.clear()
+        self._originals.clear()
 
-    def ready(self) -> StoryClusterer:
-        """The clusterer, restored from the store at first use."""
-        if self._clusterer is not None:
+    def ready(self) -> StoryClusterer | None:
+        """The clusterer, restored from the store at first use (None when stories are off)."""
+        if self._clusterer is not None or not self.enabled:
             return self._clusterer
         clusterer = StoryClusterer(encoder=self.encoder, window_days=self.window_days)
         self._outlets = {s.name: None for s in self.store.list_sources() if s.name}
@@ -350,6 +354,7 @@ class StoriesStep:
         # after days off (or a corpus of older news) still finds the stories it left
         newest = self.store.newest_article_time()
         since = min(utcnow(), newest or utcnow()) - timedelta(days=self.window_days)
+        self._since = since
         rows = self.store.story_window(since)
         placed = [r for r in rows if r.key]
         clusterer.restore(
@@ -381,25 +386,34 @@ class StoriesStep:
         if not docs:
             return
         clusterer = self.ready()
+        if clusterer is None:
+            return
         for doc in docs:
             if doc.source:
                 self._outlets.setdefault(doc.source, None)
+        placed_before = {d.id for d in docs if _placed(clusterer, d.id)}
         assignments = clusterer.add_many(docs)
         # one write per story, however many of its articles came together; stories merged on
         # the way (perhaps opened in this very batch) redirect to the survivor
         merged: dict[str, dict[str, None]] = {}
+        added: dict[str, list[int]] = {}
         for assignment in assignments:
             survivor = clusterer.resolve(assignment.story_id)
             keys = merged.setdefault(survivor, {})
             for key in (assignment.story_id, *assignment.merged):
                 if key != survivor:
                     keys[key] = None
+            fresh = added.setdefault(survivor, [])
+            if assignment.doc_id not in placed_before:
+                fresh.append(int(assignment.doc_id))
         for story_key, merged_keys in merged.items():
-            self._save_story(clusterer, story_key, list(merged_keys))
+            self._save_story(clusterer, story_key, list(merged_keys), added[story_key])
         for doc in docs:
-            self.save_extras(doc)
+            self.save_extras(doc, fresh=doc.id not in placed_before)
 
-    def _save_story(self, clusterer: StoryClusterer, key: str, merged_keys: list[str]) -> None:
+    def _save_story(
+        self, clusterer: StoryClusterer, key: str, merged_keys: list[str], added: list[int]
+    ) -> None:
         story = clusterer.story(key)
         parents = {r.derived_id: r for r in story.relations}
         members: list[MemberRow] = []
@@ -420,14 +434,19 @@ class StoriesStep:
             if self._persisted.get(member) != state:
                 members.append(row)
                 self._persisted[member] = state
+        original = (int(story.original_id) if story.original_id else None, story.original_credit)
+        unchanged = self._originals.get(story.id) == original and not merged_keys
+        self._originals[story.id] = original
         self.store.save_story(
             StoryUpdate(
                 key=story.id,
                 members=members,
                 merged_keys=merged_keys,
-                original_article_id=int(story.original_id) if story.original_id else None,
-                original_credit=story.original_credit,
+                original_article_id=None if unchanged else original[0],
+                original_credit=original[1],
                 first_published_at=story.first_published_at,
+                added=added,
+                keep_original_before=self._since,
             )
         )
 
@@ -437,13 +456,23 @@ class StoriesStep:
             if name:
                 self._outlets.setdefault(name, None)
 
-    def save_extras(self, doc: StoryDoc) -> None:
-        """Extract and store an article's credit lines and quotes."""
+    def save_extras(self, doc: StoryDoc, *, fresh: bool = False) -> None:
+        """Extract and store an article's credit lines and quotes (`fresh`: none stored yet)."""
+        if not self.enabled:
+            return
         credits = extract_credits(
             doc.text, lang=doc.lang, title=doc.title, known_outlets=list(self._outlets)
         )
         quotes = extract_quotes(doc.text, lang=doc.lang)
-        self.store.save_article_extras(int(doc.id), credits, quotes)
+        self.store.save_article_extras(int(doc.id), credits, quotes, fresh=fresh)
+
+
+def _placed(clusterer: StoryClusterer, doc_id: str) -> bool:
+    try:
+        clusterer.assignment(doc_id)
+    except KeyError:
+        return False
+    return True
 
 
 def _rounded(value: float | None) -> float | None:

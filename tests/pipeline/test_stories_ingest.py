@@ -96,7 +96,10 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
         assert bcubed_f1(keys, truth) >= 0.9
         stories = store.latest_stories(limit=1000)
         assert all(s.original_article_id or s.original_credit for s in stories)
-        assert all(s.title and s.article_count >= 1 for s in stories)
+        for listed in stories:  # counts and languages kept up to date article by article
+            listed_members = store.story_members(listed.id)
+            assert listed.title and listed.article_count == len(listed_members)
+            assert listed.languages == sorted({m.article.language or "" for m in listed_members})
         # s08: The Meridian Post's report, translated and copied by others, is credited to it
         s08 = {keys[a] for a in keys if manifest[a]["story"] == "s08"}
         assert len(s08) == 1

@@ -364,11 +364,11 @@ class Store:
             story_rows.set_locked(conn, story_id, locked)
 
     def save_article_extras(
-        self, article_id: int, credits: list[Credit], quotes: list[Quote]
+        self, article_id: int, credits: list[Credit], quotes: list[Quote], *, fresh: bool = False
     ) -> None:
-        """Replace an article's credit lines and quotes."""
+        """Replace an article's credit lines and quotes (`fresh`: it has none stored yet)."""
         with self._write() as conn:
-            story_rows.replace_extras(conn, article_id, credits, quotes)
+            story_rows.replace_extras(conn, article_id, credits, quotes, fresh=fresh)
 
     def article_credits(self, article_id: int) -> list[Credit]:
         """The credit lines found in an article ("(AFP)", "selon Reuters"), in text order."""

@@ -62,9 +62,15 @@ class StoryUpdate:
     key: str
     members: list[MemberRow]
     merged_keys: list[str] = field(default_factory=list)
-    original_article_id: int | None = None
-    original_credit: str | None = None
+    original_article_id: int | None = None  # None: the stored original stays
+    original_credit: str | None = None  # written along with original_article_id
     first_published_at: datetime | None = None
+    # articles new to the story (no merge): counts and dates then follow from them alone,
+    # without reading every member again
+    added: list[int] = field(default_factory=list)
+    # the clusterer sees articles since this time only (it was restored from then): a stored
+    # original dated before it, still a member, stays the original
+    keep_original_before: datetime | None = None
 
 
 @dataclass
@@ -113,8 +119,20 @@ def _story_id(conn: Connection, key: str) -> int | None:
 
 def save(conn: Connection, update: StoryUpdate, *, now: datetime) -> int:
     """Write one placement: the story row (created at need), merges, members; its id."""
-    story_id = _story_id(conn, update.key)
-    if story_id is None:
+    found = (
+        conn.execute(
+            sa.select(
+                stories.c.id,
+                stories.c.human_locked,
+                stories.c.article_count,
+                stories.c.languages,
+                stories.c.updated_at,
+            ).where(stories.c.key == update.key)
+        )
+        .mappings()
+        .first()
+    )
+    if found is None:
         story_id = int(
             conn.execute(
                 stories.insert()
@@ -122,6 +140,9 @@ def save(conn: Connection, update: StoryUpdate, *, now: datetime) -> int:
                 .returning(stories.c.id)
             ).scalar_one()
         )
+        locked, known = False, None
+    else:
+        story_id, locked, known = int(found["id"]), bool(found["human_locked"]), found
     for old_key in update.merged_keys:
         old_id = _story_id(conn, old_key)
         if old_id is None or old_id == story_id:
@@ -159,7 +180,8 @@ def save(conn: Connection, update: StoryUpdate, *, now: datetime) -> int:
             ),
             rows,
         )
-    _refresh(conn, story_id, update)
+    incremental = known is not None and update.added and not update.merged_keys
+    _refresh(conn, story_id, update, locked=locked, known=known if incremental else None)
     return story_id
 
 
@@ -179,33 +201,61 @@ def _lead(summary: str | None, text: str | None) -> str | None:
     return cut.rsplit(" ", 1)[0] + "…"
 
 
-def _refresh(conn: Connection, story_id: int, update: StoryUpdate) -> None:
+def _refresh(
+    conn: Connection,
+    story_id: int,
+    update: StoryUpdate,
+    *,
+    locked: bool,
+    known: RowMapping | None = None,
+) -> None:
+    """Counts, languages and dates from the members (from `known`, the stored row, plus the
+    articles added, when given); title, summary and category from the original when the update
+    names one and no person has locked the story."""
     when = sort_time()
-    members = story_articles.join(articles, articles.c.id == story_articles.c.article_id)
-    count, first, last = conn.execute(
-        sa.select(sa.func.count(), sa.func.min(when), sa.func.max(when))
-        .select_from(members)
-        .where(story_articles.c.story_id == story_id)
-    ).one()
-    languages = sorted(
-        str(lang)
-        for lang in conn.execute(
-            sa.select(articles.c.language)
-            .distinct()
-            .select_from(members)
-            .where(story_articles.c.story_id == story_id, articles.c.language.is_not(None))
-        ).scalars()
-    )
+    by_language: list[Any]
+    if known is not None:
+        added = conn.execute(
+            sa.select(articles.c.language, sa.literal(1), when, when).where(
+                articles.c.id.in_(update.added)
+            )
+        ).all()
+        base = [x for x in (known["languages"] or "").split(",") if x]
+        by_language = [(lang, 0, None, None) for lang in base] + list(added)
+        by_language.append((None, int(known["article_count"] or 0), None, known["updated_at"]))
+    else:
+        members = story_articles.join(articles, articles.c.id == story_articles.c.article_id)
+        by_language = list(
+            conn.execute(
+                sa.select(
+                    articles.c.language, sa.func.count(), sa.func.min(when), sa.func.max(when)
+                )
+                .select_from(members)
+                .where(story_articles.c.story_id == story_id)
+                .group_by(articles.c.language)
+            ).all()
+        )
+    firsts: list[datetime] = [row[2] for row in by_language if row[2] is not None]
+    lasts: list[datetime] = [row[3] for row in by_language if row[3] is not None]
     values: dict[str, Any] = {
-        "article_count": int(count),
-        "languages": ",".join(languages),
-        "updated_at": last,
-        "first_published_at": update.first_published_at or first,
+        "article_count": sum(int(row[1]) for row in by_language),
+        "languages": ",".join(sorted({str(row[0]) for row in by_language if row[0]})),
+        "first_published_at": update.first_published_at or (min(firsts) if firsts else None),
     }
-    locked = conn.execute(
-        sa.select(stories.c.human_locked).where(stories.c.id == story_id)
-    ).scalar()
-    if not locked and update.original_article_id is not None:
+    if lasts:
+        values["updated_at"] = max(lasts)
+    kept = update.original_article_id is not None and _keeps_original(conn, story_id, update)
+    if kept:  # one original per story: the clusterer's choice is then one more report
+        conn.execute(
+            story_articles.update()
+            .where(
+                story_articles.c.story_id == story_id,
+                story_articles.c.article_id == update.original_article_id,
+                story_articles.c.relation == "original",
+            )
+            .values(relation="independent")
+        )
+    if not locked and update.original_article_id is not None and not kept:
         original = (
             conn.execute(
                 sa.select(
@@ -228,9 +278,27 @@ def _refresh(conn: Connection, story_id: int, update: StoryUpdate) -> None:
                 summary=_lead(original["summary"], original["lead"]),
                 category=original["category"] or _member_category(conn, story_id),
             )
-    if values["updated_at"] is None:
-        del values["updated_at"]
     conn.execute(stories.update().where(stories.c.id == story_id).values(**values))
+
+
+def _keeps_original(conn: Connection, story_id: int, update: StoryUpdate) -> bool:
+    """True when the stored original is a member dated before what the clusterer could see."""
+    if update.keep_original_before is None:
+        return False
+    stored = conn.execute(
+        sa.select(sort_time())
+        .select_from(
+            stories.join(articles, articles.c.id == stories.c.original_article_id).join(
+                story_articles, story_articles.c.article_id == articles.c.id
+            )
+        )
+        .where(
+            stories.c.id == story_id,
+            story_articles.c.story_id == story_id,
+            stories.c.original_article_id != update.original_article_id,
+        )
+    ).scalar()
+    return isinstance(stored, datetime) and stored < update.keep_original_before
 
 
 def _member_category(conn: Connection, story_id: int) -> str | None:
@@ -262,7 +330,7 @@ def stories_of_source(conn: Connection, source_id: int) -> list[int]:
 def recount(conn: Connection, story_ids: Iterable[int]) -> None:
     """Bring counts, languages and dates up to date after members went (a source removed)."""
     for story_id in story_ids:
-        _refresh(conn, story_id, StoryUpdate(key="", members=[]))
+        _refresh(conn, story_id, StoryUpdate(key="", members=[]), locked=True)
 
 
 def set_locked(conn: Connection, story_id: int, locked: bool) -> None:
@@ -274,11 +342,17 @@ def set_locked(conn: Connection, story_id: int, locked: bool) -> None:
 
 
 def replace_extras(
-    conn: Connection, article_id: int, credits: Sequence[Credit], quotes: Sequence[Quote]
+    conn: Connection,
+    article_id: int,
+    credits: Sequence[Credit],
+    quotes: Sequence[Quote],
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Replace an article's credit lines and quotes with these."""
-    conn.execute(article_credits.delete().where(article_credits.c.article_id == article_id))
-    conn.execute(article_quotes.delete().where(article_quotes.c.article_id == article_id))
+    """Replace an article's credit lines and quotes with these (`fresh`: it has none yet)."""
+    if not fresh:
+        conn.execute(article_credits.delete().where(article_credits.c.article_id == article_id))
+        conn.execute(article_quotes.delete().where(article_quotes.c.article_id == article_id))
     if credits:
         conn.execute(
             article_credits.insert(),
