@@ -322,7 +322,9 @@ class StoriesStep:
         self._persisted: dict[str, _MemberState] = {}
         self._originals: dict[str, tuple[int | None, str | None]] = {}  # as last written
         self._outlets: dict[str, None] = {}
-        self._since: datetime | None = None  # start of the window restored
+        # stories whose stored original is older than the window restored: the clusterer
+        # cannot see it, so its own pick would wrongly replace it
+        self._unseen_originals: dict[str, int] = {}
 
     @property
     def encoder(self) -> Encoder | None:
@@ -343,6 +345,7 @@ class StoriesStep:
         self._clusterer = None
         self._persisted.clear()
         self._originals.clear()
+        self._unseen_originals.clear()
 
     def ready(self) -> StoryClusterer | None:
         """The clusterer, restored from the store at first use (None when stories are off)."""
@@ -354,7 +357,6 @@ class StoriesStep:
         # after days off (or a corpus of older news) still finds the stories it left
         newest = self.store.newest_article_time()
         since = min(utcnow(), newest or utcnow()) - timedelta(days=self.window_days)
-        self._since = since
         rows = self.store.story_window(since)
         placed = [r for r in rows if r.key]
         clusterer.restore(
@@ -369,6 +371,12 @@ class StoriesStep:
                 _rounded(r.confidence),
             )
             for r in placed
+        }
+        restored = {r.doc.id for r in placed}
+        self._unseen_originals = {
+            r.key: r.story_original
+            for r in placed
+            if r.key and r.story_original is not None and str(r.story_original) not in restored
         }
         self._clusterer = clusterer
         unplaced = [r.doc for r in rows if not r.key]
@@ -415,6 +423,9 @@ class StoriesStep:
         self, clusterer: StoryClusterer, key: str, merged_keys: list[str], added: list[int]
     ) -> None:
         story = clusterer.story(key)
+        kept = self._unseen_originals.get(story.id)
+        if kept is not None:  # one original per story: the clusterer's pick is one more report
+            story.original_id, story.original_credit = None, None
         parents = {r.derived_id: r for r in story.relations}
         members: list[MemberRow] = []
         for member in story.article_ids:
@@ -435,7 +446,9 @@ class StoriesStep:
                 members.append(row)
                 self._persisted[member] = state
         original = (int(story.original_id) if story.original_id else None, story.original_credit)
-        unchanged = self._originals.get(story.id) == original and not merged_keys
+        unchanged = kept is not None or (
+            self._originals.get(story.id) == original and not merged_keys
+        )
         self._originals[story.id] = original
         self.store.save_story(
             StoryUpdate(
@@ -446,7 +459,6 @@ class StoriesStep:
                 original_credit=original[1],
                 first_published_at=story.first_published_at,
                 added=added,
-                keep_original_before=self._since,
             )
         )
 

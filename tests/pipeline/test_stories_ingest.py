@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from actuel.cli.demo import demo_settings, register_outlets
 from actuel.config import Settings
+from actuel.demo.build import load_world
 from actuel.demo.server import DemoWorld
 from actuel.fetch import Fetcher
 from actuel.model import Article, Source
@@ -62,14 +63,14 @@ def story_keys(store: Store, world: DemoWorld) -> dict[str, str]:
 
 
 def add_article(
-    store: Store, source: Source, title: str, text: str, published_at: datetime
+    store: Store, source: Source, title: str, text: str, published_at: datetime, slug: str = "b"
 ) -> Article:
     assert source.id is not None
     now = utcnow()
     article = Article(
         source_id=source.id,
-        url="http://127.0.0.1:9/bridge",
-        canonical_url="http://127.0.0.1:9/bridge",
+        url=f"http://127.0.0.1:9/{slug}",
+        canonical_url=f"http://127.0.0.1:9/{slug}",
         title=title,
         text=text,
         published_at=published_at,
@@ -107,7 +108,10 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
         assert story.original_source == "The Meridian Post"
         members = store.story_members(story.id)
         derived = [m for m in members if m.derived_from is not None]
-        assert derived and all(m.relation in ("copy", "translation", "excerpt") for m in derived)
+        ids = {m.article.id for m in members}
+        assert derived and all(m.derived_from in ids for m in derived)
+        assert all(m.relation in ("copy", "translation", "excerpt", "rewrite") for m in derived)
+        assert [m.relation for m in members].count("original") == 1
         assert {"en", "fr"} <= set(story.languages)
 
         # a second pass changes no key
@@ -164,3 +168,43 @@ def _stored_id(store: Store, world: DemoWorld, manifest_id: str) -> int:
         if world.article_for_url(article.url) == manifest_id and article.id is not None:
             return article.id
     raise AssertionError(f"{manifest_id} was not stored")
+
+
+def test_after_a_restart_an_original_older_than_the_window_stays_the_original(
+    store: Store, settings: Settings
+) -> None:
+    settings = settings.replace(stories_encoder="none")
+    report = next(a for a in load_world().articles if a.id == "s01-courrier")
+    text = "\n\n".join(report.paragraphs)
+    source = store.add_source(Source(url="https://courrier.example.fr/rss", name="Le Courrier"))
+    copier = store.add_source(Source(url="https://copies.example.fr/rss", name="Copies"))
+    start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+    first = StoriesStep(store, settings)
+    original = add_article(store, source, report.title, text, start, "original")
+    middle = add_article(store, copier, report.title, text, start + timedelta(days=5), "middle")
+    recent = add_article(store, copier, report.title, text, start + timedelta(days=9), "recent")
+    with store.batch():
+        first.place_many([story_doc(a, s.name) for a, s in ((original, source), (middle, copier))])
+    with store.batch():
+        first.place(story_doc(recent, copier.name))
+    key = _key_of(store, original)
+    assert _key_of(store, recent) == key
+    assert store.get_story(key).original_article_id == original.id
+
+    # a new process restores the last 7 days only: `original` is out of its sight
+    later = StoriesStep(store, settings)
+    copy = add_article(store, copier, report.title, text, start + timedelta(days=9, hours=1), "c")
+    with store.batch():
+        later.place(story_doc(copy, copier.name))
+    story = store.get_story(key)
+    assert story.original_article_id == original.id
+    assert story.article_count == 4
+    relations = [m.relation for m in store.story_members(story.id)]
+    assert relations.count("original") == 1 and relations[0] == "original"
+
+
+def _key_of(store: Store, article: Article) -> str:
+    assert article.id is not None
+    found = store.story_of_article(article.id)
+    assert found is not None
+    return found[0].key

@@ -239,28 +239,3 @@ def test_removing_a_source_takes_its_members_along(store: Store) -> None:
     assert [m.article.id for m in store.story_members(story_id)] == [a]
     assert store.get_story("st-r").article_count == 1
     assert store.story_quotes(story_id) == []
-
-
-def test_an_original_older_than_the_restored_window_is_kept(store: Store) -> None:
-    source = add_source(store)
-    old, later = _stored(store, source, 1), _stored(store, source, 30)
-    _story(store, "st-w", [MemberRow(old, "original")])
-    # after a restart the clusterer sees articles from T0 + 10 min only: it names `later`
-    window_start = T0 + timedelta(minutes=10)
-    store.save_story(
-        StoryUpdate(
-            key="st-w",
-            members=[MemberRow(later, "original")],
-            original_article_id=later,
-            keep_original_before=window_start,
-            added=[later],
-        )
-    )
-    view = store.get_story("st-w")
-    assert view.original_article_id == old
-    assert [m.relation for m in store.story_members(view.id)] == ["original", "independent"]
-    assert view.article_count == 2
-    assert view.updated_at == T0 + timedelta(minutes=30)
-    # within its view, the clusterer's choice wins
-    store.save_story(StoryUpdate(key="st-w", members=[], original_article_id=later))
-    assert store.get_story("st-w").original_article_id == later

@@ -68,9 +68,6 @@ class StoryUpdate:
     # articles new to the story (no merge): counts and dates then follow from them alone,
     # without reading every member again
     added: list[int] = field(default_factory=list)
-    # the clusterer sees articles since this time only (it was restored from then): a stored
-    # original dated before it, still a member, stays the original
-    keep_original_before: datetime | None = None
 
 
 @dataclass
@@ -82,6 +79,7 @@ class WindowRow:
     relation: Relation | None  # what it derives from, when it does
     kind: str | None = None  # the stored relation: original, independent, copy, ...
     confidence: float | None = None
+    story_original: int | None = None  # the story's stored original article
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -244,18 +242,7 @@ def _refresh(
     }
     if lasts:
         values["updated_at"] = max(lasts)
-    kept = update.original_article_id is not None and _keeps_original(conn, story_id, update)
-    if kept:  # one original per story: the clusterer's choice is then one more report
-        conn.execute(
-            story_articles.update()
-            .where(
-                story_articles.c.story_id == story_id,
-                story_articles.c.article_id == update.original_article_id,
-                story_articles.c.relation == "original",
-            )
-            .values(relation="independent")
-        )
-    if not locked and update.original_article_id is not None and not kept:
+    if not locked and update.original_article_id is not None:
         original = (
             conn.execute(
                 sa.select(
@@ -279,26 +266,6 @@ def _refresh(
                 category=original["category"] or _member_category(conn, story_id),
             )
     conn.execute(stories.update().where(stories.c.id == story_id).values(**values))
-
-
-def _keeps_original(conn: Connection, story_id: int, update: StoryUpdate) -> bool:
-    """True when the stored original is a member dated before what the clusterer could see."""
-    if update.keep_original_before is None:
-        return False
-    stored = conn.execute(
-        sa.select(sort_time())
-        .select_from(
-            stories.join(articles, articles.c.id == stories.c.original_article_id).join(
-                story_articles, story_articles.c.article_id == articles.c.id
-            )
-        )
-        .where(
-            stories.c.id == story_id,
-            story_articles.c.story_id == story_id,
-            stories.c.original_article_id != update.original_article_id,
-        )
-    ).scalar()
-    return isinstance(stored, datetime) and stored < update.keep_original_before
 
 
 def _member_category(conn: Connection, story_id: int) -> str | None:
@@ -426,6 +393,7 @@ def window(conn: Connection, since: datetime) -> list[WindowRow]:
             articles.c.first_seen_at,
             sources.c.name.label("source_name"),
             stories.c.key,
+            stories.c.original_article_id,
             story_articles.c.relation,
             story_articles.c.derived_from,
             story_articles.c.confidence,
@@ -467,6 +435,7 @@ def window(conn: Connection, since: datetime) -> list[WindowRow]:
                 relation=relation,
                 kind=row["relation"],
                 confidence=row["confidence"],
+                story_original=row["original_article_id"],
             )
         )
     return out
