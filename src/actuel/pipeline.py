@@ -64,6 +64,7 @@ from actuel.stories.fingerprint import embedding_text
 log = logging.getLogger("actuel.pipeline")
 
 SITEMAP_CHILDREN_MAX = 5
+STORIES_BATCH = 64  # new articles placed in stories together (one write per story touched)
 
 
 def utcnow() -> datetime:
@@ -513,7 +514,7 @@ class Ingestor:
         self.on_progress = on_progress or (lambda _what, _done, _total: None)
         self._extraction = ExtractionPool(settings)
         self.stories = stories if stories is not None else StoriesStep(store, settings)
-        self._unplaced: list[StoryDoc] = []  # stored in the open transaction, not yet placed
+        self._unplaced: list[StoryDoc] = []  # stored, waiting for the stories step
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, settings.fetch_concurrency), thread_name_prefix="actuel-fetch"
         )
@@ -716,9 +717,11 @@ class Ingestor:
         return created, article.from_feed_only
 
     def _place_stored(self) -> None:
-        """The stories step for the articles just stored, in their transaction. A fault of the
-        stage costs their stories, never the articles: they are placed again at the next
-        restart, from the store's window."""
+        """The stories step for the articles stored and waiting, in the open transaction.
+
+        A fault of the stage costs their stories, never the articles: the step starts afresh
+        from the store, whose window holds them unplaced, and places them then (so does a
+        restart after a crash)."""
         docs, self._unplaced = self._unplaced, []
         try:
             self.stories.place_many(docs)
@@ -739,19 +742,21 @@ class Ingestor:
         try:
             with self.store.batch():
                 results = [self._store_one(outcome, entry) for _, (outcome, entry) in done]
-                self._place_stored()
+                # placing articles a few dozen at a time costs one write per story touched,
+                # not one per article; those stored earlier wait, committed, without a story
+                if len(self._unplaced) >= STORIES_BATCH:
+                    self._place_stored()
         except ActuelError:
+            # the rollback took back articles it may have placed: start the step afresh (it
+            # then places every stored article still without a story, the waiting ones too)
             self._unplaced = []
-            self.stories.reset()  # it may have placed articles the rollback took back
+            self.stories.reset()
             results = []
             for source, (outcome, entry) in done:
                 try:
                     with self.store.batch():
                         results.append(self._store_one(outcome, entry))
-                        self._place_stored()
                 except ActuelError as exc:
-                    self._unplaced = []
-                    self.stories.reset()
                     results.append(None)
                     log.warning(
                         "item not stored",
@@ -889,6 +894,14 @@ class Ingestor:
                     fetched, feed = feeds.pop(source.id)
                     self._finish_source(source, reports[source.id], fetched, feed)
             self.on_progress("items", done, total)
+        if self._unplaced:
+            try:
+                with self.store.batch():
+                    self._place_stored()
+            except ActuelError as exc:  # the articles are stored: their stories come next time
+                log.warning("stories not written", extra={"error": exc.describe()})
+                self._unplaced = []
+                self.stories.reset()
         result.sources = list(reports.values())
         result.retried_pages = self.retry_pages()
         result.elapsed_s = time.monotonic() - clock
