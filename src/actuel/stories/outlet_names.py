@@ -7,6 +7,7 @@ and the rules (articles, acronyms, domains) are specific to them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -91,12 +92,17 @@ def match_outlet(credit_name: str, outlet_names: Iterable[str]) -> str | None:
     "Meridian Post" ~ "The Meridian Post", "AHP" ~ "Agence Horizon Presse (AHP)",
     "nouvelles-dujour.com" ~ "Nouvelles du jour"; case and accents do not matter.
     """
-    name = credit_name.strip()
+    return _match_outlet(credit_name.strip(), tuple(dict.fromkeys(outlet_names)))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _match_outlet(name: str, outlet_names: tuple[str, ...]) -> str | None:
+    # cached: a story's provenance asks the same (credit, outlets) question for every member
     if not name:
         return None
     tokens = _tokens(name)
     best: tuple[float, str] | None = None
-    for outlet in dict.fromkeys(outlet_names):
+    for outlet in outlet_names:
         if not outlet or not outlet.strip():
             continue
         score = _match_score(name, tokens, outlet)
