@@ -94,6 +94,9 @@ def _sqlite_engine(path: str, *, busy_timeout_ms: int, readonly: bool) -> Engine
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # the full-text index rewrites many pages per article: keep them in memory between commits
+        conn.execute("PRAGMA cache_size = -32768")
+        conn.execute("PRAGMA temp_store = MEMORY")
         return conn
 
     engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.QueuePool)
