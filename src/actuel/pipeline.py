@@ -741,7 +741,8 @@ class Ingestor:
         self.stories.ready()  # restoring reads the store: before the write transaction
         try:
             with self.store.batch():
-                results = [self._store_one(outcome, entry) for _, (outcome, entry) in done]
+                self.store.log_fetches([entry for _, (_, entry) in done if entry is not None])
+                results = [self._store_page(outcome) for _, (outcome, _) in done]
                 # placing articles a few dozen at a time costs one write per story touched,
                 # not one per article; those stored earlier wait, committed, without a story
                 if len(self._unplaced) >= STORIES_BATCH:

@@ -12,20 +12,24 @@ from actuel.model import FetchLog
 from actuel.store.schema import articles, fetches, sources
 
 
-def log_fetch(conn: Connection, entry: FetchLog) -> None:
-    conn.execute(
-        sa.insert(fetches).values(
-            source_id=entry.source_id,
-            url=entry.url,
-            kind=entry.kind,
-            started_at=entry.started_at,
-            status=entry.status,
-            elapsed_ms=None if entry.elapsed_s is None else round(entry.elapsed_s * 1000),
-            wire_bytes=entry.wire_bytes,
-            error_code=entry.error_code,
-            error=entry.error,
-        )
-    )
+def _fetch_row(entry: FetchLog) -> dict[str, Any]:
+    return {
+        "source_id": entry.source_id,
+        "url": entry.url,
+        "kind": entry.kind,
+        "started_at": entry.started_at,
+        "status": entry.status,
+        "elapsed_ms": None if entry.elapsed_s is None else round(entry.elapsed_s * 1000),
+        "wire_bytes": entry.wire_bytes,
+        "error_code": entry.error_code,
+        "error": entry.error,
+    }
+
+
+def log_fetches(conn: Connection, entries: list[FetchLog]) -> None:
+    """Append rows to the fetch log, in one statement (executemany)."""
+    if entries:
+        conn.execute(sa.insert(fetches), [_fetch_row(e) for e in entries])
 
 
 def prune_fetches(conn: Connection, before: datetime) -> int:

@@ -394,8 +394,12 @@ class Store:
     # fetch log and upkeep
 
     def log_fetch(self, entry: FetchLog) -> None:
+        self.log_fetches([entry])
+
+    def log_fetches(self, entries: list[FetchLog]) -> None:
+        """Several fetch log rows in one statement."""
         with self._write() as conn:
-            activity.log_fetch(conn, entry)
+            activity.log_fetches(conn, entries)
 
     def prune_fetches(self, before: datetime | None = None) -> int:
         """Drop fetch log rows older than `before` (default: fetch_log_keep_days ago)."""
