@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import IO
 
@@ -31,6 +31,29 @@ def _write(rows: Iterator[dict[str, object]], output: IO[str]) -> int:
     return written
 
 
+def _run(
+    input_path: str,
+    output_path: str | None,
+    answer: Callable[[Iterator[str]], Iterator[dict[str, object]]],
+) -> None:
+    """Read JSON lines from a file or stdin, write one answer per line to a file or stdout."""
+    with ExitStack() as stack:
+        source = (
+            sys.stdin
+            if input_path == "-"
+            else stack.enter_context(open(input_path, encoding="utf-8"))
+        )
+        to_file = bool(output_path) and output_path != "-"
+        target = (
+            stack.enter_context(open(str(output_path), "w", encoding="utf-8"))
+            if to_file
+            else sys.stdout
+        )
+        written = _write(answer(_lines(source, input_path)), target)
+    if to_file and not is_quiet():
+        console.print(f"{written:,} lines written to {output_path}", highlight=False)
+
+
 @click.command("cluster")
 @click.option(
     "--input",
@@ -49,26 +72,13 @@ def _write(rows: Iterator[dict[str, object]], output: IO[str]) -> int:
 def cluster_command(settings: Settings, input_path: str, output_path: str | None) -> None:
     """Group articles into stories: story_id, relation, derived_from, confidence, original."""
     encoder = default_encoder(settings)
-    with ExitStack() as stack:
-        source = (
-            sys.stdin
-            if input_path == "-"
-            else stack.enter_context(open(input_path, encoding="utf-8"))
-        )
-        target = (
-            sys.stdout
-            if not output_path or output_path == "-"
-            else stack.enter_context(open(output_path, "w", encoding="utf-8"))
-        )
-        rows = cluster_jsonl(
-            _lines(source, input_path),
-            encoder=encoder,
-            label=input_path,
-            window_days=settings.stories_window_days,
-        )
-        written = _write(rows, target)
-    if output_path and output_path != "-" and not is_quiet():
-        console.print(f"{written:,} articles written to {output_path}", highlight=False)
+    _run(
+        input_path,
+        output_path,
+        lambda lines: cluster_jsonl(
+            lines, encoder=encoder, label=input_path, window_days=settings.stories_window_days
+        ),
+    )
 
 
 @click.command("relate")
@@ -89,15 +99,8 @@ def cluster_command(settings: Settings, input_path: str, output_path: str | None
 def relate_command(settings: Settings, input_path: str, output_path: str | None) -> None:
     """Score pairs: same_story in [0, 1], relation, direction (derived -> source), confidence."""
     encoder = default_encoder(settings)
-    with ExitStack() as stack:
-        source = (
-            sys.stdin
-            if input_path == "-"
-            else stack.enter_context(open(input_path, encoding="utf-8"))
-        )
-        target = (
-            sys.stdout
-            if not output_path or output_path == "-"
-            else stack.enter_context(open(output_path, "w", encoding="utf-8"))
-        )
-        _write(relate_jsonl(_lines(source, input_path), encoder=encoder, label=input_path), target)
+    _run(
+        input_path,
+        output_path,
+        lambda lines: relate_jsonl(lines, encoder=encoder, label=input_path),
+    )
