@@ -167,22 +167,24 @@ def upsert(
 ) -> tuple[int, bool]:
     now = datetime.now(UTC)
     article = _checked(article)
+    values = {c.name: getattr(article, c.name) for c in articles.c if c.name != "id"}
+    values["first_seen_at"] = article.first_seen_at or now
+    values["text"] = article.text or ""
+    # values as parameters, not in the statement: its compiled form is cached once
+    insert = dialect_insert(conn, articles).on_conflict_do_nothing().returning(articles.c.id)
     for _attempt in range(3):
+        # insert first: most articles are new, and a conflict on any of the three keys (canonical
+        # URL, source + guid, source + content hash) leaves the row to be matched and updated
+        new_id = conn.execute(insert, values).scalar()
+        if new_id is not None:
+            article_id, created = int(new_id), True
+            break
         existing = _match(conn, article)
         if existing is not None:
             _update_row(conn, existing, _merged(existing, article))
             article_id, created = int(existing["id"]), False
             break
-        values = {c.name: getattr(article, c.name) for c in articles.c if c.name != "id"}
-        values["first_seen_at"] = article.first_seen_at or now
-        values["text"] = article.text or ""
-        # values as parameters, not in the statement: its compiled form is cached once
-        stmt = dialect_insert(conn, articles).on_conflict_do_nothing().returning(articles.c.id)
-        new_id = conn.execute(stmt, values).scalar()
-        if new_id is not None:
-            article_id, created = int(new_id), True
-            break
-        # lost a race with a concurrent writer: its row is committed now, match it next round
+        # the conflicting row was deleted meanwhile by another writer: try again
     else:
         raise StoreError(
             f"article {article.canonical_url} kept colliding with concurrent writes",
