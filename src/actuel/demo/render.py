@@ -9,21 +9,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from actuel.demo.site import DemoArticle, World, section_of, slugify
+from actuel.web.render import FRENCH_MONTHS as MONTHS_FR
 
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 HOME_SYNTHETIC = 30  # synthetic articles listed on a home page (real ones are all listed)
 
 

@@ -16,7 +16,7 @@ from actuel.errors import ParseError
 from actuel.model import Feed, FeedItem
 from actuel.parse.dates import normalize_date
 from actuel.parse.urls import absolute_url
-from actuel.parse.xmlsafe import prepare_xml
+from actuel.parse.xmlsafe import SAFE_XML_OPTIONS, prepare_xml
 
 
 def _local(tag: object) -> str:
@@ -85,13 +85,8 @@ def parse_sitemap(
         io.BytesIO(xml),
         events=("end",),
         tag=("{*}url", "{*}sitemap", "url", "sitemap"),
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
         recover=True,
-        remove_comments=True,
-        remove_pis=True,
+        **SAFE_XML_OPTIONS,
     )
     try:
         for _event, element in events:
