@@ -58,6 +58,14 @@ KIND_BONUS = {
     RelationKind.TRANSLATION: 0.05,
     RelationKind.REWRITE: 0.0,
 }
+# how closely a derived text follows its source: a member moves to a nearer source only when the
+# new link is at least as close a kind
+KIND_RANK = {
+    RelationKind.COPY: 3,
+    RelationKind.EXCERPT: 3,
+    RelationKind.TRANSLATION: 1,
+    RelationKind.REWRITE: 1,
+}
 
 
 class VerdictLike(Protocol):
@@ -437,12 +445,44 @@ class StoryClusterer:
             source_id, v = self._climb(source_id, v, {o: verdict for _, o, verdict in own})
             self._parents[doc_id] = _relation(doc_id, source_id, v)
         ancestors = self._ancestors(doc_id)
-        for other_id, v in matches:
-            if v.relation is None or v.relation == RelationKind.INDEPENDENT:
-                continue
-            direction = self._direction(doc_id, other_id, v)
-            if direction == "b->a" and other_id not in self._parents and other_id not in ancestors:
-                self._parents[other_id] = _relation(other_id, doc_id, v)
+        below = [
+            (other_id, v)
+            for other_id, v in matches
+            if v.relation is not None
+            and v.relation != RelationKind.INDEPENDENT
+            and other_id not in ancestors
+            and self._direction(doc_id, other_id, v) == "b->a"
+        ]
+        # members that took a farther source for want of this one (it arrived late: feeds come
+        # in any order) move under it; those that took a copy of it move to it, the older text
+        moved: dict[str, Relation] = {}
+        for other_id, v in below:
+            current = self._parents.get(other_id)
+            if current is None or self._closer(doc_id, v, current, ancestors):
+                moved[other_id] = _relation(other_id, doc_id, v)
+        self._parents.update(moved)
+
+    def _closer(
+        self, doc_id: str, verdict: VerdictLike, current: Relation, ancestors: set[str]
+    ) -> bool:
+        """True when `doc_id` is a nearer source than `current.source_id` for the member.
+
+        Either the new article sits between the member and its source (a copy of a translation
+        was first taken for a translation of the original) with as close a kind, or the current
+        source is a copy of the new article (the same text, published later).
+        """
+        if verdict.relation is None:
+            return False
+        rank_new = KIND_RANK.get(verdict.relation, 0)
+        if current.source_id in ancestors and current.source_id != doc_id:
+            return rank_new >= KIND_RANK.get(current.kind, 0)
+        above = self._parents.get(current.source_id)
+        return (
+            above is not None
+            and above.source_id == doc_id
+            and above.kind == RelationKind.COPY
+            and verdict.relation == current.kind
+        )
 
     def _climb(
         self, source_id: str, verdict: VerdictLike, also: dict[str, VerdictLike]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from actuel.web.i18n import format_date
 
 FRENCH_MONTHS = (
     "janvier",
@@ -23,20 +25,6 @@ FRENCH_MONTHS = (
     "novembre",
     "décembre",
 )
-
-
-def format_date(value: datetime | None, lang: str = "fr") -> str:
-    """`18 novembre 2026 à 07:40` in French, `18 November 2026, 07:40` in English (UTC)."""
-    if value is None:
-        return ""
-    value = value.astimezone(UTC)
-    if value.time() == datetime.min.time():  # a date without a time of day
-        if lang == "fr":
-            return f"{value.day} {FRENCH_MONTHS[value.month - 1]} {value.year}"
-        return f"{value.day} {value:%B %Y}"
-    if lang == "fr":
-        return f"{value.day} {FRENCH_MONTHS[value.month - 1]} {value.year} à {value:%H:%M}"
-    return f"{value.day} {value:%B %Y, %H:%M}"
 
 
 def safe_href(url: str | None) -> str | None:
