@@ -423,3 +423,9 @@ class Store:
     def backup(self, path: str) -> None:
         """A consistent copy of a live SQLite database at `path`, by the backup API."""
         maintenance.backup(self._engine, path, self.label)
+
+    # --- search and site listings (search / public-pages helpers add methods below) ---
+
+    # --- comments (comments helper adds methods below) ---
+
+    # --- admin: users, sessions, editorial overrides (admin helper adds methods below) ---
