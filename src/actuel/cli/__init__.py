@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from actuel import __version__
+from actuel.cli.db import db_group
 from actuel.cli.demo import demo_command
 from actuel.cli.ingest import fetch_command, reprocess_command, run_command
 from actuel.cli.sources import sources_group
@@ -30,5 +31,6 @@ for command in (
     stats_command,
     cluster_command,
     relate_command,
+    db_group,
 ):
     main.add_command(command)

@@ -1,9 +1,10 @@
-"""`actuel sources …`: add (with discovery), list, remove, import and export OPML."""
+"""`actuel sources …`: add (with discovery), list, pause, resume, remove, import and export OPML."""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from actuel.cli.common import common_options, console, open_store, out
 from actuel.config import Settings
 from actuel.errors import ActuelError, DuplicateSourceError
 from actuel.fetch import Fetcher
-from actuel.model import Source, SourceKind
+from actuel.model import Source, SourceKind, SourceState
 from actuel.parse.opml import parse_opml, write_opml
 from actuel.pipeline import discover, new_source
 from actuel.sources.discovery import normalize_source_url
@@ -21,7 +22,7 @@ from actuel.sources.discovery import normalize_source_url
 
 @click.group("sources")
 def sources_group() -> None:
-    """Register, list, remove, import and export the sources to poll."""
+    """Register, list, pause, resume, remove, import and export the sources to poll."""
 
 
 def _source_row(source: Source) -> dict[str, object]:
@@ -103,11 +104,40 @@ def list_command(settings: Settings, as_json: bool) -> None:
 @common_options
 def remove_command(settings: Settings, source: str) -> None:
     """Remove a source and its articles."""
-    key: int | str = int(source) if source.isdigit() else source
+    key = _source_key(source)
     with open_store(settings) as store:
         found = store.get_source(key)
         removed = store.remove_source(key)
     out.print(f"removed source {found.id} ({found.url}) and its {removed} articles")
+
+
+def _source_key(source: str) -> int | str:
+    return int(source) if source.isdigit() else source
+
+
+@sources_group.command("pause")
+@click.argument("source", metavar="ID|URL")
+@common_options
+def pause_command(settings: Settings, source: str) -> None:
+    """Stop polling a source; its articles stay on the site."""
+    with open_store(settings) as store:
+        found = store.get_source(_source_key(source))
+        store.update_source(replace(found, state=SourceState.PAUSED))
+    out.print(f"paused source {found.id} ({found.url})")
+
+
+@sources_group.command("resume")
+@click.argument("source", metavar="ID|URL")
+@common_options
+def resume_command(settings: Settings, source: str) -> None:
+    """Poll a paused, failing or disabled source again, at the next pass."""
+    with open_store(settings) as store:
+        found = store.get_source(_source_key(source))
+        resumed = replace(
+            found, state=SourceState.ACTIVE, error_count=0, last_error=None, next_poll_at=None
+        )
+        store.update_source(resumed)
+    out.print(f"resumed source {found.id} ({found.url}): polled at the next pass")
 
 
 @sources_group.command("import")
