@@ -124,3 +124,11 @@ def test_windows_1252_numeric_references_become_the_punctuation_they_mean() -> N
         b"<item><title>x</title><link>https://ex.fr/1</link></item></channel></rss>"
     )
     assert parse_feed(content).title == "L’été – 5€"
+
+
+def test_utf8_cut_in_the_middle_of_a_character_stays_utf8() -> None:
+    # A body truncated at the size cap may end with half of "é": still UTF-8, accents intact.
+    text = "<html><body>" + "Le président a déclaré que la réunion était évoquée. " * 30 + "é"
+    content = text.encode("utf-8")[:-1]
+    assert sniff_encoding(content).encoding == "utf-8"
+    assert "Le président a déclaré que la réunion était évoquée." in decode_document(content)

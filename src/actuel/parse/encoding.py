@@ -68,8 +68,9 @@ def codec_name(label: str | bytes | None) -> str | None:
 
 
 def _is_utf8(content: bytes) -> bool:
+    """Valid UTF-8, allowing a last character cut in half (a body truncated at the size cap)."""
     try:
-        content.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(content, final=False)
     except UnicodeDecodeError:
         return False
     return True
