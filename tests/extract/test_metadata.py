@@ -126,3 +126,12 @@ def test_page_without_text_keeps_its_title(head: str, expected: str) -> None:
     page = extract_page(f"<html><head>{head}</head><body><video></video></body></html>", url=URL)
     assert page.text == ""
     assert page.title == expected
+
+
+def test_markup_inside_a_meta_title_is_dropped_not_shown_as_text() -> None:
+    head = (
+        '<meta property="og:title" content="Port-Ambre : le budget '
+        '&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;voté&lt;/b&gt;">'
+    )
+    page = extract_page(page_with(head), url=URL)
+    assert page.title == "Port-Ambre : le budget voté"

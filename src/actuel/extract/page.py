@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 
 from actuel.config import SETTINGS_BY_NAME
 from actuel.extract.cleanup import drop_leading_title, prune_template_blocks, remove_junk_lines
+from actuel.extract.fragment import html_to_text
 from actuel.extract.metadata import PageMetadata, read_metadata
 from actuel.model import ExtractedPage
 from actuel.parse.encoding import decode_document
@@ -145,8 +146,11 @@ def _day(value: str | None) -> datetime | None:
 
 
 def _clean(value: str | None) -> str | None:
+    """One line of plain text; markup some sites leave in meta titles (even scripts) dropped."""
     if value is None:
         return None
+    if "<" in value:
+        value = html_to_text(value)
     value = " ".join(value.split())
     return value or None
 

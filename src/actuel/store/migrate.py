@@ -60,7 +60,7 @@ def upgrade(engine: Engine, label: str) -> None:
                 command.upgrade(config, "head")
             except sa.exc.DBAPIError as exc:
                 raise StoreError(
-                    f"migrating the schema to {head} failed: {exc.orig}",
+                    f"migrating the schema from {before or 'none'} to {head} failed: {exc.orig}",
                     fix="nothing was changed; check the database server's log and permissions",
                     source=label,
                 ) from exc
