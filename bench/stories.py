@@ -95,7 +95,7 @@ def load_wmt(corpora: Path = CORPORA) -> tuple[list[StoryDoc], list[tuple[StoryD
     return originals, translations
 
 
-def pearson(x: Sequence[float], y: Sequence[float]) -> float:
+def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
         return float("nan")
     return float(np.corrcoef(np.asarray(x, float), np.asarray(y, float))[0, 1])
@@ -217,7 +217,7 @@ def semeval(encoder: Encoder | None, fit: bool) -> None:
         ("same (<= 1.5)", overall <= SAME),
         ("unrelated (>= 3.5)", overall >= UNRELATED),
     ):
-        kinds = defaultdict(int)
+        kinds: dict[str, int] = defaultdict(int)
         for v, k in zip(verdicts, keep, strict=True):
             if k:
                 kinds[v.relation.value if v.relation else "none"] += 1
@@ -312,7 +312,8 @@ def demo(encoder: Encoder | None) -> None:
         for y in firsts[i + 1 :]
         if x.story == y.story
     ]
-    same, other = [], []
+    same: list[float] = []
+    other: list[float] = []
     ids = list(prints)
     story = {a.id: a.story for a in world.articles}
     for i, x in enumerate(ids):
@@ -378,6 +379,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sections = set(args.only.split(","))
     if "demo" in sections:
         demo(encoder)
+        if encoder is not None:  # the calibration without it too: pipelines may run without
+            demo(None)
     if {"semeval", "wmt", "speed"} & sections and not CORPORA.is_dir():
         print(f"{CORPORA} is absent: SemEval, WMT and speed figures skipped")
         return 0

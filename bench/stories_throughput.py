@@ -1,7 +1,7 @@
 """Stories: quality on the demo corpus and clustering throughput on 10k..100k generated articles.
 
     python bench/stories_throughput.py [--articles 100000] [--encoder-docs 1000] [--jsonl 100000]
-                                       [--skip-demo]
+                                       [--skip-demo] [--step 2000]
 
 Quality: the demo world's manifest (B-cubed F1 of stories, relation type and direction accuracy,
 the original of every story), beside a one-story-per-article anchor. Throughput: articles made in
@@ -335,11 +335,80 @@ def run_encoder_cost(count: int) -> None:
               f"B-cubed F1 {f1:.3f}  peak RSS {rss_mb():.0f} MB")  # fmt: skip
 
 
+def run_step(total: int, *, encoder: bool = False) -> None:
+    """The stories step as ingest runs it: the demo world grown with `total` synthetic articles
+    (recombined demo paragraphs, so they form big stories), stored in a new SQLite file, then
+    placed 64 at a time by `StoriesStep` (clustering, provenance, member rows, credits, quotes).
+    The anchor, in the same run, is storing the same articles (what ingest does without stories).
+    """
+    import tempfile
+
+    from actuel.config import load_settings
+    from actuel.model import Article, Source, SourceKind
+    from actuel.pipeline import STORIES_BATCH, StoriesStep
+    from actuel.store import Store
+
+    world = load_world(synthetic_articles=total)
+    rows = sorted(world.articles, key=lambda a: (a.published, a.id))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "step.db")
+        settings = load_settings(
+            environ={}, db=db, stories=True, stories_encoder="auto" if encoder else "none"
+        )
+        with Store.open(db, settings) as store:
+            sources = {}
+            for outlet in world.outlets:
+                added = store.add_source(
+                    Source(url=f"https://{outlet.id}.example/feed", name=outlet.name,
+                           kind=SourceKind.FEED, lang=outlet.lang)
+                )  # fmt: skip
+                sources[outlet.id] = added
+            started, cpu = time.perf_counter(), time.process_time()
+            docs: list[StoryDoc] = []
+            with store.batch():
+                for a in rows:
+                    source = sources[a.outlet.id]
+                    assert source.id is not None
+                    url = f"https://{a.outlet.id}.example{a.path}"
+                    article = Article(source_id=source.id, url=url, canonical_url=url,
+                                      title=a.title, text="\n\n".join(a.paragraphs),
+                                      published_at=a.published, language=a.lang,
+                                      first_seen_at=a.published)  # fmt: skip
+                    article_id, _ = store.upsert_article(article)
+                    docs.append(StoryDoc(str(article_id), a.title, article.text or "", url,
+                                         a.published, a.lang, source.name,
+                                         a.published))  # fmt: skip
+            store_s, store_cpu = time.perf_counter() - started, time.process_time() - cpu
+            step = StoriesStep(store, settings)
+            step.ready()
+            if step.encoder is not None:  # ingest embeds in its fetch workers (`warm`) beforehand
+                step.encoder.encode(["warm-up: load the weights"])
+            started, cpu = time.perf_counter(), time.process_time()
+            for chunk in range(0, len(docs), STORIES_BATCH):
+                with store.batch():
+                    step.place_many(docs[chunk : chunk + STORIES_BATCH])
+            step_s, step_cpu = time.perf_counter() - started, time.process_time() - cpu
+            largest = max(s.article_count for s in store.latest_stories(limit=100_000))
+    n = len(docs)
+    mode = "with encoder" if encoder else "no encoder"
+    print(f"\nstories step (ingest path, {mode}): {n} articles, batches of {STORIES_BATCH}, "
+          f"largest story {largest} articles")  # fmt: skip
+    # CPU time as well as wall time: on a shared machine, CPU time is the steadier figure
+    print(f"{'ms/article':22} {'wall':>7} {'CPU':>7}")
+    print(f"  stories step       {1000 * step_s / n:7.2f} {1000 * step_cpu / n:7.2f}")
+    print(f"  anchor: storing    {1000 * store_s / n:7.2f} {1000 * store_cpu / n:7.2f}")
+    print(f"  ratio step / store {step_s / store_s:7.2f} {step_cpu / store_cpu:7.2f}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--encoder-docs", type=int, default=1000)
     parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument(
+        "--step", type=int, default=0, help="also time the ingest's stories step on the demo "
+        "world grown with this many synthetic articles"
+    )  # fmt: skip
     parser.add_argument(
         "--jsonl", type=int, default=0, help="also time cluster_jsonl on this many articles"
     )
@@ -355,6 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         run_throughput(args.articles)
     if args.jsonl:
         run_jsonl(args.jsonl)
+    if args.step:
+        run_step(args.step)
+        run_step(args.step, encoder=True)
     if args.encoder_docs:
         run_encoder_cost(args.encoder_docs)
     return 0

@@ -162,6 +162,94 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site_lang", "fr", str, "Default language of the site's pages."),
     Setting("excerpt_chars", 400, int, "Characters of an article's text shown on its page."),
     Setting("site_page_size", 30, int, "Stories (or articles) per page of the home."),
+    Setting("web_workers", 1, int, "Web server processes (uvicorn workers), each with its cache."),
+    Setting("feed_items", 50, int, "Items in each outgoing feed (RSS, Atom, JSON Feed)."),
+    Setting(
+        "site_cache",
+        True,
+        bool,
+        "Keep rendered pages in memory, compressed, until the database changes.",
+    ),
+    Setting("site_cache_mb", 64, int, "Memory the page cache may use in each process, in MB."),
+    Setting(
+        "site_cache_check_s",
+        1.0,
+        float,
+        "Seconds between two checks for database changes: how stale a cached page may be.",
+    ),
+    Setting(
+        "site_cache_max_age_s",
+        300,
+        int,
+        "Seconds a cached page is served at most, even when nothing changed.",
+    ),
+    Setting(
+        "site_base_url",
+        "",
+        str,
+        "Public address of the site (https://…) for canonical links, feeds, sitemaps and sharing;"
+        " empty: the address each request came to.",
+    ),
+    Setting("site_tagline", "", str, "A line under the site's name in every page's header."),
+    Setting(
+        "site_logo_url",
+        "/static/logo.svg",
+        str,
+        "Logo shown beside the site's name (http(s) URL or /static/…; empty: none).",
+    ),
+    Setting(
+        "site_color",
+        "#0b5cad",
+        str,
+        "Accent colour of links and highlights (#rgb or #rrggbb; keep 4.5:1 contrast on white).",
+    ),
+    Setting(
+        "site_social",
+        "",
+        str,
+        "“Suivez-nous” links: name=URL pairs separated by commas"
+        " (Mastodon=https://…, Facebook=https://…).",
+    ),
+    Setting(
+        "site_languages",
+        "fr,en",
+        str,
+        "Languages a reader may choose for the site's pages, comma-separated (among fr, en).",
+    ),
+    # admin and security
+    Setting(
+        "secret_key",
+        "",
+        str,
+        "Key signing form tokens (empty: drawn at each start;"
+        " set it when several processes serve).",
+        secret=True,
+    ),
+    Setting("admin_session_hours", 12, int, "Hours an admin login lasts before asking again."),
+    Setting("login_max_failures", 10, int, "Failed logins allowed per address in a minute."),
+    # comments
+    Setting(
+        "comments_min_seconds",
+        3.0,
+        float,
+        "A comment sent sooner after the form was shown is held.",
+    ),
+    Setting(
+        "comments_max_age", 7200, int, "Seconds a comment form stays valid (then: reload the page)."
+    ),
+    Setting("comments_max_name", 80, int, "Longest author name of a comment, in characters."),
+    Setting("comments_max_text", 4000, int, "Longest comment, in characters."),
+    Setting("comments_hold_links", 2, int, "A comment with at least this many links is held."),
+    Setting("comments_address_limit", 10, int, "Comments one address may post per address window."),
+    Setting("comments_address_window", 60, int, "Seconds of the per-address comment limit."),
+    Setting("comments_story_limit", 30, int, "Comments one story may receive per story window."),
+    Setting("comments_story_window", 60, int, "Seconds of the per-story comment limit."),
+    Setting(
+        "web_trust_forwarded",
+        False,
+        bool,
+        "Take the client's address from X-Forwarded-For (only behind a proxy that sets it).",
+    ),
     # logging
     Setting("log_level", "info", str, "Log level: debug, info, warning, error."),
     Setting("log_format", "text", str, "Log format: text (human) or json (one object per line)."),

@@ -267,6 +267,7 @@ class StoryView:
     outlets: list[str] = field(default_factory=list)
     image: str | None = None
     category: str | None = None
+    language: str | None = None  # the original's language, when the original was ingested
 
 
 @dataclass
@@ -290,3 +291,22 @@ class QuoteView:
     lang: str | None
     article_ids: list[int] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
+
+
+# --- comments -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Comment:
+    """A reader's comment under an article; the e-mail address is kept only as a keyed hash."""
+
+    article_id: int
+    author_name: str
+    text: str
+    email_hash: str
+    status: str = "pending"  # pending, published, spam, deleted
+    hold_reason: str | None = None  # why it waits: new_author, too_fast, links
+    address_hash: str | None = None  # the poster's network address, keyed hash (moderation)
+    created_at: datetime | None = None
+    moderated_at: datetime | None = None
+    id: int | None = None

@@ -33,11 +33,13 @@ from actuel.extract.fragment import html_to_text
 from actuel.fetch import Fetcher
 from actuel.model import (
     Article,
+    Credit,
     ExtractedPage,
     Feed,
     FeedItem,
     FetchLog,
     FetchResult,
+    Relation,
     Source,
     SourceKind,
     SourceState,
@@ -55,16 +57,22 @@ from actuel.sources.discovery import (
 from actuel.sources.schedule import page_retry_at
 from actuel.sources.state import after_error, after_success
 from actuel.store import Store
-from actuel.store.stories import MemberRow, StoryUpdate
+from actuel.store.articles import ArticleWrite
+from actuel.store.stories import MemberRow, StoryUpdate, WindowRow
+from actuel.stories.align import aligned_sentences
 from actuel.stories.cluster import StoryClusterer
 from actuel.stories.credits import extract_credits
 from actuel.stories.encoder import Encoder, default_encoder
 from actuel.stories.fingerprint import embedding_text
+from actuel.stories.provenance import latest_time
 
 log = logging.getLogger("actuel.pipeline")
 
 SITEMAP_CHILDREN_MAX = 5
 STORIES_BATCH = 64  # new articles placed in stories together (one write per story touched)
+# fewer pages than this finished together: wait this long for more to store in one transaction
+STORE_BATCH_PAGES = 32
+STORE_GATHER_S = 0.05
 
 
 def utcnow() -> datetime:
@@ -180,12 +188,16 @@ def build_article(outcome: PageOutcome, now: datetime, settings: Settings) -> Ar
     canonical = canonical_url(link)
     if page and page.canonical_url and _same_site(page.canonical_url, final_url):
         canonical = canonical_url(page.canonical_url)
-    feed_text = html_to_text(item.content) or html_to_text(item.summary)
-    text = page.text if page and page.text.strip() else feed_text
     from_feed_only = page is None or not page.text.strip()
+    summary_text = html_to_text(item.summary)
+    # the feed's own HTML is converted only when it is what gets stored (it costs a parse)
+    if page is not None and not from_feed_only:
+        text = page.text
+    else:
+        text = html_to_text(item.content) or summary_text
     title = (page.title if page and page.title else None) or html_to_text(item.title) or link
     title = strip_site_name(title, [page.site_name if page else None, source.name]) or link
-    summary = html_to_text(item.summary) or (page.description if page else None)
+    summary = summary_text or (page.description if page else None)
     attempts = 0 if not from_feed_only else 1
     return Article(
         source_id=source.id,
@@ -237,13 +249,22 @@ def extract_and_detect(
     return page, detected
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on: a container or `taskset` often allows fewer than the
+    machine has, and a worker per machine CPU would then only compete for them."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on every platform
+        return os.cpu_count() or 1
+
+
 class ExtractionPool:
     """Extraction is CPU-bound and the GIL serialises it: large passes spread it over worker
     processes; small ones (or extract_workers=1) stay in the calling thread."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        workers = settings.extract_workers or (os.cpu_count() or 1)
+        workers = settings.extract_workers or usable_cpus()
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -326,6 +347,7 @@ class StoriesStep:
         # stories whose stored original is older than the window restored: the clusterer
         # cannot see it, so its own pick would wrongly replace it
         self._unseen_originals: dict[str, int] = {}
+        self._texts: dict[str, tuple[str, str | None]] = {}  # the batch being placed: text, lang
 
     @property
     def encoder(self) -> Encoder | None:
@@ -352,33 +374,13 @@ class StoriesStep:
         """The clusterer, restored from the store at first use (None when stories are off)."""
         if self._clusterer is not None or not self.enabled:
             return self._clusterer
-        clusterer = StoryClusterer(encoder=self.encoder, window_days=self.window_days)
-        self._outlets = {s.name: None for s in self.store.list_sources() if s.name}
+        clusterer = self._fresh_clusterer()
         # the window ends at the newest article, not at the wall clock: a process resuming
         # after days off (or a corpus of older news) still finds the stories it left
         newest = self.store.newest_article_time()
         since = min(utcnow(), newest or utcnow()) - timedelta(days=self.window_days)
         rows = self.store.story_window(since)
-        placed = [r for r in rows if r.key]
-        clusterer.restore(
-            [r.doc for r in placed],
-            [r.key for r in placed if r.key],
-            [r.relation for r in placed if r.relation],
-        )
-        self._persisted = {
-            r.doc.id: (
-                r.kind or "",
-                int(r.relation.source_id) if r.relation else None,
-                _rounded(r.confidence),
-            )
-            for r in placed
-        }
-        restored = {r.doc.id for r in placed}
-        self._unseen_originals = {
-            r.key: r.story_original
-            for r in placed
-            if r.key and r.story_original is not None and str(r.story_original) not in restored
-        }
+        self._restore(clusterer, rows)
         self._clusterer = clusterer
         unplaced = [r.doc for r in rows if not r.key]
         if unplaced:
@@ -386,6 +388,82 @@ class StoriesStep:
             with self.store.batch():
                 self.place_many(unplaced)
         return clusterer
+
+    def _fresh_clusterer(self) -> StoryClusterer:
+        self._outlets = {s.name: None for s in self.store.list_sources() if s.name}
+        return StoryClusterer(encoder=self.encoder, window_days=self.window_days)
+
+    def _restore(self, clusterer: StoryClusterer, rows: list[WindowRow]) -> None:
+        """Put placed articles back into the clusterer, remembering what is stored of them."""
+        placed = [r for r in rows if r.key and not _placed(clusterer, r.doc.id)]
+        clusterer.restore(
+            [r.doc for r in placed],
+            [r.key for r in placed if r.key],
+            [r.relation for r in placed if r.relation],
+        )
+        for r in placed:
+            self._persisted[r.doc.id] = (
+                r.kind or "",
+                int(r.relation.source_id) if r.relation else None,
+                _rounded(r.confidence),
+            )
+            original = r.story_original
+            if r.key and original is not None and not _placed(clusterer, str(original)):
+                self._unseen_originals.setdefault(r.key, original)
+        for r in placed:  # an original restored after its copies is seen after all
+            if r.key in self._unseen_originals and r.doc.id == str(self._unseen_originals[r.key]):
+                del self._unseen_originals[r.key]
+
+    def rebuild(
+        self,
+        since: datetime | None = None,
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Place the stored articles that are in no story (an archive import, articles stored
+        while stories were off or older than the window), oldest first; how many were placed.
+
+        Time is walked a day at a time, from `since` (default: the oldest article) less the
+        window: articles already placed come back as context, so an old article joins the stories
+        of its own days. Each batch is committed: an interrupted rebuild resumes where it stopped.
+        """
+        if not self.enabled:
+            return 0
+        start = since or self.store.oldest_article_time()
+        newest = self.store.newest_article_time()
+        if start is None or newest is None:
+            return 0
+        start = start if start.tzinfo else start.replace(tzinfo=UTC)
+        total = self.store.count_unplaced_articles(start)
+        report = on_progress or (lambda _done, _total: None)
+        report(0, total)
+        if total == 0:
+            return 0
+        self.reset()
+        self._clusterer = clusterer = self._fresh_clusterer()
+        cursor, done = start - timedelta(days=self.window_days), 0
+        try:
+            while cursor <= newest and done < total:
+                upto = cursor + timedelta(days=1)
+                rows = self.store.story_window(cursor, upto)
+                if not rows:  # a gap in the archive: on to the next day that has articles
+                    following = self.store.oldest_article_time(upto)
+                    if following is None:
+                        break
+                    cursor = max(upto, following - timedelta(hours=1))
+                    continue
+                self._restore(clusterer, rows)
+                fresh = [r.doc for r in rows if not r.key and _sort_time(r.doc) >= start]
+                for chunk in range(0, len(fresh), STORIES_BATCH):
+                    batch = fresh[chunk : chunk + STORIES_BATCH]
+                    with self.store.batch():
+                        self.place_many(batch)
+                    done += len(batch)
+                    report(done, total)
+                cursor = upto
+        finally:
+            self.reset()  # the next ingest restores its own window afresh
+        return done
 
     def place(self, doc: StoryDoc) -> None:
         self.place_many([doc])
@@ -401,7 +479,12 @@ class StoriesStep:
             if doc.source:
                 self._outlets.setdefault(doc.source, None)
         placed_before = {d.id for d in docs if _placed(clusterer, d.id)}
-        assignments = clusterer.add_many(docs)
+        # feeds come in any order: placing a batch oldest first lets a copy find its direct
+        # source rather than the source's source (a bare date after the times of its day)
+        now = utcnow()
+        docs = sorted(docs, key=lambda d: _placing_order(d, now))
+        credits = {d.id: self._credits_of(d) for d in docs}  # once: for provenance and the store
+        assignments = clusterer.add_many(docs, credits=credits)
         # one write per story, however many of its articles came together; stories merged on
         # the way (perhaps opened in this very batch) redirect to the survivor
         merged: dict[str, dict[str, None]] = {}
@@ -415,10 +498,14 @@ class StoriesStep:
             fresh = added.setdefault(survivor, [])
             if assignment.doc_id not in placed_before:
                 fresh.append(int(assignment.doc_id))
-        for story_key, merged_keys in merged.items():
-            self._save_story(clusterer, story_key, list(merged_keys), added[story_key])
+        self._texts = {d.id: (d.text, d.lang) for d in docs}
+        try:
+            for story_key, merged_keys in merged.items():
+                self._save_story(clusterer, story_key, list(merged_keys), added[story_key])
+        finally:
+            self._texts = {}
         for doc in docs:
-            self.save_extras(doc, fresh=doc.id not in placed_before)
+            self.save_extras(doc, fresh=doc.id not in placed_before, credits=credits[doc.id])
 
     def _save_story(
         self, clusterer: StoryClusterer, key: str, merged_keys: list[str], added: list[int]
@@ -446,6 +533,7 @@ class StoriesStep:
             if self._persisted.get(member) != state:
                 members.append(row)
                 self._persisted[member] = state
+        self._align([parents[str(m.article_id)] for m in members if str(m.article_id) in parents])
         original = (int(story.original_id) if story.original_id else None, story.original_credit)
         unchanged = kept is not None or (
             self._originals.get(story.id) == original and not merged_keys
@@ -463,21 +551,61 @@ class StoriesStep:
             )
         )
 
+    def _align(self, relations: list[Relation]) -> None:
+        """Add aligned sentences to the evidence of relations about to be written (once each:
+        the evidence dict is the clusterer's, kept with the relation)."""
+        todo = [r for r in relations if "aligned_sentences" not in r.evidence]
+        if not todo:
+            return
+        texts = dict(self._texts)
+        wanted = {int(i) for r in todo for i in (r.derived_id, r.source_id) if i not in texts}
+        for article_id, article in self.store.articles_by_id(sorted(wanted)).items():
+            texts[str(article_id)] = (article.text or "", article.language)
+        for relation in todo:
+            derived, source = texts.get(relation.derived_id), texts.get(relation.source_id)
+            if derived is None or source is None:
+                continue
+            same = not (derived[1] and source[1]) or derived[1] == source[1]
+            relation.evidence["aligned_sentences"] = aligned_sentences(
+                derived[0],
+                source[0],
+                same_language=same,
+                encoder=None if same else self.encoder,
+            )
+
     def known_outlets(self, names: list[str]) -> None:
         """Outlet names that credit lines are matched against (registered sources' names)."""
         for name in names:
             if name:
                 self._outlets.setdefault(name, None)
 
-    def save_extras(self, doc: StoryDoc, *, fresh: bool = False) -> None:
-        """Extract and store an article's credit lines and quotes (`fresh`: none stored yet)."""
-        if not self.enabled:
-            return
-        credits = extract_credits(
+    def _credits_of(self, doc: StoryDoc) -> list[Credit]:
+        return extract_credits(
             doc.text, lang=doc.lang, title=doc.title, known_outlets=list(self._outlets)
         )
+
+    def save_extras(
+        self, doc: StoryDoc, *, fresh: bool = False, credits: list[Credit] | None = None
+    ) -> None:
+        """Extract and store an article's credit lines and quotes (`fresh`: none stored yet;
+        `credits`: already extracted)."""
+        if not self.enabled:
+            return
+        if credits is None:
+            credits = self._credits_of(doc)
         quotes = extract_quotes(doc.text, lang=doc.lang)
         self.store.save_article_extras(int(doc.id), credits, quotes, fresh=fresh)
+
+
+def _sort_time(doc: StoryDoc) -> datetime:
+    """The store's timeline order: published, else first seen (naive read as UTC)."""
+    moment = doc.published_at or doc.first_seen_at or datetime.min
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _placing_order(doc: StoryDoc, now: datetime) -> tuple[bool, datetime]:
+    moment = latest_time(doc, now=now)
+    return moment is None, moment or now
 
 
 def _placed(clusterer: StoryClusterer, doc_id: str) -> bool:
@@ -693,28 +821,46 @@ class Ingestor:
 
     def _store_page(self, outcome: PageOutcome) -> tuple[bool, bool] | None:
         """Store one page's article: (created, from the feed only), or None when empty."""
-        if outcome.error:
-            log.info(
-                "page kept from the feed",
-                extra={
-                    "source": outcome.source.label,
-                    "url": outcome.item.link,
-                    "error": outcome.error.describe(),
-                },
+        return self._store_many([outcome])[0]
+
+    def _store_many(self, outcomes: list[PageOutcome]) -> list[tuple[bool, bool] | None]:
+        """Store pages' articles in one go: (created, from the feed only) of each, or None for
+        an empty one."""
+        writes: list[ArticleWrite] = []
+        kept: list[int] = []
+        for index, outcome in enumerate(outcomes):
+            if outcome.error:
+                log.info(
+                    "page kept from the feed",
+                    extra={
+                        "source": outcome.source.label,
+                        "url": outcome.item.link,
+                        "error": outcome.error.describe(),
+                    },
+                )
+            article = outcome.article or build_article(outcome, utcnow(), self.settings)
+            if not article.title and not article.text:
+                continue
+            fetched = outcome.fetched
+            writes.append(
+                ArticleWrite(
+                    article,
+                    raw_html=outcome.html_z or (outcome.html if outcome.page else None),
+                    compressed=outcome.html_z is not None,
+                    content_type=fetched.content_type if fetched else None,
+                    final_url=fetched.final_url if fetched else None,
+                )
             )
-        article = outcome.article or build_article(outcome, utcnow(), self.settings)
-        if not article.title and not article.text:
-            return None
-        article_id, created = self.store.upsert_article(
-            article,
-            raw_html=outcome.html_z or (outcome.html if outcome.page else None),
-            compressed=outcome.html_z is not None,
-            content_type=outcome.fetched.content_type if outcome.fetched else None,
-            final_url=outcome.fetched.final_url if outcome.fetched else None,
-        )
-        if created:
-            self._unplaced.append(story_doc(replace(article, id=article_id), outcome.source.name))
-        return created, article.from_feed_only
+            kept.append(index)
+        results: list[tuple[bool, bool] | None] = [None] * len(outcomes)
+        stored = self.store.upsert_articles(writes)
+        for index, write, (article_id, created) in zip(kept, writes, stored, strict=True):
+            article = write.article
+            if created:
+                source_name = outcomes[index].source.name
+                self._unplaced.append(story_doc(replace(article, id=article_id), source_name))
+            results[index] = created, article.from_feed_only
+        return results
 
     def _place_stored(self) -> None:
         """The stories step for the articles stored and waiting, in the open transaction.
@@ -742,7 +888,7 @@ class Ingestor:
         try:
             with self.store.batch():
                 self.store.log_fetches([entry for _, (_, entry) in done if entry is not None])
-                results = [self._store_page(outcome) for _, (outcome, _) in done]
+                results = self._store_many([outcome for _, (outcome, _) in done])
                 # placing articles a few dozen at a time costs one write per story touched,
                 # not one per article; those stored earlier wait, committed, without a story
                 if len(self._unplaced) >= STORIES_BATCH:
@@ -872,7 +1018,12 @@ class Ingestor:
         self.on_progress("sources", 0, total)
         while feed_jobs or page_jobs:
             waiting: list[Future[Any]] = [*feed_jobs, *page_jobs]
-            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            finished, pending = wait(waiting, return_when=FIRST_COMPLETED)
+            if not feed_jobs and pending and len(finished) < STORE_BATCH_PAGES:
+                # pages finish one at a time: those of the next moment join them, so one
+                # transaction (and one multi-row insert) stores several instead of one each
+                more, _ = wait(pending, timeout=STORE_GATHER_S)
+                finished |= more
             stored: list[tuple[Source, PageCollected]] = []
             for future in finished:
                 done += 1

@@ -113,6 +113,10 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
         assert all(m.relation in ("copy", "translation", "excerpt", "rewrite") for m in derived)
         assert [m.relation for m in members].count("original") == 1
         assert {"en", "fr"} <= set(story.languages)
+        # a copy of the French translation derives from that translation, not the English report
+        derived_from = {m.article.id: m.derived_from for m in members}
+        echo = _stored_id(store, world, "s08-echo-des-collines")
+        assert derived_from[echo] == _stored_id(store, world, "s08-kalaba")
 
         # a second pass changes no key
         ingest(store, settings, world)

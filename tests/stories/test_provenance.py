@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from actuel.model import Credit, Relation, RelationKind, StoryDoc
 from actuel.stories.cluster import StoryClusterer
-from actuel.stories.provenance import choose_original, reliable_time
+from actuel.stories.provenance import choose_original, day_only, latest_time, reliable_time
 
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
 
@@ -117,3 +117,16 @@ def test_credit_lines_in_the_text_name_the_original_outlet_end_to_end() -> None:
     [story] = clusterer.stories()
     assert story.original_id == "a1"
     assert story.original_credit is not None and "AFP" in story.original_credit
+
+
+def test_a_bare_date_comes_after_the_timed_reports_of_its_day() -> None:
+    midnight = datetime(2026, 11, 20, tzinfo=UTC)
+    bare = doc("bare", midnight)
+    timed = doc("timed", midnight + timedelta(hours=18, minutes=40))
+    assert choose_original([bare, timed], [], {}) == ("timed", None)
+    # ...but before those of the next day, and first-seen still bounds it
+    tomorrow = doc("tomorrow", midnight + timedelta(days=1, hours=7))
+    assert choose_original([tomorrow, bare], [], {}) == ("bare", None)
+    seen_early = doc("seen", midnight, seen=midnight + timedelta(hours=2))
+    assert latest_time(seen_early) == midnight + timedelta(hours=2)
+    assert day_only(bare) and not day_only(timed)

@@ -19,11 +19,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(app: Any) -> Iterator[str]:
-    """Serve `app` and yield its base URL; stop the server on exit."""
+def running(app: Any, *, proxy_headers: bool = True) -> Iterator[str]:
+    """Serve `app` and yield its base URL; stop the server on exit.
+
+    `proxy_headers`: uvicorn believes X-Forwarded-For/-Proto from loopback peers, as from a local
+    proxy; turn it off to see the app's own handling of those headers."""
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        proxy_headers=proxy_headers,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -1,29 +1,39 @@
-"""What the story page says about a relation's evidence, and the relation labels."""
+"""What the story page says about a relation's evidence, the labels, and JSON-LD escaping."""
 
 from __future__ import annotations
 
-from actuel.web.render import evidence_lines, language_name, relation_label
+import json
+
+from actuel.web.render import category_name, evidence_lines, json_ld, language_name, relation_label
+
+EVIDENCE: dict[str, object] = {
+    "passage_words": 263.0,
+    "contain_max": 0.9877,
+    "embedding_cosine": 0.8642,
+    "shared_names": ["northbridge", "the", "ryder"],
+    "shared_numbers": ["14", "60", "d12m11", "12%"],
+    "time_gap_h": 5.5,
+    "direction_by": "dates",
+}
 
 
 def test_evidence_reads_as_checkable_facts() -> None:
-    lines = evidence_lines(
-        {
-            "passage_words": 263.0,
-            "contain_max": 0.9877,
-            "embedding_cosine": 0.8642,
-            "shared_names": ["northbridge", "the", "ryder"],
-            "shared_numbers": ["14", "60", "d12m11", "12%"],
-            "time_gap_h": 5.5,
-            "direction_by": "dates",
-        }
-    )
+    lines = evidence_lines(EVIDENCE)
     assert "Plus long passage commun : 263 mots" in lines
-    assert "Texte repris mot pour mot : 99 %" in lines
-    assert "Proximité de sens : 86 %" in lines
+    assert "Texte repris mot pour mot : 99\xa0%" in lines  # Babel's French percent
+    assert "Proximité de sens : 86\xa0%" in lines
     assert "Noms en commun : northbridge, ryder" in lines
     assert "Chiffres en commun : 14, 60, 12%" in lines
     assert "Publié 5,5 h après sa source" in lines
     assert "Sens de la reprise établi par l'ordre de publication" in lines
+
+
+def test_evidence_in_english_with_english_numbers() -> None:
+    lines = evidence_lines(EVIDENCE, lang="en")
+    assert "Longest shared passage: 263 words" in lines
+    assert "Text taken word for word: 99%" in lines
+    assert "Published 5.5 h after its source" in lines
+    assert "Direction of the copy set by the order of publication" in lines
 
 
 def test_odd_evidence_never_breaks_the_page() -> None:
@@ -31,12 +41,29 @@ def test_odd_evidence_never_breaks_the_page() -> None:
     assert evidence_lines({"passage_words": "many", "shared_names": "x", "time_gap_h": True}) == []
     assert evidence_lines({"time_gap_h": 0.2}) == ["Publié 12 min après sa source"]
     assert evidence_lines({"time_gap_h": 100.0}) == ["Publié 4 jours après sa source"]
+    assert evidence_lines({"time_gap_h": 72.0}, lang="en") == ["Published 3 days after its source"]
 
 
-def test_labels() -> None:
+def test_labels_in_both_languages() -> None:
     assert relation_label("translation") == "traduction de"
+    assert relation_label("translation", lang="en") == "translation of"
     assert relation_label("excerpt") == "extrait de"
     assert relation_label("independent") == "reportage indépendant"
+    assert relation_label("independent", lang="en") == "independent report"
     assert language_name("en") == "anglais"
-    assert language_name("sw") == "sw"
+    assert language_name("en", lang="en") == "English"
+    assert language_name("de", lang="en") == "German"
+    assert language_name("sw") == "swahili"  # from Babel's locale data, not a list of ours
+    assert language_name("qq") == "qq"
     assert language_name(None) == "langue inconnue"
+    assert language_name(None, lang="en") == "unknown language"
+    assert category_name("economie") == "Économie"
+    assert category_name("economie", lang="en") == "Economy"
+    assert category_name("faits-divers") == "faits-divers"
+
+
+def test_json_ld_cannot_end_its_script_block() -> None:
+    data = {"headline": "Titre </script><script>alert(1)</script> & <!-- \u2028"}
+    text = str(json_ld(data))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == data

@@ -76,7 +76,7 @@ def test_article_page_shows_excerpt_and_links_the_original(
     assert 'href="https://gazette.example/a/marche"' in html
     assert "Lire la suite sur La Gazette" in html
     assert 'rel="noopener noreferrer nofollow ugc"' in html
-    assert "langue : fr" in html
+    assert "langue : français" in html
     # An excerpt, not the whole text of someone else's article.
     assert html.count("Le nouveau marché couvert") < 30
     assert '<time datetime="2026-11-24T09:00:00+00:00">' in html

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from actuel import __version__
+from actuel.api import comments as comment_api
+from actuel.api import search as search_api
+from actuel.api import write as write_api
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -94,7 +97,27 @@ SCHEMAS: dict[str, Any] = {
             },
             "derived_from": {**NULLABLE_INT, "description": "article id of the source"},
             "confidence": {"type": ["number", "null"]},
-            "evidence": {"type": "object"},
+            "evidence": {
+                "type": "object",
+                "description": "why the relation holds: scores of shared passages, names, "
+                "numbers, quotes and meaning, the shared names and numbers, and aligned sentences",
+                "properties": {
+                    "shared_names": {"type": "array", "items": {"type": "string"}},
+                    "shared_numbers": {"type": "array", "items": {"type": "string"}},
+                    "aligned_sentences": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "derived": {"type": "string"},
+                                "source": {"type": "string"},
+                                "score": {"type": "number"},
+                                "by": {"type": "string", "enum": ["words", "anchors", "meaning"]},
+                            },
+                        },
+                    },
+                },
+            },
             "page_url": {"type": "string"},
         },
     },
@@ -194,7 +217,13 @@ PATHS: dict[str, Any] = {
             "summary": "A story: its articles with their relations, and its quotes",
             "operationId": "getStory",
             "parameters": [
-                {"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}
+                {
+                    "name": "key",
+                    "in": "path",
+                    "required": True,
+                    # a key is one path segment: never `.` or `..`, which clients resolve away
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"},
+                }
             ],
             "responses": {
                 "200": _ok("the story", "StoryDetail"),
@@ -229,6 +258,19 @@ def openapi_document() -> dict[str, Any]:
             "description": "Stories grouped across outlets and languages, with provenance.",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS},
+        "paths": {
+            **PATHS,
+            **comment_api.OPENAPI_PATHS,
+            **search_api.OPENAPI_PATHS,
+            **write_api.OPENAPI_PATHS,
+        },
+        "components": {
+            "schemas": {
+                **SCHEMAS,
+                "Comment": comment_api.COMMENT_SCHEMA,
+                **search_api.OPENAPI_SCHEMAS,
+                **write_api.OPENAPI_SCHEMAS,
+            },
+            "securitySchemes": write_api.OPENAPI_SECURITY_SCHEMES,
+        },
     }

@@ -14,6 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from actuel.api import comments as comment_api
+from actuel.api import search as search_api
+from actuel.api import write as write_api
 from actuel.api.cursor import BadCursorError, decode_cursor, encode_cursor
 from actuel.api.openapi import openapi_document
 from actuel.api.schemas import (
@@ -72,7 +75,11 @@ def _cursor(request: Request) -> tuple[datetime, int] | None:
         raise ApiError(400, exc.code, exc.problem, exc.fix) from None
 
 
-def create_api(get_store: Callable[[], Store], settings: Settings) -> Starlette:
+def create_api(
+    get_store: Callable[[], Store],
+    settings: Settings,
+    get_writer: Callable[[], Store] | None = None,
+) -> Starlette:
     """The /api/v1 application; `get_store` gives the (read-only) store on first use.
 
     Article texts are cut to the excerpt_chars setting, as on the site: the API does not
@@ -142,6 +149,8 @@ def create_api(get_store: Callable[[], Store], settings: Settings) -> Starlette:
                 "stories": "/api/v1/stories",
                 "story": "/api/v1/stories/{key}",
                 "article": "/api/v1/articles/{id}",
+                "comments": "/api/v1/articles/{id}/comments",
+                "search": "/api/v1/search?q={words}",
                 "openapi": "/api/v1/openapi.json",
             }
         )
@@ -173,6 +182,9 @@ def create_api(get_store: Callable[[], Store], settings: Settings) -> Starlette:
             Route("/stories", stories),
             Route("/stories/{key}", story),
             Route("/articles/{article_id:int}", article),
+            *comment_api.routes(get_store),
+            *search_api.routes(get_store, settings),
+            *write_api.routes(get_writer or get_store, settings),
             Route("/openapi.json", openapi),
         ],
         # Public, read-only, cookie-less data: any site may read it from a browser.

@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from actuel import __version__
+from actuel.cli.admin import admin_group
 from actuel.cli.db import db_group
 from actuel.cli.demo import demo_command
 from actuel.cli.ingest import fetch_command, reprocess_command, run_command
 from actuel.cli.sources import sources_group
 from actuel.cli.stats import stats_command
-from actuel.cli.stories import cluster_command, relate_command
+from actuel.cli.stories import cluster_command, relate_command, stories_group
 from actuel.cli.tools import extract_command, parse_command
 
 
@@ -31,6 +32,8 @@ for command in (
     stats_command,
     cluster_command,
     relate_command,
+    stories_group,
     db_group,
+    admin_group,
 ):
     main.add_command(command)

@@ -1,4 +1,5 @@
-"""`actuel cluster` and `actuel relate`: the stories stage on JSON-lines files, for research."""
+"""`actuel cluster` and `actuel relate` (the stories stage on JSON-lines files, for research) and
+`actuel stories rebuild` (place stored articles that are in no story)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,22 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from typing import IO
 
 import click
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from actuel.cli.common import common_options, console, is_quiet
+from actuel.cli.common import common_options, console, is_quiet, open_store, out
 from actuel.config import Settings
+from actuel.errors import ConfigError
 from actuel.stories.batch import cluster_jsonl, relate_jsonl
 from actuel.stories.encoder import default_encoder
 
@@ -104,3 +115,49 @@ def relate_command(settings: Settings, input_path: str, output_path: str | None)
         output_path,
         lambda lines: relate_jsonl(lines, encoder=encoder, label=input_path),
     )
+
+
+@click.group("stories")
+def stories_group() -> None:
+    """Stories kept in the store."""
+
+
+@stories_group.command("rebuild")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]),
+    help="Only articles dated from this day (UTC) on [default: the oldest article].",
+)
+@common_options
+def rebuild_command(settings: Settings, since: datetime | None) -> None:
+    """Place stored articles that are in no story: an archive import, or articles stored while
+    stories were off. Oldest first, each beside the articles of its own days; resumable (run it
+    again after an interruption). Best run while no ingest is running."""
+    if not settings.stories:
+        raise ConfigError(
+            "the stories step is turned off (stories = false)",
+            fix="set ACTUEL_STORIES=true (or stories = true in the config file) to rebuild stories",
+        )
+    from actuel.pipeline import StoriesStep
+
+    start = since.replace(tzinfo=UTC) if since is not None else None
+    columns = (
+        TextColumn("[bold]placing articles"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with (
+        open_store(settings) as store,
+        Progress(*columns, console=console, disable=is_quiet()) as progress,
+    ):
+        task = progress.add_task("placing", total=None)
+        step = StoriesStep(store, settings)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        placed = step.rebuild(start, on_progress=advance)
+    if not is_quiet():
+        out.print(f"placed {placed:,} articles in stories")

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import zlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
 from actuel.errors import NotFoundError, StoreError
 from actuel.model import Article
-from actuel.store.db import dialect_insert
 from actuel.store.schema import articles, pages, sort_time
 
 log = logging.getLogger("actuel.store")
@@ -156,6 +157,73 @@ def _update_row(conn: Connection, row: RowMapping, values: dict[str, Any]) -> No
             conn.execute(stmt.values(**values))
 
 
+@dataclass
+class ArticleWrite:
+    """One article to store with its page: `raw_html` as fetched, or zlib-compressed already
+    when `compressed` is set."""
+
+    article: Article
+    raw_html: bytes | None = None
+    content_type: str | None = None
+    final_url: str | None = None
+    compressed: bool = False
+
+
+# Statements are built once per backend: building one (and its cache key) costs more than
+# running it, and ingest runs them for every article
+@functools.cache
+def _insert_new(dialect: str) -> Any:
+    return (
+        _dialect_insert(dialect, articles)
+        .on_conflict_do_nothing()
+        .returning(articles.c.id, articles.c.canonical_url)
+    )
+
+
+@functools.cache
+def _save_pages(dialect: str) -> Any:
+    stmt = _dialect_insert(dialect, pages)
+    return stmt.on_conflict_do_update(
+        index_elements=[pages.c.article_id],
+        set_={
+            name: stmt.excluded[name]
+            for name in ("final_url", "content_type", "fetched_at", "html_z")
+        },
+    )
+
+
+def _dialect_insert(dialect: str, table: sa.Table) -> Any:
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
+def _row_values(article: Article, now: datetime) -> dict[str, Any]:
+    values = {c.name: getattr(article, c.name) for c in articles.c if c.name != "id"}
+    values["first_seen_at"] = article.first_seen_at or now
+    values["text"] = article.text or ""
+    return values
+
+
+def _upsert_known(conn: Connection, article: Article, values: dict[str, Any]) -> tuple[int, bool]:
+    """Insert, or else match and update: for an article whose first insert met a conflict."""
+    insert = _insert_new(conn.dialect.name)
+    for _attempt in range(3):
+        # a conflict on any of the three keys (canonical URL, source + guid, source + content
+        # hash) leaves the row to be matched and updated
+        new_id = conn.execute(insert, values).scalar()
+        if new_id is not None:
+            return int(new_id), True
+        existing = _match(conn, article)
+        if existing is not None:
+            _update_row(conn, existing, _merged(existing, article))
+            return int(existing["id"]), False
+        # the conflicting row was deleted meanwhile by another writer: try again
+    raise StoreError(
+        f"article {article.canonical_url} kept colliding with concurrent writes",
+        fix="retry the job; if it persists, check for workers writing in a loop",
+        source=f"source {article.source_id}",
+    )
+
+
 def upsert(
     conn: Connection,
     article: Article,
@@ -165,64 +233,54 @@ def upsert(
     final_url: str | None,
     compressed: bool = False,
 ) -> tuple[int, bool]:
+    return upsert_many(
+        conn, [ArticleWrite(article, raw_html, content_type, final_url, compressed)]
+    )[0]
+
+
+def upsert_many(conn: Connection, writes: list[ArticleWrite]) -> list[tuple[int, bool]]:
+    """Store articles and their pages: (id, created) of each, in order.
+
+    Insert first, all in one statement: most ingested articles are new. Those that met a stored
+    row (or an earlier one of the batch) are then matched and merged one by one, in order, as
+    if stored one after the other.
+    """
+    if not writes:
+        return []
     now = datetime.now(UTC)
-    article = _checked(article)
-    values = {c.name: getattr(article, c.name) for c in articles.c if c.name != "id"}
-    values["first_seen_at"] = article.first_seen_at or now
-    values["text"] = article.text or ""
-    # values as parameters, not in the statement: its compiled form is cached once
-    insert = dialect_insert(conn, articles).on_conflict_do_nothing().returning(articles.c.id)
-    for _attempt in range(3):
-        # insert first: most articles are new, and a conflict on any of the three keys (canonical
-        # URL, source + guid, source + content hash) leaves the row to be matched and updated
-        new_id = conn.execute(insert, values).scalar()
-        if new_id is not None:
-            article_id, created = int(new_id), True
-            break
-        existing = _match(conn, article)
-        if existing is not None:
-            _update_row(conn, existing, _merged(existing, article))
-            article_id, created = int(existing["id"]), False
-            break
-        # the conflicting row was deleted meanwhile by another writer: try again
-    else:
-        raise StoreError(
-            f"article {article.canonical_url} kept colliding with concurrent writes",
-            fix="retry the job; if it persists, check for workers writing in a loop",
-            source=f"source {article.source_id}",
-        )
-    if raw_html is not None:
-        html_z = raw_html if compressed else zlib.compress(raw_html, 6)
-        _save_page(conn, article_id, html_z, content_type, final_url, now)
-    return article_id, created
-
-
-def _save_page(
-    conn: Connection,
-    article_id: int,
-    html_z: bytes,
-    content_type: str | None,
-    final_url: str | None,
-    now: datetime,
-) -> None:
-    stmt = dialect_insert(conn, pages)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[pages.c.article_id],
-        set_={
-            name: stmt.excluded[name]
-            for name in ("final_url", "content_type", "fetched_at", "html_z")
-        },
-    )
-    conn.execute(
-        stmt,
-        {
+    checked = [_checked(w.article) for w in writes]
+    values = [_row_values(a, now) for a in checked]
+    first_of: dict[str, int] = {}  # canonical URL -> index of its first article in the batch
+    for index, article in enumerate(checked):
+        first_of.setdefault(article.canonical_url, index)
+    fresh = list(first_of.values())
+    inserted: dict[str, int] = {}
+    if len(fresh) > 1:
+        rows = conn.execute(_insert_new(conn.dialect.name), [values[i] for i in fresh])
+        inserted = {url: int(article_id) for article_id, url in rows}
+    results: list[tuple[int, bool]] = []
+    for index, article in enumerate(checked):
+        new_id = inserted.get(article.canonical_url)
+        if new_id is not None and first_of[article.canonical_url] == index:
+            results.append((new_id, True))
+        else:
+            results.append(_upsert_known(conn, article, values[index]))
+    # one row per article, the last page given winning (PostgreSQL refuses a statement that
+    # updates the same row twice)
+    page_rows = {
+        article_id: {
             "article_id": article_id,
-            "final_url": final_url,
-            "content_type": content_type,
+            "final_url": w.final_url,
+            "content_type": w.content_type,
             "fetched_at": now,
-            "html_z": html_z,
-        },
-    )
+            "html_z": w.raw_html if w.compressed else zlib.compress(w.raw_html, 6),
+        }
+        for w, (article_id, _) in zip(writes, results, strict=True)
+        if w.raw_html is not None
+    }
+    if page_rows:
+        conn.execute(_save_pages(conn.dialect.name), list(page_rows.values()))
+    return results
 
 
 def find(

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from actuel.errors import StoreError
+from actuel.store import stemming
 
 WRITE = "actuel_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 
@@ -97,6 +98,7 @@ def _sqlite_engine(path: str, *, busy_timeout_ms: int, readonly: bool) -> Engine
         # the full-text index rewrites many pages per article: keep them in memory between commits
         conn.execute("PRAGMA cache_size = -32768")
         conn.execute("PRAGMA temp_store = MEMORY")
+        stemming.register(conn)  # the search index triggers call it
         return conn
 
     engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.QueuePool)
@@ -111,6 +113,7 @@ def _memory_engine() -> Engine:
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         conn.isolation_level = None
         conn.execute("PRAGMA foreign_keys = ON")
+        stemming.register(conn)
         return conn
 
     engine = sa.create_engine("sqlite://", creator=connect, poolclass=sa.pool.StaticPool)

@@ -1,101 +1,271 @@
-"""Full-text search: FTS5 on SQLite, a tsvector with GIN on PostgreSQL, same query semantics.
+"""Full-text search: stemmed FTS5 on SQLite, per-language tsvector on PostgreSQL, same semantics.
 
-User input is reduced to its words, each quoted, all required: no operator a reader types can
-change or break the query syntax on either backend.
+A reader's query is reduced to its words; each must match, as a French, English or plain word
+(or only in the filter's language), accents and case aside. No operator a reader types can change
+or break the query syntax on either backend. Results rank by relevance; a story shows once, with
+its best article, when `group_stories` is on. Relevance (bm25 / ts_rank_cd) orders the newest
+CANDIDATES matches: a news archive's reader wants recent reports, and a common word then costs
+a bounded time instead of one that grows with the archive.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from actuel.model import Article
 from actuel.store.articles import article_from_row
-from actuel.store.schema import articles
+from actuel.store.schema import articles, sort_time, stories, story_articles
+from actuel.store.snippets import MARK_END, MARK_START, snippet, snippet_parts
+from actuel.store.stemming import WORD, query_keys
 
-MARK_START = "\x02"  # snippets wrap each match in these; web/render turns them into <mark>
-MARK_END = "\x03"
-_WORD = re.compile(r"\w+", re.UNICODE)
-_MAX_TERMS = 32
-_HEADLINE = (
-    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
-    'MaxFragments=2, FragmentDelimiter=" … "'
-)
+__all__ = [
+    "MARK_END",
+    "MARK_START",
+    "SearchFilters",
+    "SearchHit",
+    "SearchPage",
+    "find",
+    "search",
+    "snippet_parts",
+    "terms",
+]
+
+MAX_TERMS = 32
+OVERFETCH = 4  # rows ranked per result wanted when one story may fill several
+SQLITE_WEIGHTS = "10.0, 2.0, 1.0, 0.0"  # title, summary, text, lang
+# relevance ranks the newest matches only: a word found in most articles costs no more than this
+CANDIDATES = 2_000
+POSTGRES_CONFIGS = {"fr": "actuel_fr", "en": "actuel_en"}  # as migration 0003 made them
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """What narrows a search: article language, outlet (source id), [since, until) in time."""
+
+    lang: str | None = None
+    source_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass
+class SearchHit:
+    """One result: the article, its snippet (matches marked), and its story when it has one."""
+
+    article: Article
+    snippet: str
+    story_key: str | None = None
+    story_title: str | None = None
+    story_articles: int = 0
+
+
+@dataclass
+class SearchPage:
+    hits: list[SearchHit]
+    has_more: bool
 
 
 def terms(query: str) -> list[str]:
     """The words of a reader's query, in order, without operators or punctuation."""
-    return _WORD.findall(query)[:_MAX_TERMS]
+    return WORD.findall(query)[:MAX_TERMS]
 
 
-def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
-    """A snippet as (text, is_match) pieces, for rendering the matches highlighted."""
-    parts: list[tuple[str, bool]] = []
-    for i, piece in enumerate(re.split(f"[{MARK_START}{MARK_END}]", snippet)):
-        if piece:
-            parts.append((piece, i % 2 == 1))
-    return parts
+def find(
+    conn: Connection,
+    query: str,
+    filters: SearchFilters,
+    *,
+    limit: int,
+    offset: int = 0,
+    group_stories: bool = False,
+) -> SearchPage:
+    """A page of results: `offset` results skipped, at most `limit` shown."""
+    words = terms(query)
+    wanted = [query_keys(word, filters.lang) for word in words]
+    wanted = [keys for keys in wanted if keys]
+    if not wanted or limit <= 0:
+        return SearchPage([], False)
+    needed = offset + limit + 1  # one more tells whether a next page exists
+    fetch = needed * OVERFETCH if group_stories else needed
+    while True:
+        ranked = _ranked(conn, words, wanted, filters, fetch)
+        found = _stories(conn, ranked)
+        chosen = _one_per_story(found) if group_stories else found
+        if len(chosen) >= needed or len(ranked) < fetch:
+            break
+        fetch *= 4  # one story holds many of the best matches: look further down
+    shown = chosen[offset : offset + limit]
+    rows = _articles(conn, [story.article_id for story in shown])
+    hits = [
+        SearchHit(
+            article=rows[story.article_id],
+            snippet=snippet(rows[story.article_id], wanted),
+            story_key=story.key,
+            story_title=story.title,
+            story_articles=story.article_count,
+        )
+        for story in shown
+        if story.article_id in rows
+    ]
+    return SearchPage(hits, len(chosen) > offset + limit)
 
 
 def search(
     conn: Connection, query: str, *, limit: int, lang: str | None, offset: int = 0
 ) -> list[tuple[Article, str]]:
-    words = terms(query)
-    if not words:
-        return []
-    if conn.dialect.name == "postgresql":
-        return _postgres(conn, words, limit, lang, offset)
-    return _sqlite(conn, words, limit, lang, offset)
+    """(article, snippet) pairs, best first: `find` without filters beyond the language."""
+    page = find(conn, query, SearchFilters(lang=lang), limit=limit, offset=offset)
+    return [(hit.article, hit.snippet) for hit in page.hits]
 
 
-def _sqlite(
-    conn: Connection, words: list[str], limit: int, lang: str | None, offset: int
-) -> list[tuple[Article, str]]:
-    match = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+@dataclass(frozen=True)
+class _Ranked:
+    article_id: int
+    story_id: int | None
+    key: str | None
+    title: str | None
+    article_count: int
+
+
+def _one_per_story(found: list[_Ranked]) -> list[_Ranked]:
+    seen: set[int] = set()
+    kept = []
+    for item in found:
+        if item.story_id is not None:
+            if item.story_id in seen:
+                continue
+            seen.add(item.story_id)
+        kept.append(item)
+    return kept
+
+
+def _filters(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = []
+    if filters.lang is not None:
+        where.append(articles.c.language == filters.lang)
+    if filters.source_id is not None:
+        where.append(articles.c.source_id == filters.source_id)
+    if filters.since is not None:
+        where.append(sort_time() >= filters.since)
+    if filters.until is not None:
+        where.append(sort_time() < filters.until)
+    return where
+
+
+def _ranked(
+    conn: Connection,
+    words: list[str],
+    wanted: list[set[str]],
+    filters: SearchFilters,
+    fetch: int,
+) -> list[int]:
+    """Ids of the best `fetch` matches among the newest CANDIDATES, best first."""
+    postgres = conn.dialect.name == "postgresql"
+    stmt = _postgres(words, filters, fetch) if postgres else _sqlite(wanted, filters, fetch)
+    return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+def _sqlite(wanted: list[set[str]], filters: SearchFilters, fetch: int) -> sa.Select[Any]:
+    words = " AND ".join(
+        "(" + " OR ".join('"' + key.replace('"', '""') + '"' for key in sorted(keys)) + ")"
+        for keys in wanted
+    )
+    match = "{title summary text} : (" + words + ")"
+    if filters.lang is not None:
+        match += ' AND lang : "lang' + "".join(c for c in filters.lang if c.isalnum()) + '"'
     fts = sa.table("articles_fts", sa.column("rowid"))
-    snippet = sa.literal_column(
-        f"snippet(articles_fts, -1, '{MARK_START}', '{MARK_END}', '…', 24)", sa.Text
-    ).label("snippet")
-    stmt = (
-        sa.select(articles, snippet)
-        .select_from(fts.join(articles, articles.c.id == fts.c.rowid))
+    # FTS5 walks the matches newest first and stops at the cap: bm25 runs on CANDIDATES rows
+    newest = (
+        sa.select(
+            fts.c.rowid.label("id"),
+            sa.literal_column(f"bm25(articles_fts, {SQLITE_WEIGHTS})").label("score"),
+        )
         .where(sa.text("articles_fts MATCH :match").bindparams(match=match))
-        .order_by(sa.text("bm25(articles_fts, 10.0, 2.0, 1.0)"), articles.c.id.desc())
-        .limit(limit)
-        .offset(offset)
+        .order_by(fts.c.rowid.desc())
+        .limit(CANDIDATES)
     )
-    if lang is not None:
-        stmt = stmt.where(articles.c.language == lang)
-    return [(article_from_row(row), row["snippet"]) for row in conn.execute(stmt).mappings()]
+    if filters.source_id is not None or filters.since or filters.until:
+        # an article's outlet and dates sit behind its text in the row: read them from the
+        # covering indexes (outlet, time / time), once per search, not row by row; the unary +
+        # keeps FTS5 from looking each id up in its index
+        allowed = sa.select(articles.c.id).where(*_filters(filters))
+        newest = newest.where(sa.literal_column("+articles_fts.rowid").in_(allowed))
+    return _best(newest.subquery(), fetch)
 
 
-def _postgres(
-    conn: Connection, words: list[str], limit: int, lang: str | None, offset: int
-) -> list[tuple[Article, str]]:
-    # rank and cut first, then build headlines for the few rows shown (ts_headline is costly)
-    sql = sa.text(
-        "WITH q AS (SELECT plainto_tsquery('actuel_search', :words) AS query), "
-        "hits AS (SELECT a.id, ts_rank_cd(a.search_vector, q.query) AS rank "
-        "FROM articles a, q WHERE a.search_vector @@ q.query "
-        "AND (CAST(:lang AS text) IS NULL OR a.language = CAST(:lang AS text)) "
-        "ORDER BY rank DESC, a.id DESC LIMIT :limit OFFSET :offset) "
-        "SELECT hits.id, ts_headline('actuel_search', "
-        "left(coalesce(nullif(a.text, ''), a.summary, a.title), 100000), q.query, :options) "
-        "AS snippet FROM hits JOIN articles a ON a.id = hits.id, q "
-        "ORDER BY hits.rank DESC, hits.id DESC"
+def _best(newest: sa.Subquery, fetch: int) -> sa.Select[Any]:
+    return sa.select(newest.c.id).order_by(newest.c.score, newest.c.id.desc()).limit(fetch)
+
+
+def _config(name: str) -> sa.ColumnElement[Any]:
+    return sa.literal_column(f"'{name}'::regconfig")
+
+
+def _postgres(words: list[str], filters: SearchFilters, fetch: int) -> sa.Select[Any]:
+    if filters.lang is not None:
+        configs = [POSTGRES_CONFIGS.get(filters.lang, "actuel_search")]
+    else:
+        configs = [*POSTGRES_CONFIGS.values(), "actuel_search"]
+    query: sa.ColumnElement[Any] | None = None
+    for word in words:
+        either: sa.ColumnElement[Any] | None = None
+        for config in configs:
+            one = sa.func.plainto_tsquery(_config(config), word)
+            either = one if either is None else either.op("||")(one)
+        assert either is not None
+        query = either if query is None else query.op("&&")(either)
+    vector: sa.ColumnElement[Any] = sa.literal_column("articles.search_vector")
+    newest = (
+        sa.select(articles.c.id)
+        .where(vector.op("@@")(query), *_filters(filters))
+        .order_by(articles.c.id.desc())
+        .limit(CANDIDATES)
+        .cte("newest")
     )
-    params = {
-        "words": " ".join(words),
-        "limit": limit,
-        "offset": offset,
-        "lang": lang,
-        "options": _HEADLINE,
-    }
-    found = [(int(row.id), str(row.snippet)) for row in conn.execute(sql, params)]
-    if not found:
+    rank = sa.func.ts_rank_cd(vector, query)
+    return (
+        sa.select(articles.c.id)
+        .join(newest, newest.c.id == articles.c.id)
+        .order_by(rank.desc(), articles.c.id.desc())
+        .limit(fetch)
+    )
+
+
+def _stories(conn: Connection, ranked: list[int]) -> list[_Ranked]:
+    """The ranked articles' stories, in rank order."""
+    if not ranked:
         return []
-    rows = conn.execute(sa.select(articles).where(articles.c.id.in_([i for i, _ in found])))
-    by_id = {row["id"]: article_from_row(row) for row in rows.mappings()}
-    return [(by_id[i], snippet) for i, snippet in found if i in by_id]
+    stmt = (
+        sa.select(
+            story_articles.c.article_id,
+            story_articles.c.story_id,
+            stories.c.key,
+            stories.c.title,
+            stories.c.article_count,
+        )
+        .select_from(story_articles.join(stories, stories.c.id == story_articles.c.story_id))
+        .where(story_articles.c.article_id.in_(ranked))
+    )
+    by_id = {int(row.article_id): row for row in conn.execute(stmt)}
+    found = []
+    for article_id in ranked:
+        row = by_id.get(article_id)
+        if row is None:
+            found.append(_Ranked(article_id, None, None, None, 0))
+        else:
+            found.append(
+                _Ranked(article_id, int(row.story_id), row.key, row.title, int(row.article_count))
+            )
+    return found
+
+
+def _articles(conn: Connection, ids: list[int]) -> dict[int, Article]:
+    if not ids:
+        return {}
+    rows = conn.execute(sa.select(articles).where(articles.c.id.in_(ids))).mappings()
+    return {int(row["id"]): article_from_row(row) for row in rows}

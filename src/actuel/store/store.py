@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from actuel.config import Settings, load_settings
-from actuel.errors import StoreError
+from actuel.errors import NotFoundError, StoreError
 from actuel.model import (
     Article,
+    Comment,
     Credit,
     FetchLog,
     Quote,
@@ -25,11 +26,13 @@ from actuel.model import (
     StoryMember,
     StoryView,
 )
-from actuel.store import activity, maintenance, migrate
+from actuel.store import activity, editorial, listings, maintenance, migrate, users
 from actuel.store import articles as article_rows
+from actuel.store import comments as comment_rows
 from actuel.store import search as full_text
 from actuel.store import sources as source_rows
 from actuel.store import stories as story_rows
+from actuel.store.articles import ArticleWrite
 from actuel.store.db import WRITE, create_engine, is_postgres_url
 
 
@@ -93,6 +96,9 @@ class Store:
         return self._engine.dialect.name
 
     def close(self) -> None:
+        watch = self.__dict__.pop("_generation_watch", None)
+        if watch is not None:  # the connection site_generation() keeps
+            watch.close()
         if self.dialect == "sqlite" and not self.readonly:
             # lets SQLite refresh the statistics its planner uses, as its docs advise at close
             with contextlib.suppress(sa.exc.DBAPIError), self._engine.connect() as conn:
@@ -256,7 +262,15 @@ class Store:
                 compressed=compressed,
             )
 
+    def upsert_articles(self, writes: list[ArticleWrite]) -> list[tuple[int, bool]]:
+        """Store several articles with their pages, as `upsert_article` would one after the
+        other (same rows, same ids), in fewer statements: (id, created) of each, in order."""
+        with self._write() as conn:
+            return article_rows.upsert_many(conn, writes)
+
     def get_article(self, article_id: int) -> Article:
+        if not 0 < article_id < 2**63:  # no such row, and SQLite would overflow on the bind
+            raise NotFoundError(f"no article {article_id}", fix="check the article's id")
         with self._read() as conn:
             return article_rows.get(conn, article_id)
 
@@ -356,7 +370,10 @@ class Store:
     def save_story(self, update: story_rows.StoryUpdate, *, now: datetime | None = None) -> int:
         """Write where articles went: the story row, merged stories, member rows; the story id."""
         with self._write() as conn:
-            return story_rows.save(conn, update, now=now or datetime.now(UTC))
+            moment = now or datetime.now(UTC)
+            story_id = story_rows.save(conn, update, now=moment)
+            editorial.enforce(conn, story_id, moment)  # a person's corrections win
+            return story_id
 
     def set_story_locked(self, story_id: int, locked: bool = True) -> None:
         """Mark a story as corrected by a person: ingest then leaves its original and title."""
@@ -385,11 +402,23 @@ class Store:
         with self._read() as conn:
             return story_rows.newest(conn)
 
-    def story_window(self, since: datetime) -> list[story_rows.WindowRow]:
-        """Articles dated since `since`, oldest first, with their story key and derivation:
-        what the stories stage needs to resume after a restart."""
+    def story_window(
+        self, since: datetime, until: datetime | None = None
+    ) -> list[story_rows.WindowRow]:
+        """Articles dated since `since` (and before `until`), oldest first, with their story key
+        and derivation: what the stories stage needs to resume after a restart."""
         with self._read() as conn:
-            return story_rows.window(conn, since)
+            return story_rows.window(conn, since, until)
+
+    def oldest_article_time(self, since: datetime | None = None) -> datetime | None:
+        """The earliest date (published, else first seen) of any article (since `since`)."""
+        with self._read() as conn:
+            return story_rows.oldest(conn, since)
+
+    def count_unplaced_articles(self, since: datetime | None = None) -> int:
+        """Articles in no story yet (stored before stories, or imported from an archive)."""
+        with self._read() as conn:
+            return story_rows.unplaced_count(conn, since)
 
     # fetch log and upkeep
 
@@ -426,6 +455,210 @@ class Store:
 
     # --- search and site listings (search / public-pages helpers add methods below) ---
 
+    def search_page(
+        self,
+        query: str,
+        filters: full_text.SearchFilters | None = None,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        group_stories: bool = True,
+    ) -> full_text.SearchPage:
+        """A page of search results with snippets, filtered; a story once, by its best article.
+
+        Every word must match (stemmed in French and English, accents and case aside).
+        """
+        with self._read() as conn:
+            return full_text.find(
+                conn,
+                query,
+                filters or full_text.SearchFilters(),
+                limit=limit,
+                offset=max(0, offset),
+                group_stories=group_stories,
+            )
+
+    def site_generation(self) -> str | None:
+        """A token that changes whenever anything is committed, by any process; page caches
+        compare it to know their pages are stale. None: this database cannot tell."""
+        watch = self.__dict__.get("_generation_watch")
+        if watch is None:
+            watch = self.__dict__.setdefault(
+                "_generation_watch", listings.GenerationWatch(self._engine)
+            )
+        return watch.current()
+
+    def sitemap_counts(self) -> tuple[int, int]:
+        """How many story pages and article pages the site has."""
+        with self._read() as conn:
+            return listings.count_story_pages(conn), listings.count_article_pages(conn)
+
+    def sitemap_stories(self, *, offset: int, limit: int) -> list[listings.SitemapEntry]:
+        with self._read() as conn:
+            return listings.story_pages(conn, offset=offset, limit=limit)
+
+    def sitemap_articles(self, *, offset: int, limit: int) -> list[listings.SitemapEntry]:
+        with self._read() as conn:
+            return listings.article_pages(conn, offset=offset, limit=limit)
+
+    def news_stories(self, *, since: datetime, limit: int) -> list[listings.SitemapEntry]:
+        """Stories first published since `since`, newest first (for a news sitemap)."""
+        with self._read() as conn:
+            return listings.recent_stories(conn, since=since, limit=limit)
+
+    def articles_by_id(self, ids: list[int]) -> dict[int, Article]:
+        with self._read() as conn:
+            return listings.articles_by_id(conn, ids)
+
+    def newest_change(self) -> datetime | None:
+        with self._read() as conn:
+            return listings.newest_change(conn)
+
     # --- comments (comments helper adds methods below) ---
 
+    def add_comment(self, comment: Comment) -> Comment | None:
+        """Store a reader's comment; None when the same text is already under that article."""
+        with self._write() as conn:
+            return comment_rows.add(conn, comment)
+
+    def get_comment(self, comment_id: int) -> Comment:
+        with self._read() as conn:
+            return comment_rows.get(conn, comment_id)
+
+    def comment_exists(self, article_id: int, text: str) -> bool:
+        """True when this exact text is already under the article (in any status)."""
+        with self._read() as conn:
+            return comment_rows.exists(conn, article_id, text)
+
+    def email_approved(self, email_hash: str) -> bool:
+        """True when a comment from this (hashed) address is published and none is spam: its
+        next comments are published at once."""
+        with self._read() as conn:
+            return comment_rows.email_approved(conn, email_hash)
+
+    def article_comments(
+        self,
+        article_id: int,
+        *,
+        status: str = "published",
+        limit: int = 500,
+        after: tuple[datetime, int] | None = None,
+    ) -> list[Comment]:
+        """An article's comments in `status`, oldest first; pass the last row's pair as after."""
+        with self._read() as conn:
+            return comment_rows.of_article(
+                conn, article_id, status=status, limit=limit, after=after
+            )
+
+    def comments_by_status(
+        self, status: str, *, limit: int = 50, before: tuple[datetime, int] | None = None
+    ) -> list[Comment]:
+        """The moderation queue: comments in `status` (pending, published, spam, deleted),
+        newest first; pass the last row's (created_at, id) as before for the next page."""
+        with self._read() as conn:
+            return comment_rows.by_status(conn, status, limit=limit, before=before)
+
+    def count_comments(self) -> dict[str, int]:
+        """Comments per status, every status named (0 when none)."""
+        with self._read() as conn:
+            return comment_rows.count_by_status(conn)
+
+    def published_comment_counts(self, article_ids: list[int]) -> dict[int, int]:
+        """Published comments per article id, for the ids that have any."""
+        with self._read() as conn:
+            return comment_rows.published_counts(conn, article_ids)
+
+    def approve_comments(self, ids: list[int]) -> int:
+        """Publish these comments (their authors' next comments skip the queue); how many."""
+        return self.set_comments_status(ids, "published")
+
+    def mark_comments_spam(self, ids: list[int]) -> int:
+        return self.set_comments_status(ids, "spam")
+
+    def delete_comments(self, ids: list[int]) -> int:
+        """Hide these comments for good (kept, marked deleted, so a repost is still refused)."""
+        return self.set_comments_status(ids, "deleted")
+
+    def set_comments_status(self, ids: list[int], status: str) -> int:
+        """Move comments to a moderation status in one transaction; how many changed."""
+        with self._write() as conn:
+            return comment_rows.set_status(conn, ids, status, datetime.now(UTC))
+
+    def purge_comments(self, ids: list[int]) -> int:
+        """Remove comments from the database altogether; how many went."""
+        with self._write() as conn:
+            return comment_rows.purge(conn, ids)
+
+    def site_secret(self, name: str) -> str:
+        """A random key kept in the database (drawn on first use): stable across restarts."""
+        with self._write() as conn:
+            return comment_rows.secret(conn, name)
+
     # --- admin: users, sessions, editorial overrides (admin helper adds methods below) ---
+
+    def create_admin(self, name: str, password_hash: str) -> int:
+        """A new admin user (StoreError when the name is taken); its id."""
+        with self._write() as conn:
+            return users.create_user(conn, name, password_hash, datetime.now(UTC))
+
+    def get_admin(self, name: str) -> users.AdminUser | None:
+        with self._read() as conn:
+            return users.get_user(conn, name)
+
+    def set_admin_password(self, name: str, password_hash: str) -> None:
+        with self._write() as conn:
+            users.set_password_hash(conn, name, password_hash)
+
+    def start_admin_session(self, user_id: int, token_hash: str, expires_at: datetime) -> None:
+        with self._write() as conn:
+            users.start_session(conn, user_id, token_hash, datetime.now(UTC), expires_at)
+
+    def admin_of_session(self, token_hash: str) -> str | None:
+        """The admin's name when this session is live, else None."""
+        with self._read() as conn:
+            return users.session_user(conn, token_hash, datetime.now(UTC))
+
+    def end_admin_session(self, token_hash: str) -> None:
+        with self._write() as conn:
+            users.end_session(conn, token_hash)
+
+    def add_api_token(self, token_hash: str, label: str, user_id: int | None = None) -> int:
+        with self._write() as conn:
+            return users.add_api_token(conn, token_hash, label, user_id, datetime.now(UTC))
+
+    def use_api_token(self, token_hash: str, *, record: bool = True) -> str | None:
+        """The token's label when it is known (its use recorded when `record`), else None."""
+        if not record:
+            with self._read() as conn:
+                return users.use_api_token(conn, token_hash, datetime.now(UTC), record=False)
+        with self._write() as conn:
+            return users.use_api_token(conn, token_hash, datetime.now(UTC))
+
+    def correct_story_original(self, article_id: int, by: str) -> int:
+        """A person makes this article its story's original, for good; the story id."""
+        with self._write() as conn:
+            return editorial.correct_original(conn, article_id, by, datetime.now(UTC))
+
+    def correct_story_merge(self, keep_article: int, gone_article: int, by: str) -> int:
+        """A person puts two articles' stories together; the surviving story id."""
+        with self._write() as conn:
+            return editorial.correct_merge(conn, keep_article, gone_article, by, datetime.now(UTC))
+
+    def correct_story_split(self, article_id: int, by: str) -> int:
+        """A person takes an article out of its story; the id of its own new story."""
+        with self._write() as conn:
+            return editorial.correct_split(conn, article_id, by, datetime.now(UTC))
+
+    def story_corrections(self, limit: int = 100) -> list[editorial.Correction]:
+        with self._read() as conn:
+            return editorial.corrections(conn, limit)
+
+    def articles_per_day(self, days: int = 14) -> list[tuple[str, int]]:
+        """(YYYY-MM-DD, articles) over the last `days` days, oldest first."""
+        with self._read() as conn:
+            return editorial.articles_per_day(conn, days, datetime.now(UTC))
+
+    def articles_per_source(self, days: int = 7) -> dict[int, int]:
+        """Articles first seen in the last `days` days, by source id."""
+        with self._read() as conn:
+            return editorial.articles_per_source(conn, datetime.now(UTC) - timedelta(days=days))

@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -379,8 +380,27 @@ def newest(conn: Connection) -> datetime | None:
     return found if isinstance(found, datetime) else None
 
 
-def window(conn: Connection, since: datetime) -> list[WindowRow]:
-    """Articles dated (published, else first seen) since `since`, oldest first, with their story."""
+def oldest(conn: Connection, since: datetime | None = None) -> datetime | None:
+    """The earliest article date (published, else first seen), since `since` when given."""
+    stmt = sa.select(sa.func.min(sort_time(), type_=UTCDateTime))
+    if since is not None:
+        stmt = stmt.where(sort_time() >= since)
+    found = conn.execute(stmt).scalar()
+    return found if isinstance(found, datetime) else None
+
+
+def unplaced_count(conn: Connection, since: datetime | None = None) -> int:
+    """Articles in no story yet (dated since `since` when given)."""
+    placed = sa.select(sa.literal(1)).where(story_articles.c.article_id == articles.c.id)
+    stmt = sa.select(sa.func.count()).select_from(articles).where(~placed.exists())
+    if since is not None:
+        stmt = stmt.where(sort_time() >= since)
+    return int(conn.execute(stmt).scalar_one())
+
+
+def window(conn: Connection, since: datetime, until: datetime | None = None) -> list[WindowRow]:
+    """Articles dated (published, else first seen) since `since` (and before `until`), oldest
+    first, with their story."""
     when = sort_time()
     stmt = (
         sa.select(
@@ -404,7 +424,7 @@ def window(conn: Connection, since: datetime) -> list[WindowRow]:
             .outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
             .outerjoin(stories, stories.c.id == story_articles.c.story_id)
         )
-        .where(when >= since)
+        .where(when >= since, *([when < until] if until is not None else []))
         .order_by(when, articles.c.id)
     )
     out: list[WindowRow] = []
@@ -457,11 +477,13 @@ def _evidence(text: str | None) -> dict[str, object]:
 # --- reading --------------------------------------------------------------------------------------
 
 
+@cache  # built once: statements are immutable, and building this join costs ~2 ms per page
 def _view_select() -> sa.Select[Any]:
     original = articles.alias("original")
     return sa.select(
         stories,
         original.c.image.label("original_image"),
+        original.c.language.label("original_language"),
         sources.c.name.label("original_source"),
     ).select_from(
         stories.outerjoin(original, original.c.id == stories.c.original_article_id).outerjoin(
@@ -486,6 +508,7 @@ def _views(conn: Connection, rows: Iterable[RowMapping]) -> list[StoryView]:
             languages=[x for x in (row["languages"] or "").split(",") if x],
             image=row["original_image"],
             category=row["category"],
+            language=row["original_language"],
         )
         for row in rows
     ]
@@ -561,6 +584,7 @@ def get_by_id(conn: Connection, story_id: int) -> StoryView | None:
     return _views(conn, [row])[0] if row is not None else None
 
 
+@cache
 def _member_select() -> sa.Select[Any]:
     return sa.select(
         articles,

@@ -10,7 +10,7 @@ stories the older id survives and the other redirects to it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -20,7 +20,7 @@ from actuel.model import Credit, Relation, RelationKind, Story, StoryDoc
 from actuel.stories.encoder import Encoder
 from actuel.stories.fingerprint import Fingerprint, fingerprint_many
 from actuel.stories.index import DAY_S, CandidateIndex
-from actuel.stories.provenance import choose_original, reliable_time
+from actuel.stories.provenance import choose_original, latest_time, reliable_time
 from actuel.stories.text import tokens
 
 DEFAULT_THRESHOLD = 0.5
@@ -41,6 +41,9 @@ INDEPENDENT_NAMES = 0.6  # when one side gives fewer than two figures to compare
 # a rewrite shares passages yet may share only a stock sentence or two: it joins on a clear score
 # (same-story rewrites score 0.98+ on the demo corpus; articles sharing a stock phrase, 0.5-0.9)
 REWRITE_THRESHOLD = 0.75
+# a big story's members crowd the candidates: only its closest few (the index ranks them) are
+# compared, its representatives for this article; stories of the demo corpus have 7 at most
+MAX_PER_STORY = 8
 EVICT_EVERY = 256  # articles between two sweeps of the time window
 LEAD_WORDS = 10  # an excerpt repeats the first words of its source
 MIN_TOKENS = 3  # fewer words than this cannot be told apart from anything
@@ -101,6 +104,13 @@ class _Record:
     story_id: str
     confidence: float
     credits: list[Credit] = field(default_factory=list)
+    spread: float = 0.0  # seconds it may have come out after `time` (a bare date: the day)
+    trusted: datetime | None = None  # `reliable_time` when placed
+    latest_at: datetime | None = None  # `latest_time` when placed
+
+    @property
+    def latest(self) -> float:
+        return self.time + self.spread
 
 
 @dataclass
@@ -148,10 +158,6 @@ def _site(doc: StoryDoc) -> str | None:
     return None
 
 
-def _title_words(title: str) -> frozenset[str]:
-    return frozenset(tokens(title))
-
-
 class StoryClusterer:
     """Groups articles into stories as they arrive; `stories()` gives them with provenance."""
 
@@ -197,8 +203,13 @@ class StoryClusterer:
         """Place one article; adding an id already placed returns its current assignment."""
         return self.add_many([doc])[0]
 
-    def add_many(self, docs: Sequence[StoryDoc]) -> list[Assignment]:
-        """Place articles in the order given (embeddings, when an encoder is set, in batches)."""
+    def add_many(
+        self, docs: Sequence[StoryDoc], *, credits: Mapping[str, Sequence[Credit]] | None = None
+    ) -> list[Assignment]:
+        """Place articles in the order given (embeddings, when an encoder is set, in batches).
+
+        `credits`: the credit lines of some articles, already extracted by the caller (then not
+        looked for again)."""
         first = {d.id: d for d in reversed(docs)}  # a repeated id keeps its first article
         fresh = [doc for doc in first.values() if doc.id not in self._records]
         prints = {p.doc_id: p for p in fingerprint_many(fresh, encoder=self.encoder)}
@@ -207,7 +218,8 @@ class StoryClusterer:
             if doc.id in self._records or doc.id not in prints:
                 out.append(self.assignment(doc.id))
             else:
-                out.append(self._place(doc, prints.pop(doc.id)))
+                given = credits.get(doc.id) if credits is not None else None
+                out.append(self._place(doc, prints.pop(doc.id), given))
         return out
 
     def restore(
@@ -232,8 +244,9 @@ class StoryClusterer:
                 story = self._stories[story_id] = _Story(story_id, self._seq, [])
             story.members.append(doc.id)
             self._records[doc.id] = _Record(
-                replace(doc, text=""), self._seq, moment, story.id, 1.0, self._credits(doc, fp)
-            )
+                replace(doc, text=""), self._seq, moment, story.id, 1.0, self._credits(doc, fp),
+                *self._bounds(doc, moment),
+            )  # fmt: skip
             if fp.length >= MIN_TOKENS:
                 keys, strong = self._keys(doc, fp)
                 self._prints[doc.id] = fp
@@ -289,12 +302,14 @@ class StoryClusterer:
 
     # --- placing one article --------------------------------------------------------------
 
-    def _place(self, doc: StoryDoc, fp: Fingerprint) -> Assignment:
+    def _place(
+        self, doc: StoryDoc, fp: Fingerprint, given: Sequence[Credit] | None = None
+    ) -> Assignment:
         moment = self._time_of(doc)
         self._seq += 1
         if doc.source:
             self._outlets[doc.source] = None
-        credits = self._credits(doc, fp)
+        credits = list(given) if given is not None else self._credits(doc, fp)
         thin = fp.length < MIN_TOKENS
         keys, strong = ([], []) if thin else self._keys(doc, fp)
         digest = None if thin or not fp.shingles else fp.minhash.digest()
@@ -310,9 +325,16 @@ class StoryClusterer:
             )
         matches: list[tuple[str, VerdictLike]] = []
         best_other = 0.0
+        compared: dict[str, int] = {}
         for cand in candidates:
             other = self._prints.get(cand.doc_id)
-            if other is None or self._template_pair(doc, fp, self._records[cand.doc_id].doc, other):
+            if other is None:
+                continue
+            story = self.resolve(self._records[cand.doc_id].story_id)
+            if compared.get(story, 0) >= MAX_PER_STORY:
+                continue  # its closest members were compared: the rest add cost, not evidence
+            compared[story] = compared.get(story, 0) + 1
+            if self._template_pair(doc, fp, self._records[cand.doc_id].doc, other):
                 continue
             verdict = self._relate(fp, other, encoder=self.encoder)
             if verdict.same_story >= self._bar(verdict, fp, other):
@@ -329,6 +351,8 @@ class StoryClusterer:
             confidence=confidence,
             credits=credits,
         )
+        record = self._records[doc.id]
+        record.spread, record.trusted, record.latest_at = self._bounds(doc, moment)
         self._link(doc.id, matches)
         if not thin:
             self._prints[doc.id] = fp
@@ -367,6 +391,15 @@ class StoryClusterer:
         self._clock = value if clock is None else max(clock, value)
         return value
 
+    def _bounds(
+        self, doc: StoryDoc, moment: float
+    ) -> tuple[float, datetime | None, datetime | None]:
+        """How late after `moment` it may have come out; its trusted and its latest time."""
+        now = self.now
+        latest = latest_time(doc, now=now)
+        spread = max(0.0, latest.timestamp() - moment) if latest is not None else 0.0
+        return spread, reliable_time(doc, now=now), latest
+
     def _keys(self, doc: StoryDoc, fp: Fingerprint) -> tuple[list[str], list[str]]:
         """Rare-key postings: names and numbers (two needed), lead and title (one is enough)."""
         keys = [f"n:{w}" for w in fp.names if len(w) > 2] + [f"#:{n}" for n in fp.numbers]
@@ -397,7 +430,7 @@ class StoryClusterer:
         share next to nothing: cookie walls, "enable JavaScript" pages, paywall stubs. Told apart
         before `relate` runs, so that 1,000 pages of one template cost little.
         """
-        ta, tb = _title_words(a.title), _title_words(b.title)
+        ta, tb = fa.title_words, fb.title_words
         title_overlap = len(ta & tb) / len(ta | tb) if ta and tb else 0.0
         if title_overlap >= TEMPLATE_TITLE_OVERLAP:
             return False  # the same article again (an update, another URL): not a template
@@ -455,34 +488,39 @@ class StoryClusterer:
         ]
         # members that took a farther source for want of this one (it arrived late: feeds come
         # in any order) move under it; those that took a copy of it move to it, the older text
-        moved: dict[str, Relation] = {}
         for other_id, v in below:
-            current = self._parents.get(other_id)
-            if current is None or self._closer(doc_id, v, current, ancestors):
-                moved[other_id] = _relation(other_id, doc_id, v)
-        self._parents.update(moved)
+            if other_id not in self._parents:
+                self._parents[other_id] = _relation(other_id, doc_id, v)
+        # oldest first, so that a member's source has moved before the member is looked at
+        below.sort(key=lambda m: (self._records[m[0]].time, self._records[m[0]].seq))
+        for other_id, v in below:
+            current = self._parents[other_id]
+            if current.source_id != doc_id and self._closer(doc_id, v, current, ancestors):
+                self._parents[other_id] = _relation(other_id, doc_id, v)
 
     def _closer(
         self, doc_id: str, verdict: VerdictLike, current: Relation, ancestors: set[str]
     ) -> bool:
         """True when `doc_id` is a nearer source than `current.source_id` for the member.
 
-        Either the new article sits between the member and its source (a copy of a translation
-        was first taken for a translation of the original) with as close a kind, or the current
-        source is a copy of the new article (the same text, published later).
+        Either the new article sits between the member and its source and is a closer kind (a
+        copy of a translation was first taken for a translation of the original), or the current
+        source derives from the new article: as a copy (the same text, published later), or in a
+        way that proves nothing of the path (a second translation looks like a rewrite of the
+        first, as in `_climb`).
         """
-        if verdict.relation is None:
-            return False
-        rank_new = KIND_RANK.get(verdict.relation, 0)
+        latest = self._records[current.derived_id].latest
+        if verdict.relation is None or self._records[doc_id].time > latest + TIME_TOLERANCE_S:
+            return False  # an excerpt's direction comes from its text: a later copy is no source
         if current.source_id in ancestors and current.source_id != doc_id:
-            return rank_new >= KIND_RANK.get(current.kind, 0)
+            return KIND_RANK.get(verdict.relation, 0) > KIND_RANK.get(current.kind, 0)
         above = self._parents.get(current.source_id)
-        return (
-            above is not None
-            and above.source_id == doc_id
-            and above.kind == RelationKind.COPY
-            and verdict.relation == current.kind
-        )
+        if above is None or above.source_id != doc_id:
+            return False
+        if above.kind == RelationKind.COPY and verdict.relation == current.kind:
+            return True
+        # as in `_climb`: only a copy or an excerpt proves the text came through the intermediate
+        return current.kind not in (RelationKind.COPY, RelationKind.EXCERPT)
 
     def _climb(
         self, source_id: str, verdict: VerdictLike, also: dict[str, VerdictLike]
@@ -517,8 +555,14 @@ class StoryClusterer:
         a_credits_b, b_credits_a = self._credits_point(ra, rb), self._credits_point(rb, ra)
         if a_credits_b != b_credits_a:
             return "a->b" if a_credits_b else "b->a"
-        if abs(ra.time - rb.time) > TIME_TOLERANCE_S:
-            return "a->b" if ra.time > rb.time else "b->a"
+        if ra.latest + TIME_TOLERANCE_S < rb.time:
+            return "b->a"
+        if rb.latest + TIME_TOLERANCE_S < ra.time:
+            return "a->b"
+        if bool(ra.spread) != bool(rb.spread):
+            # a bare date and a time within that day: the report with a time is taken as the
+            # source (sites stamping only the day are mostly the ones that republish)
+            return "a->b" if ra.spread else "b->a"
         return "a->b" if ra.seq > rb.seq else "b->a"
 
     def _credits_point(self, derived: _Record, source: _Record) -> bool:
@@ -549,9 +593,10 @@ class StoryClusterer:
         docs = [r.doc for r in records]
         relations = [self._parents[m] for m in story.members if m in self._parents]
         credits = {r.doc.id: r.credits for r in records if r.credits}
-        now = self.now
-        original_id, credit = choose_original(docs, relations, credits, now=now)
-        first = [t for t in (reliable_time(d, now=now) for d in docs) if t is not None]
+        # times as read when each article was placed: a big story is not dated afresh each time
+        times = {r.doc.id: r.latest_at for r in records}
+        original_id, credit = choose_original(docs, relations, credits, now=self.now, times=times)
+        first = [r.trusted for r in records if r.trusted is not None]
         title = self._records[original_id].doc.title if original_id else None
         return Story(
             id=story.id,

@@ -29,10 +29,21 @@ def _overlap(
     return len(a & b) / max(min(len(a), len(b)), support)
 
 
+def in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """Which of `values` occur in `sorted_unique` (binary search: no sort of either array,
+    several times faster than np.isin on arrays that are sorted once per article)."""
+    if not len(sorted_unique):
+        return np.zeros(len(values), dtype=bool)
+    at = np.searchsorted(sorted_unique, values)
+    at[at == len(sorted_unique)] = 0
+    return np.asarray(sorted_unique[at] == values)
+
+
 def _sorted_overlap(a: np.ndarray, b: np.ndarray, support: int) -> float:
     if not len(a) or not len(b):
         return 0.0
-    shared = len(np.intersect1d(a, b, assume_unique=True))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    shared = int(np.count_nonzero(in_sorted(small, large)))
     return shared / max(min(len(a), len(b)), support)
 
 
@@ -43,11 +54,12 @@ def _jaccard(a: frozenset[str] | frozenset[int], b: frozenset[str] | frozenset[i
     return inter / (len(a) + len(b) - inter)
 
 
-def longest_run(seq: np.ndarray, other: np.ndarray) -> int:
-    """Longest stretch of consecutive shingles of `seq` that all occur in `other`."""
+def longest_run(seq: np.ndarray, other: np.ndarray, *, other_sorted: bool = False) -> int:
+    """Longest stretch of consecutive shingles of `seq` that all occur in `other`
+    (`other_sorted`: it is sorted and distinct already)."""
     if not len(seq) or not len(other):
         return 0
-    present = np.isin(seq, other)
+    present = in_sorted(seq, other if other_sorted else np.unique(other))
     if not present.any():
         return 0
     padded = np.concatenate(([0], present.astype(np.int8), [0]))
@@ -88,7 +100,7 @@ def pair_features(a: Fingerprint, b: Fingerprint) -> dict[str, float]:
     """
     inter = len(a.shingles & b.shingles) if a.shingles and b.shingles else 0
     shortest = max(min(a.length, b.length), 1)
-    run = max(longest_run(a.shingle_seq, b.shingle_seq), 0) if inter else 0
+    run = longest_run(a.shingle_seq, _sorted_shingles(b), other_sorted=True) if inter else 0
     same_lang = 1.0 if a.lang and a.lang == b.lang else 0.0
     lengths = sorted((max(a.length, 1), max(b.length, 1)))
     features: dict[str, float] = {
@@ -113,7 +125,7 @@ def pair_features(a: Fingerprint, b: Fingerprint) -> dict[str, float]:
         "sentence_ratio": min(a.sentence_count, b.sentence_count)
         / max(a.sentence_count, b.sentence_count, 1),
         "anchors": float(len(a.names & b.names) + len(a.numbers & b.numbers)),
-        "title_words": _title_overlap(a.title, b.title),
+        "title_words": _jaccard(_title_words(a), _title_words(b)),
     }
     cos = cosine(a, b)
     if cos is not None:
@@ -128,6 +140,11 @@ def pair_features(a: Fingerprint, b: Fingerprint) -> dict[str, float]:
     return features
 
 
-def _title_overlap(a: str, b: str) -> float:
-    ta, tb = frozenset(tokens(a)), frozenset(tokens(b))
-    return _jaccard(ta, tb)
+def _sorted_shingles(fp: Fingerprint) -> np.ndarray:
+    if len(fp.shingle_sorted) or not len(fp.shingle_seq):
+        return fp.shingle_sorted
+    return np.unique(fp.shingle_seq)  # a fingerprint made by hand, without the sorted copy
+
+
+def _title_words(fp: Fingerprint) -> frozenset[str]:
+    return fp.title_words if fp.title_words or not fp.title else frozenset(tokens(fp.title))

@@ -79,6 +79,11 @@ class Fingerprint:
     credit_lines: int = 0  # "Source : X", "selon X", "(AFP)": a derived article's mark
     source_lines: int = 0  # of which "Source : X", "Lire la suite", "(AFP)": the strong kind
     embedding: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # the shingle hashes sorted and distinct: pair features look them up by binary search
+    title_words: frozenset[str] = frozenset()  # folded words of the title
+    shingle_sorted: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, dtype=np.uint64), repr=False, compare=False
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -165,8 +170,9 @@ def _fingerprint(doc: StoryDoc) -> Fingerprint:
     words = text.tokens(body) or text.tokens(title)
     seq = shingle_hashes(words)
     minhash = RMinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
-    if len(seq):
-        minhash.update([str(h) for h in np.unique(seq).tolist()])
+    distinct = np.unique(seq)
+    if len(distinct):
+        minhash.update([str(h) for h in distinct.tolist()])
     found_names = text.name_words(text.names(full))
     found_numbers = text.numbers(full)
     quote_hashes: set[int] = set()
@@ -179,6 +185,8 @@ def _fingerprint(doc: StoryDoc) -> Fingerprint:
         lang=detect_lang(doc),
         shingles=frozenset(seq.tolist()),
         shingle_seq=seq,
+        shingle_sorted=distinct,
+        title_words=frozenset(text.tokens(title)),
         minhash=minhash,
         names=frozenset(found_names),
         name_order=_first_seen(found_names),

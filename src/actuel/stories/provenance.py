@@ -15,6 +15,7 @@ from actuel.model import Credit, Relation, RelationKind, StoryDoc
 # a page may be seen a little before its own published_at (feeds round, clocks drift)
 CLOCK_SLACK = timedelta(minutes=10)
 FUTURE_LIMIT = timedelta(days=1)
+DAY = timedelta(days=1)
 
 Matcher = Callable[[str, Sequence[str]], str | None]
 
@@ -44,6 +45,34 @@ def reliable_time(doc: StoryDoc, *, now: datetime | None = None) -> datetime | N
     if published is None:
         return seen
     return published if seen is None else min(published, seen)
+
+
+def day_only(doc: StoryDoc, *, now: datetime | None = None) -> bool:
+    """True when the article's trusted time is a bare date (midnight sharp, from published_at).
+
+    Many sites give only the day ("2026-11-20"), stored as midnight: the article may have come out
+    at any hour of it, so it cannot be said to precede another report of that day.
+    """
+    return _bare_date(doc, reliable_time(doc, now=now))
+
+
+def _bare_date(doc: StoryDoc, moment: datetime | None) -> bool:
+    return (
+        moment is not None
+        and moment == utc(doc.published_at)
+        and (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+    )
+
+
+def latest_time(doc: StoryDoc, *, now: datetime | None = None) -> datetime | None:
+    """The latest moment the article can have come out: the end of its day for a bare date
+    (bounded by first-seen), else its trusted time."""
+    moment = reliable_time(doc, now=now)
+    if moment is None or not _bare_date(doc, moment):
+        return moment
+    end = moment + DAY - timedelta(microseconds=1)
+    seen = utc(doc.first_seen_at)
+    return end if seen is None else max(moment, min(end, seen))
 
 
 def derived_parent(relations: Sequence[Relation]) -> dict[str, str]:
@@ -80,13 +109,15 @@ def choose_original(
     *,
     now: datetime | None = None,
     match: Matcher | None = None,
+    times: Mapping[str, datetime | None] | None = None,
 ) -> tuple[str | None, str | None]:
     """The story's original article id and, when credit lines name one, the original outlet.
 
-    The original article is the earliest (by `reliable_time`) that derives from no other; articles
+    The original article is the earliest (by `latest_time`) that derives from no other; articles
     without any time come after dated ones, in the order given. A credit line naming an outlet that
     is not among the story's own outlets gives the credited outlet, the one named by most
     articles; a credit naming one of the story's outlets points at that outlet's earliest article.
+    `times`: each article's `latest_time`, when the caller has them already.
     """
     if not story_docs:
         return None, None
@@ -96,7 +127,10 @@ def choose_original(
     roots = [doc for doc in story_docs if doc.id not in parent] or list(story_docs)
 
     def when(doc: StoryDoc) -> tuple[int, datetime, int]:
-        moment = reliable_time(doc, now=now)
+        if times is not None and doc.id in times:
+            moment = times[doc.id]
+        else:
+            moment = latest_time(doc, now=now)  # a bare date comes after the times of its day
         return (moment is None, moment or datetime.max.replace(tzinfo=UTC), order[doc.id])
 
     roots.sort(key=when)

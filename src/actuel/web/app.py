@@ -7,16 +7,18 @@ from importlib.resources import files
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actuel.api.routes import create_api
 from actuel.config import Settings
 from actuel.store import Store
 from actuel.web import admin, comments, feeds, public, search
+from actuel.web.cache import PageCache
+from actuel.web.security import CSRFMiddleware
 from actuel.web.site import Site
 
 CSP = (
@@ -25,16 +27,35 @@ CSP = (
 )
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """A CSP and the usual hardening headers on every response."""
+SECURITY_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+)
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+
+class SecurityHeaders:
+    """A CSP and the usual hardening headers on every response (a plain ASGI middleware: the
+    BaseHTTPMiddleware version cost a task and a stream per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: Settings, store: Store | None = None) -> Starlette:
@@ -56,12 +77,16 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         *feeds.routes(site),
         *comments.routes(site),
         *admin.routes(site),
-        Mount("/api/v1", create_api(site.store, settings)),
+        Mount("/api/v1", create_api(site.store, settings, get_writer=site.writer)),
         Route("/healthz", health),
         Mount("/static", static, name="static"),
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(PageCache, site=site),  # first: a cached page skips everything below
+            Middleware(SecurityHeaders),
+            Middleware(CSRFMiddleware, settings=settings),
+        ],
         exception_handlers={HTTPException: error_page},
     )

@@ -7,7 +7,7 @@ missing from a catalog still shows in French. Catalogs: web/locale's `.po`, comp
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
@@ -57,20 +57,30 @@ def ngettext_for(lang: str) -> Callable[..., str]:
     catalog = translations(lang)
 
     def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
-        text = catalog.ngettext(singular, plural, n)
+        if lang == "fr":  # the message ids themselves, by French rules: 0 and 1 are singular
+            text = singular if locale(lang).plural_form(abs(n)) == "one" else plural
+        else:
+            text = catalog.ngettext(singular, plural, n)
         return text % {"num": n, **variables}
 
     return ngettext
 
 
-def negotiate(cookie: str | None, accept_language: str | None, default: str) -> str:
-    """The reader's choice (cookie), else the best of Accept-Language we speak, else the site's."""
-    if cookie in SUPPORTED:
+def negotiate(
+    cookie: str | None,
+    accept_language: str | None,
+    default: str,
+    offered: Sequence[str] = SUPPORTED,
+) -> str:
+    """The reader's choice (cookie), else the best of Accept-Language the site offers (among the
+    languages we have catalogs for), else the site's."""
+    offered = [lang for lang in offered if lang in SUPPORTED] or list(SUPPORTED)
+    if cookie in offered:
         return cookie
     for lang, _quality in _accepted(accept_language or ""):
-        if lang in SUPPORTED:
+        if lang in offered:
             return lang
-    return default if default in SUPPORTED else SUPPORTED[0]
+    return default if default in SUPPORTED else offered[0]
 
 
 def _accepted(header: str) -> list[tuple[str, float]]:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from babel.numbers import format_decimal, format_percent
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
-from actuel.web.i18n import format_date
+from actuel.web.i18n import N_, format_date, gettext_for, locale, ngettext_for
+from actuel.web.identity import logo_url, site_languages, social_links
 
 FRENCH_MONTHS = (
     "janvier",
@@ -46,46 +52,53 @@ def excerpt(text: str | None, limit: int) -> str:
 
 
 RELATION_LABELS = {
-    "copy": "copie de",
-    "excerpt": "extrait de",
-    "rewrite": "réécriture de",
-    "translation": "traduction de",
-    "independent": "reportage indépendant",
-    "original": "article d'origine",
+    "copy": N_("copie de"),
+    "excerpt": N_("extrait de"),
+    "rewrite": N_("réécriture de"),
+    "translation": N_("traduction de"),
+    "independent": N_("reportage indépendant"),
+    "original": N_("article d'origine"),
+}
+CATEGORY_NAMES = {
+    "politique": N_("Politique"),
+    "economie": N_("Économie"),
+    "societe": N_("Société"),
+    "sante": N_("Santé"),
+    "sport": N_("Sport"),
+    "culture": N_("Culture"),
+    "sciences": N_("Sciences"),
+    "international": N_("International"),
+    "regional": N_("Régions"),
+    "generaliste": N_("Généraliste"),
+    "agence": N_("Agences de presse"),
 }
 
-LANGUAGE_NAMES = {
-    "fr": "français",
-    "en": "anglais",
-    "de": "allemand",
-    "es": "espagnol",
-    "it": "italien",
-    "pt": "portugais",
-    "nl": "néerlandais",
-    "ar": "arabe",
-    "ru": "russe",
-    "pl": "polonais",
-    "tr": "turc",
-    "zh": "chinois",
-}
 
-
-def relation_label(relation: str | None) -> str:
+def relation_label(relation: str | None, lang: str = "fr") -> str:
     """How a page names a relation: `traduction de`, `copie de`, `reportage indépendant`."""
-    return RELATION_LABELS.get(relation or "", relation or "")
+    label = RELATION_LABELS.get(relation or "")
+    return gettext_for(lang)(label) if label else relation or ""
 
 
-def language_name(code: str | None) -> str:
-    """`français` for `fr`; the code itself when we have no name for it; `langue inconnue`."""
+def language_name(code: str | None, lang: str = "fr") -> str:
+    """`anglais` for `en` in a French page, `English` in an English one (Babel's locale data);
+    the code itself when the locale data has no name for it."""
     if not code:
-        return "langue inconnue"
-    return LANGUAGE_NAMES.get(code.lower(), code)
+        _ = gettext_for(lang)
+        return _("langue inconnue")
+    return locale(lang).languages.get(code.lower().replace("-", "_"), code)
+
+
+def category_name(category: str | None, lang: str = "fr") -> str:
+    """A source category as readers see it: `Économie` for `economie`; unknown ones as written."""
+    label = CATEGORY_NAMES.get(category or "")
+    return gettext_for(lang)(label) if label else category or ""
 
 
 DIRECTION_BY = {
-    "dates": "l'ordre de publication",
-    "excerpt": "le texte coupé de l'extrait",
-    "credit": "la mention de la source",
+    "dates": N_("Sens de la reprise établi par l'ordre de publication"),
+    "excerpt": N_("Sens de la reprise établi par le texte coupé de l'extrait"),
+    "credit": N_("Sens de la reprise établi par la mention de la source"),
 }
 PLAIN_NUMBER = re.compile(r"^\d[\d.,]*%?$")
 
@@ -94,52 +107,90 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _percent(value: float) -> str:
-    return f"{round(value * 100)} %"
-
-
-def _hours(value: float) -> str:
+def _hours(value: float, lang: str) -> str:
+    _ = gettext_for(lang)
     if value < 1:
-        return f"{max(1, round(value * 60))} min"
+        return _("%(minutes)s min", minutes=max(1, round(value * 60)))
     if value < 48:
-        return f"{value:.1f} h".replace(".0 h", " h").replace(".", ",")
-    return f"{round(value / 24)} jours"
+        return _("%(hours)s h", hours=format_decimal(round(value, 1), locale=locale(lang)))
+    ngettext = ngettext_for(lang)
+    return ngettext("%(num)d jour", "%(num)d jours", round(value / 24))
 
 
-def evidence_lines(evidence: dict[str, object] | None) -> list[str]:
-    """The evidence of a relation in a few French lines a reader can check; unknown keys skipped."""
+def evidence_lines(evidence: dict[str, object] | None, lang: str = "fr") -> list[str]:
+    """The evidence of a relation in a few lines a reader can check; unknown keys skipped."""
     if not evidence:
         return []
+    _ = gettext_for(lang)
+    ngettext = ngettext_for(lang)
+
+    def percent(value: float) -> str:
+        return format_percent(value, locale=locale(lang))
+
     lines = []
     words = _number(evidence.get("passage_words"))
     if words is not None and words >= 8:
-        lines.append(f"Plus long passage commun : {round(words)} mots")
+        lines.append(
+            ngettext(
+                "Plus long passage commun : %(num)d mot",
+                "Plus long passage commun : %(num)d mots",
+                round(words),
+            )
+        )
     contained = _number(evidence.get("contain_max"))
     if contained is not None and contained >= 0.2:
-        lines.append(f"Texte repris mot pour mot : {_percent(contained)}")
+        lines.append(_("Texte repris mot pour mot : %(share)s", share=percent(contained)))
     cosine = _number(evidence.get("embedding_cosine"))
     if cosine is not None:
-        lines.append(f"Proximité de sens : {_percent(cosine)}")
+        lines.append(_("Proximité de sens : %(share)s", share=percent(cosine)))
     names = evidence.get("shared_names")
     if isinstance(names, list) and names:
         shown = [str(n) for n in names if len(str(n)) > 3][:8]
         if shown:
-            lines.append("Noms en commun : " + ", ".join(shown))
+            lines.append(_("Noms en commun : %(names)s", names=", ".join(shown)))
     numbers = evidence.get("shared_numbers")
     if isinstance(numbers, list):
         shown = [str(n) for n in numbers if PLAIN_NUMBER.match(str(n))][:8]
         if shown:
-            lines.append("Chiffres en commun : " + ", ".join(shown))
+            lines.append(_("Chiffres en commun : %(numbers)s", numbers=", ".join(shown)))
     quotes = _number(evidence.get("quotes"))
     if quotes is not None and quotes >= 0.3:
-        lines.append(f"Citations en commun : {_percent(quotes)}")
+        lines.append(_("Citations en commun : %(share)s", share=percent(quotes)))
     gap = _number(evidence.get("time_gap_h"))
     if gap is not None and gap > 0:
-        lines.append(f"Publié {_hours(gap)} après sa source")
+        lines.append(_("Publié %(delay)s après sa source", delay=_hours(gap, lang)))
     direction = evidence.get("direction_by")
     if isinstance(direction, str) and direction in DIRECTION_BY:
-        lines.append(f"Sens de la reprise établi par {DIRECTION_BY[direction]}")
+        lines.append(_(DIRECTION_BY[direction]))
     return lines
+
+
+def json_ld(data: object) -> Markup:
+    """JSON for a `<script type="application/ld+json">` block: `<`, `>`, `&` and the JavaScript
+    line separators escaped, so no text inside (a title with `</script>`) can end the block."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in JSON_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return Markup(text)  # noqa: S704 - JSON with every character that could end the block escaped
+
+
+JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def _in_page_language(function: Any) -> Any:
+    """A filter that reads the page's language from the template context."""
+
+    @pass_context
+    def filter_(context: Context, value: Any, *args: Any) -> Any:
+        return function(value, *args, lang=context.get("lang", "fr"))
+
+    return filter_
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -152,14 +203,25 @@ def make_environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat() of each one per page
     )
     env.filters["date"] = format_date
     env.filters["safe_href"] = safe_href
     env.filters["excerpt"] = excerpt
     env.filters["paragraphs"] = paragraphs
-    env.filters["relation_label"] = relation_label
-    env.filters["language_name"] = language_name
-    env.filters["evidence_lines"] = evidence_lines
+    env.filters["relation_label"] = _in_page_language(relation_label)
+    env.filters["language_name"] = _in_page_language(language_name)
+    env.filters["category_name"] = _in_page_language(category_name)
+    env.filters["evidence_lines"] = _in_page_language(evidence_lines)
+    env.filters["json_ld"] = json_ld
+    env.filters["percent"] = _in_page_language(
+        lambda value, lang: format_percent(value, locale=locale(lang))
+    )
+    # A message held in a variable (an error's detail): translated, still escaped as text.
+    env.filters["translated"] = _in_page_language(lambda text, lang: gettext_for(lang)(str(text)))
+    env.globals["social_links"] = social_links
+    env.globals["logo_url"] = logo_url
+    env.globals["site_languages"] = site_languages
     env.filters["iso"] = lambda d: d.astimezone(UTC).isoformat() if d else ""
     return env
 
@@ -167,5 +229,20 @@ def make_environment() -> Environment:
 ENVIRONMENT = make_environment()
 
 
+def _trusted_translation(translate: Callable[..., str]) -> Callable[..., Markup]:
+    """Our catalogs' strings are markup we wrote (an apostrophe stays an apostrophe); the values
+    put into them are escaped first, so outside text in a translated sentence stays text."""
+
+    def translated(*args: Any, **variables: Any) -> Markup:
+        escaped = {k: escape(v) if isinstance(v, str) else v for k, v in variables.items()}
+        return Markup(translate(*args, **escaped))  # noqa: S704 - our catalog, values escaped
+
+    return translated
+
+
 def render(template: str, **context: Any) -> str:
+    """The page `template` with `context`; `_`, `gettext`, `ngettext` made template-safe."""
+    for name in ("_", "gettext", "ngettext"):
+        if callable(context.get(name)):
+            context[name] = _trusted_translation(context[name])
     return ENVIRONMENT.get_template(template).render(**context)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar, cast
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -14,9 +17,13 @@ from actuel.api.cursor import BadCursorError, decode_cursor
 from actuel.config import Settings
 from actuel.store import Store
 from actuel.web.i18n import LANG_COOKIE, gettext_for, negotiate, ngettext_for
+from actuel.web.identity import site_languages
+from actuel.web.memo import MISSING, GenerationMemo
 from actuel.web.render import render
+from actuel.web.security import csrf_token
 
 MAX_PAGE_SIZE = 200
+T = TypeVar("T")
 
 
 @dataclass
@@ -26,6 +33,7 @@ class Site:
     settings: Settings
     given_store: Store | None = None
     _stores: dict[str, Store] = field(default_factory=dict)
+    memo: GenerationMemo | None = None
 
     @property
     def page_size(self) -> int:
@@ -47,12 +55,31 @@ class Site:
             self._stores["write"] = Store.open(self.settings.db, self.settings)
         return self._stores["write"]
 
+    def remember(self, request: Request, key: Hashable, compute: Callable[[], T]) -> T:
+        """What `compute` reads from the store, read again only once something was committed
+        (the store is asked whether it was once per request)."""
+        return self._memo().get(key, compute, request.scope)
+
+    async def remember_async(self, request: Request, key: Hashable, compute: Callable[[], T]) -> T:
+        """`remember` for async routes: a kept value at once, else `compute` in a worker
+        thread, so that the event loop never waits for the database."""
+        value = self._memo().kept(key, request.scope)
+        if value is not MISSING:
+            return cast(T, value)
+        return await run_in_threadpool(self.remember, request, key, compute)
+
+    def _memo(self) -> GenerationMemo:
+        if self.memo is None:
+            self.memo = GenerationMemo(lambda: self.store().site_generation())
+        return self.memo
+
     def lang(self, request: Request) -> str:
         """The language the reader gets pages in: their choice, Accept-Language, else the site's."""
         return negotiate(
             request.cookies.get(LANG_COOKIE),
             request.headers.get("accept-language"),
             str(self.settings.site_lang),
+            site_languages(self.settings),
         )
 
     def page(
@@ -69,6 +96,7 @@ class Site:
             _=gettext_for(lang),
             gettext=gettext_for(lang),
             ngettext=ngettext_for(lang),
+            csrf_token=csrf_token(request, self.settings),
             **context,
         )
         response = HTMLResponse(html, status_code=status)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from actuel.errors import NotFoundError
 from actuel.model import Article, QuoteView, Source, StoryMember, StoryView
@@ -84,10 +84,15 @@ def story_page(store: Store, view: StoryView, site_lang: str) -> StoryPage:
     )
 
 
-def article_page(store: Store, article_id: int) -> ArticlePage:
-    """An article, its outlet and its credit; NotFoundError when there is no such article."""
+def article_page(
+    store: Store, article_id: int, sources: dict[int, Source] | None = None
+) -> ArticlePage:
+    """An article, its outlet and its credit; NotFoundError when there is no such article.
+
+    `sources`: every source by id, when the caller already has them."""
     article = store.get_article(article_id)
-    sources = {s.id: s for s in store.list_sources() if s.id is not None}
+    if sources is None:
+        sources = {s.id: s for s in store.list_sources() if s.id is not None}
     page = ArticlePage(article=article, source=sources.get(article.source_id), sources=sources)
     found = store.story_of_article(article_id)
     if found is None:
@@ -111,3 +116,51 @@ def _article_or_none(store: Store, article_id: int) -> Article | None:
         return store.get_article(article_id)
     except NotFoundError:
         return None
+
+
+@dataclass
+class LatestNews:
+    """The "Dernières nouvelles" list beside a page: stories, else articles while none exists."""
+
+    stories: list[StoryView]
+    articles: list[Article]
+
+    def leaving_out(self, story_id: int | None, size: int) -> LatestNews:
+        """At most `size` of them, without the story the page is about."""
+        stories = [s for s in self.stories if s.id != story_id]
+        return LatestNews(stories[:size], self.articles[:size])
+
+
+def latest_news(store: Store, size: int) -> LatestNews:
+    """The `size` latest stories, else articles while no story exists."""
+    stories = store.latest_stories(limit=size)
+    if stories:
+        return LatestNews(stories, [])
+    return LatestNews([], store.latest_articles(limit=size))
+
+
+def listing_filters(sources: list[Source]) -> dict[str, list[str]]:
+    """The categories and languages a reader can filter listings by: those of the sources."""
+    categories = sorted({s.category for s in sources if s.category})
+    languages = sorted({s.lang.lower() for s in sources if s.lang})
+    return {"categories": categories, "languages": languages}
+
+
+def latest_in_category(
+    store: Store,
+    sources: list[Source],
+    category: str,
+    limit: int,
+    before: tuple[datetime, int] | None,
+    lang: str | None,
+) -> list[Article]:
+    """The newest articles of the category's outlets, merged in the listings' order."""
+    found: list[Article] = []
+    for source in sources:
+        if source.category == category and source.id is not None:
+            found += store.latest_articles(
+                limit=limit, before=before, lang=lang, source_id=source.id
+            )
+    oldest = datetime.min.replace(tzinfo=UTC)
+    found.sort(key=lambda a: (a.published_at or a.first_seen_at or oldest, a.id or 0))
+    return found[::-1][:limit]

@@ -1,12 +1,13 @@
-"""PLACEHOLDER: owned by the admin helper; replace this docstring."""
+"""The admin at /admin: login, dashboard, sources, moderation, story corrections, settings."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from actuel.web.admin import auth, pages, stories
 from actuel.web.site import Site
 
 
 def routes(site: Site) -> list[BaseRoute]:
-    """The routes of this part of the site."""
-    return []
+    """The admin's routes (every one but the login form asks for a session)."""
+    return [*auth.routes(site), *pages.routes(site), *stories.routes(site)]

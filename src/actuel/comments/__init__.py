@@ -1,0 +1,1 @@
+"""Reader comments: the rules that decide what is published, held, refused or dropped."""

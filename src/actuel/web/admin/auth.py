@@ -1,0 +1,138 @@
+"""Admin login: sessions kept server-side (cookie holds a random token, the DB its sha256),
+login and logout routes, the failed-login limit, and the guard every admin page goes through."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from actuel.web.admin import passwords
+from actuel.web.i18n import N_
+from actuel.web.security import SESSION_COOKIE, RateLimiter
+from actuel.web.site import Site
+
+log = logging.getLogger("actuel.web.admin")
+COOKIE_PATH = "/admin"  # public pages never see the cookie, so they stay cacheable
+Handler = Callable[[Request, str], Awaitable[Response]]
+WRONG = N_("Nom ou mot de passe incorrect.")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def current_admin(site: Site, request: Request) -> str | None:
+    """The name of the admin logged in on this request, else None."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > 200:
+        return None
+    return site.writer().admin_of_session(token_hash(token))
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _safe_next(value: str | None) -> str:
+    """Only an admin path of this site: never an open redirect."""
+    if value and value.startswith("/admin") and "//" not in value and "\\" not in value:
+        return value
+    return "/admin"
+
+
+def guarded(site: Site, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """`handler(request, admin_name)` for a logged-in admin; others go to the login page."""
+
+    async def endpoint(request: Request) -> Response:
+        name = current_admin(site, request)
+        if name is None:
+            if request.method == "GET":
+                target = quote(request.url.path, safe="/")
+                return RedirectResponse(f"/admin/login?next={target}", status_code=303)
+            return site.page(
+                request, "admin/login.html", status=403, error=N_("Connectez-vous d'abord."),
+                next="/admin",
+            )  # fmt: skip
+        return await handler(request, name)
+
+    return endpoint
+
+
+def routes(site: Site) -> list[BaseRoute]:
+    failures = RateLimiter(int(site.settings.login_max_failures), 60.0)
+
+    def login_form(request: Request) -> Response:
+        return site.page(
+            request, "admin/login.html", error=None,
+            next=_safe_next(request.query_params.get("next")),
+        )  # fmt: skip
+
+    async def login(request: Request) -> Response:
+        address = _client(request)
+        form = await request.form()
+        name = str(form.get("name", ""))[:64]
+        password = str(form.get("password", ""))[:1024]
+        target = _safe_next(str(form.get("next", "")))
+        if failures.blocked(address):
+            log.warning("admin login refused: too many failures from %s", address)
+            refused = site.page(
+                request, "admin/login.html", status=429, next=target,
+                error=N_("Trop de tentatives : réessayez dans une minute."),
+            )  # fmt: skip
+            refused.headers["Retry-After"] = "60"
+            return refused
+        store = site.writer()
+        user = store.get_admin(name) if name else None
+        # argon2 takes ~0.1 s of CPU on purpose: off the event loop, so pages keep flowing
+        matched = await run_in_threadpool(
+            passwords.verify, user.password_hash if user else None, password
+        )
+        if not matched or user is None:
+            failures.hit(address)
+            log.info("admin login failed for a name from %s", address)
+            return site.page(request, "admin/login.html", status=401, error=WRONG, next=target)
+        if passwords.needs_rehash(user.password_hash):
+            store.set_admin_password(user.name, passwords.hash_password(password))
+        old = request.cookies.get(SESSION_COOKIE)
+        if old:
+            store.end_admin_session(token_hash(old))
+        token = secrets.token_urlsafe(32)
+        hours = max(1, int(site.settings.admin_session_hours))
+        store.start_admin_session(
+            user.id, token_hash(token), datetime.now(UTC) + timedelta(hours=hours)
+        )
+        log.info("admin %s logged in from %s", user.name, address)
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            max_age=hours * 3600,
+            path=COOKIE_PATH,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    async def logout(request: Request) -> Response:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            site.writer().end_admin_session(token_hash(token))
+        response = RedirectResponse("/admin/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
+        return response
+
+    return [
+        Route("/admin/login", login_form, methods=["GET"]),
+        Route("/admin/login", login, methods=["POST"]),
+        Route("/admin/logout", logout, methods=["POST"]),
+    ]

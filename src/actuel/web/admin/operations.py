@@ -1,0 +1,65 @@
+"""What the admin pages and the write API both do: discover, add, pause, resume, remove a source;
+moderate comments in bulk. Thin shells over the pipeline and the store."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from actuel.config import Settings
+from actuel.fetch import Fetcher
+from actuel.model import Source, SourceKind, SourceState
+from actuel.pipeline import DiscoveryResult, discover, new_source
+from actuel.sources.discovery import normalize_source_url
+from actuel.store import Store
+
+MODERATION = {"approve": "published", "spam": "spam", "delete": "deleted"}
+MAX_BULK = 500
+
+
+def preview(settings: Settings, url: str) -> DiscoveryResult:
+    """What registering `url` would poll (fetches it; FetchError and ParseError on failure)."""
+    with Fetcher(settings) as fetcher:
+        return discover(normalize_source_url(url), fetcher)
+
+
+def add_source(
+    store: Store,
+    settings: Settings,
+    url: str,
+    *,
+    kind: str | None = None,
+    discover_first: bool = True,
+    **fields: str | None,
+) -> Source:
+    """Register a source: discovered from its URL, or taken as `kind` as is."""
+    clean = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in fields.items()}
+    if kind:
+        source = new_source(normalize_source_url(url), None, kind=SourceKind(kind), **clean)
+    elif discover_first:
+        source = new_source(url, preview(settings, url), **clean)
+    else:
+        source = new_source(normalize_source_url(url), None, **clean)
+    return store.add_source(source)  # DuplicateSourceError when its URL is known
+
+
+def pause(store: Store, source_id: int) -> Source:
+    found = store.get_source(source_id)
+    paused = replace(found, state=SourceState.PAUSED)
+    store.update_source(paused)
+    return paused
+
+
+def resume(store: Store, source_id: int) -> Source:
+    found = store.get_source(source_id)
+    resumed = replace(
+        found, state=SourceState.ACTIVE, error_count=0, last_error=None, next_poll_at=None
+    )
+    store.update_source(resumed)
+    return resumed
+
+
+def moderate(store: Store, action: str, ids: list[int]) -> int:
+    """Approve, mark as spam or delete these comments; how many changed."""
+    if action not in MODERATION:
+        raise ValueError(action)
+    return store.set_comments_status(ids[:MAX_BULK], MODERATION[action])

@@ -1,0 +1,188 @@
+"""Admin pages: dashboard with its SVG charts, sources, moderation queue, settings view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from actuel.api.write import MAX_SOURCE_ID
+from actuel.config import SETTINGS
+from actuel.errors import ActuelError, NotFoundError
+from actuel.model import SourceKind
+from actuel.web.admin import chart, operations
+from actuel.web.admin.auth import guarded
+from actuel.web.i18n import N_
+from actuel.web.site import Site
+
+DONE = {
+    "added": N_("Source ajoutée."),
+    "paused": N_("Source mise en pause."),
+    "resumed": N_("Source reprise."),
+    "deleted": N_("Source supprimée avec ses articles."),
+    "unconfirmed": N_("Rien n'est supprimé : cochez « avec ses articles » pour confirmer."),
+    "moderated": N_("Commentaires modérés."),
+}
+STATUSES = ("pending", "published", "spam", "deleted")
+STATUS_LABELS = {
+    "pending": N_("En attente"),
+    "published": N_("Publiés"),
+    "spam": N_("Indésirables"),
+    "deleted": N_("Supprimés"),
+}
+HOLD_REASONS = {
+    "new_author": N_("premier commentaire de cette adresse"),
+    "too_fast": N_("envoyé trop vite après l'ouverture de la page"),
+    "links": N_("contient plusieurs liens"),
+}
+PER_DAY_DAYS = 14
+HEALTH_DAYS = 7
+
+
+def _done(request: Request) -> str | None:
+    return DONE.get(request.query_params.get("done", ""))
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit() and len(v) < 19][: operations.MAX_BULK]
+
+
+def routes(site: Site) -> list[BaseRoute]:
+    async def dashboard(request: Request, admin: str) -> Response:
+        store = site.writer()
+        per_day = store.articles_per_day(PER_DAY_DAYS)
+        names = {s.id: s.name or s.url for s in store.list_sources()}
+        by_source = store.articles_per_source(PER_DAY_DAYS)
+        per_outlet = sorted(
+            ((names.get(sid, str(sid)), n) for sid, n in by_source.items()),
+            key=lambda pair: (-pair[1], pair[0]),
+        )[:12]
+        return site.page(
+            request,
+            "admin/dashboard.html",
+            admin=admin,
+            days=chart.columns(per_day),
+            outlets=chart.rows(per_outlet),
+            total=sum(n for _, n in per_day),
+            comments=store.count_comments(),
+            sources=len(names),
+        )
+
+    async def sources(request: Request, admin: str) -> Response:
+        store = site.writer()
+        per_source = store.articles_per_source(HEALTH_DAYS)
+        rows = [(s, per_source.get(s.id or 0, 0) / HEALTH_DAYS) for s in store.list_sources()]
+        return site.page(request, "admin/sources.html", admin=admin, rows=rows, done=_done(request))
+
+    def _preview(request: Request) -> dict[str, Any]:
+        url = request.query_params.get("url", "").strip()[:2000]
+        found, error = None, None
+        if url:
+            try:
+                found = operations.preview(site.settings, url)
+            except ActuelError as exc:
+                error = exc.describe()
+        return {"url": url, "found": found, "error": error, "kinds": [k.value for k in SourceKind]}
+
+    async def add_source(request: Request, admin: str) -> Response:
+        form = await request.form()
+        url = str(form.get("url", "")).strip()
+        kind = str(form.get("kind", "")) or None
+        try:
+            operations.add_source(
+                site.writer(),
+                site.settings,
+                url,
+                kind=kind if kind in {k.value for k in SourceKind} else None,
+                name=str(form.get("name", "")),
+                category=str(form.get("category", "")),
+                lang=str(form.get("lang", "")),
+            )
+        except ActuelError as exc:
+            return site.page(
+                request, "admin/source_new.html", status=422, admin=admin, url=url, found=None,
+                error=exc.describe(), kinds=[k.value for k in SourceKind],
+            )  # fmt: skip
+        return RedirectResponse("/admin/sources?done=added", status_code=303)
+
+    async def source_action(request: Request, admin: str) -> Response:
+        source_id = int(request.path_params["source_id"])
+        action = request.path_params["action"]
+        store = site.writer()
+        if action not in ("pause", "resume", "delete") or source_id > MAX_SOURCE_ID:
+            return site.page(
+                request, "error.html", status=404, status_code=404, detail=N_("Page introuvable.")
+            )
+        try:
+            if action == "pause":
+                operations.pause(store, source_id)
+                done = "paused"
+            elif action == "resume":
+                operations.resume(store, source_id)
+                done = "resumed"
+            elif (await request.form()).get("confirm") == "1":
+                store.remove_source(source_id)
+                done = "deleted"
+            else:  # a source goes with all its articles: only when asked twice
+                return RedirectResponse("/admin/sources?done=unconfirmed", status_code=303)
+        except NotFoundError:
+            return site.page(
+                request, "error.html", status=404, status_code=404,
+                detail=N_("Cette source n'existe pas (ou plus)."),
+            )  # fmt: skip
+        return RedirectResponse(f"/admin/sources?done={done}", status_code=303)
+
+    async def moderation(request: Request, admin: str) -> Response:
+        status = request.query_params.get("status", "pending")
+        status = status if status in STATUSES else "pending"
+        store = site.writer()
+        comments = store.comments_by_status(status, limit=100)
+        return site.page(
+            request, "admin/comments.html", admin=admin, current=status, statuses=STATUS_LABELS,
+            comments=comments, counts=store.count_comments(), done=_done(request),
+            reasons=HOLD_REASONS,
+        )  # fmt: skip
+
+    async def moderate(request: Request, admin: str) -> Response:
+        form = await request.form()
+        action = str(form.get("action", ""))
+        status = str(form.get("status", "pending"))
+        ids = _ids([str(v) for v in form.getlist("ids")])
+        if action not in operations.MODERATION or not ids:
+            return RedirectResponse(f"/admin/comments?status={_status(status)}", status_code=303)
+        operations.moderate(site.writer(), action, ids)
+        return RedirectResponse(
+            f"/admin/comments?status={_status(status)}&done=moderated", status_code=303
+        )
+
+    async def settings_view(request: Request, admin: str) -> Response:
+        values = site.settings.as_dict()
+        rows = [(s.name, values.get(s.name), s.help, s.secret) for s in SETTINGS]
+        return site.page(request, "admin/settings.html", admin=admin, rows=rows)
+
+    async def new_source(request: Request, admin: str) -> Response:
+        # discovery fetches over the network: off the event loop
+        context = await run_in_threadpool(_preview, request)
+        return site.page(request, "admin/source_new.html", admin=admin, **context)
+
+    return [
+        Route("/admin", guarded(site, dashboard), methods=["GET"]),
+        Route("/admin/sources", guarded(site, sources), methods=["GET"]),
+        Route("/admin/sources", guarded(site, add_source), methods=["POST"]),
+        Route("/admin/sources/new", guarded(site, new_source), methods=["GET"]),
+        Route(
+            "/admin/sources/{source_id:int}/{action:str}",
+            guarded(site, source_action),
+            methods=["POST"],
+        ),
+        Route("/admin/comments", guarded(site, moderation), methods=["GET"]),
+        Route("/admin/comments", guarded(site, moderate), methods=["POST"]),
+        Route("/admin/settings", guarded(site, settings_view), methods=["GET"]),
+    ]
+
+
+def _status(value: str) -> str:
+    return value if value in STATUSES else "pending"

@@ -1,0 +1,175 @@
+"""Admin pages as an editor uses them: dashboard chart, sources, moderation queue, settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from actuel.model import Comment, SourceState
+from tests.support.loopback import Loopback, Reply
+from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo, log_in
+from tests.web.demo_site import DemoSite
+
+FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>La Gazette du Port</title><link>https://gazette.example/</link>
+<language>fr</language><item><title>Le ferry repart</title><link>https://gazette.example/ferry</link>
+<guid>ferry-1</guid></item></channel></rss>"""
+
+
+@pytest.fixture(scope="module")
+def site(demo_site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AdminSite]:
+    folder = tmp_path_factory.mktemp("admin-pages")
+    settings = copy_demo(demo_site, folder)
+    with admin_site(settings, secret_key="never-shown-0xC0FFEE") as served:
+        yield served
+
+
+@pytest.fixture()
+def outlet(loopback: Loopback) -> Loopback:
+    """A news site on loopback, for discovery."""
+    return loopback
+
+
+@pytest.fixture()
+def editor(site: AdminSite) -> Iterator[httpx.Client]:
+    with site.client() as client:
+        assert log_in(client).status_code == 303
+        yield client
+
+
+def test_dashboard_charts_articles_per_day_and_outlet_with_escaped_labels(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    busiest = max(site.store.articles_per_source(14).items(), key=lambda kv: kv[1])[0]
+    source = site.store.get_source(busiest)
+    site.store.update_source(replace(source, name='<script>alert("x")</script>'))
+    try:
+        html = editor.get("/admin").text
+    finally:
+        site.store.update_source(source)
+    charts = re.findall(r"<svg class=\"chart\".*?</svg>", html, flags=re.S)
+    assert len(charts) == 2
+    assert len(re.findall(r"<rect ", charts[0])) == 14  # one bar a day, zero days included
+    assert "&lt;script&gt;" in charts[1]
+    assert "<script>" not in html
+    total = sum(n for _, n in site.store.articles_per_day(14))
+    assert f"{total} articles ces 14 derniers jours" in html
+
+
+def test_sources_show_health_and_pause_resume_delete(site: AdminSite, editor: httpx.Client) -> None:
+    html = editor.get("/admin/sources").text
+    sources = site.store.list_sources()
+    for source in sources:
+        assert f'id="source-{source.id}"' in html
+    per_source = site.store.articles_per_source(3650)
+    target = min(
+        (s for s in sources if per_source.get(s.id or 0)), key=lambda s: per_source[s.id or 0]
+    )
+    token = admin_token(editor, "/admin/sources")
+    paused = editor.post(f"/admin/sources/{target.id}/pause", data={"csrf_token": token})
+    assert paused.status_code == 303
+    assert site.store.get_source(int(target.id or 0)).state == SourceState.PAUSED
+    assert "Source mise en pause." in editor.get(paused.headers["location"]).text
+    editor.post(f"/admin/sources/{target.id}/resume", data={"csrf_token": token})
+    assert site.store.get_source(int(target.id or 0)).state == SourceState.ACTIVE
+    before = site.store.count_articles()
+    kept = editor.post(f"/admin/sources/{target.id}/delete", data={"csrf_token": token})
+    assert kept.status_code == 303
+    assert target.id in {s.id for s in site.store.list_sources()}, "deleted without confirming"
+    gone = editor.post(
+        f"/admin/sources/{target.id}/delete", data={"csrf_token": token, "confirm": "1"}
+    )
+    assert gone.status_code == 303
+    assert target.id not in {s.id for s in site.store.list_sources()}
+    assert site.store.count_articles() < before
+    missing = editor.post(f"/admin/sources/{target.id}/pause", data={"csrf_token": token})
+    assert missing.status_code == 404
+
+
+def test_add_a_source_by_url_after_a_discovery_preview(
+    site: AdminSite, editor: httpx.Client, outlet: Loopback
+) -> None:
+    outlet.route("/", Reply(headers={"Content-Type": "text/html"}, body=(
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml">'
+        b"</head><body>Gazette</body></html>"
+    )))  # fmt: skip
+    outlet.route("/rss.xml", Reply(headers={"Content-Type": "application/rss+xml"}, body=FEED))
+    preview = editor.get("/admin/sources/new", params={"url": outlet.url("/")})
+    assert preview.status_code == 200
+    assert "La Gazette du Port" in preview.text
+    assert outlet.url("/rss.xml") in preview.text
+    assert outlet.url("/rss.xml") not in {s.url for s in site.store.list_sources()}
+    token = admin_token(editor, "/admin/sources")
+    added = editor.post(
+        "/admin/sources",
+        data={"csrf_token": token, "url": outlet.url("/rss.xml"), "kind": "feed",
+              "name": "La Gazette du Port", "category": "régions", "lang": "fr"},
+    )  # fmt: skip
+    assert added.status_code == 303
+    stored = {s.url: s for s in site.store.list_sources()}[outlet.url("/rss.xml")]
+    assert (stored.name, stored.category, stored.lang) == ("La Gazette du Port", "régions", "fr")
+    again = editor.post(
+        "/admin/sources",
+        data={"csrf_token": token, "url": outlet.url("/rss.xml"), "kind": "feed"},
+    )
+    assert again.status_code == 422
+    assert "already registered" in again.text
+    broken = editor.get("/admin/sources/new", params={"url": "javascript:alert(1)"})
+    assert broken.status_code == 200
+    assert 'class="error"' in broken.text
+
+
+def test_moderation_queue_approves_spams_and_deletes_in_bulk(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    article = site.store.latest_articles(limit=1)[0]
+    made = []
+    for n in range(5):
+        comment = site.store.add_comment(
+            Comment(
+                int(article.id or 0), f"Lectrice {n}", f"Avis numéro {n} <b>gras</b>", f"h{n}",
+                hold_reason="links" if n == 0 else None,
+            )
+        )  # fmt: skip
+        assert comment is not None and comment.id is not None
+        made.append(comment.id)
+    queue = editor.get("/admin/comments")
+    assert queue.status_code == 200
+    for comment_id in made:
+        assert f'id="comment-{comment_id}"' in queue.text
+    assert "&lt;b&gt;gras&lt;/b&gt;" in queue.text
+    assert "contient plusieurs liens" in queue.text  # why it waits, in words
+    token = admin_token(editor, "/admin/comments")
+    approve = editor.post(
+        "/admin/comments",
+        data={"csrf_token": token, "action": "approve", "ids": [str(i) for i in made[:2]]},
+    )
+    assert approve.status_code == 303
+    editor.post(
+        "/admin/comments", data={"csrf_token": token, "action": "spam", "ids": [str(made[2])]}
+    )
+    editor.post(
+        "/admin/comments",
+        data={"csrf_token": token, "action": "delete", "ids": [str(i) for i in made[3:]]},
+    )
+    statuses = [site.store.get_comment(i).status for i in made]
+    assert statuses == ["published", "published", "spam", "deleted", "deleted"]
+    assert f'id="comment-{made[0]}"' not in editor.get("/admin/comments").text
+    assert f'id="comment-{made[2]}"' in editor.get("/admin/comments?status=spam").text
+
+
+def test_settings_view_lists_settings_and_masks_secrets(editor: httpx.Client) -> None:
+    html = editor.get("/admin/settings").text
+    assert "<code>excerpt_chars</code>" in html
+    assert "<code>secret_key</code>" in html
+    assert "never-shown-0xC0FFEE" not in html
+    assert "masqué" in html
+
+
+def test_admin_in_english(editor: httpx.Client) -> None:
+    html = editor.get("/admin", headers={"Accept-Language": "en"}).text
+    assert 'lang="en"' in html

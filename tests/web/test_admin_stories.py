@@ -1,0 +1,139 @@
+"""Story corrections by an editor: original, split, merge; each survives re-clustering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from actuel.store import Store
+from actuel.store.stories import MemberRow, StoryUpdate
+from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo, log_in
+from tests.web.demo_site import DemoSite
+
+
+@pytest.fixture()
+def site(demo_site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AdminSite]:
+    settings = copy_demo(demo_site, tmp_path_factory.mktemp("admin-stories"))
+    with Store.open(settings.db, settings, readonly=True) as store:
+        if not store.latest_stories(limit=1):
+            pytest.skip("the demo world stored no story")
+    with admin_site(settings) as served:
+        yield served
+
+
+@pytest.fixture()
+def editor(site: AdminSite) -> Iterator[httpx.Client]:
+    with site.client() as client:
+        assert log_in(client).status_code == 303
+        yield client
+
+
+def _stories_with_members(store: Store, at_least: int = 2) -> list[tuple[str, list[int]]]:
+    found = []
+    for view in store.latest_stories(limit=200):
+        members = [int(m.article.id or 0) for m in store.story_members(view.id)]
+        if len(members) >= at_least:
+            found.append((view.key, members))
+    if not found:
+        pytest.skip("no demo story has several articles")
+    return found
+
+
+def test_an_original_fixed_by_hand_survives_reclustering(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    store = site.store
+    key, members = _stories_with_members(store)[0]
+    view = store.get_story(key)
+    chosen = next(a for a in members if a != view.original_article_id)
+    token = admin_token(editor, f"/admin/stories/{key}")
+    answer = editor.post(
+        f"/admin/stories/{key}/original", data={"csrf_token": token, "article_id": str(chosen)}
+    )
+    assert answer.status_code == 303
+    assert store.get_story(key).original_article_id == chosen
+    assert editor.get(f"/api/v1/stories/{key}").json()["original"]["article_id"] == chosen
+    # the algorithm places the story again and names its own original: the person's choice stays
+    algorithm = view.original_article_id or next(a for a in members if a != chosen)
+    store.save_story(
+        StoryUpdate(
+            key=key,
+            members=[MemberRow(algorithm, "original"), MemberRow(chosen, "copy", algorithm)],
+            original_article_id=algorithm,
+        )
+    )
+    after = store.get_story(key)
+    assert after.original_article_id == chosen
+    relations = {m.article.id: m.relation for m in store.story_members(after.id)}
+    assert relations[chosen] == "original"
+    assert [c.kind for c in store.story_corrections()] == ["original"]
+
+
+def test_an_article_split_out_stays_out_after_reclustering(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    store = site.store
+    key, members = _stories_with_members(store)[0]
+    view = store.get_story(key)
+    moved = next(a for a in members if a != view.original_article_id)
+    token = admin_token(editor, f"/admin/stories/{key}")
+    answer = editor.post(
+        f"/admin/stories/{key}/split", data={"csrf_token": token, "article_id": str(moved)}
+    )
+    assert answer.status_code == 303
+    found = store.story_of_article(moved)
+    assert found is not None
+    alone = found[0]
+    assert alone.key != key and alone.article_count == 1
+    assert alone.original_article_id == moved
+    assert answer.headers["location"].startswith(f"/admin/stories/{alone.key}")
+    assert store.get_story(key).article_count == len(members) - 1
+    # re-clustering puts it back where the algorithm thought it belonged: the split holds
+    store.save_story(
+        StoryUpdate(
+            key=key, members=[MemberRow(moved, "copy", view.original_article_id)], added=[moved]
+        )
+    )
+    again = store.story_of_article(moved)
+    assert again is not None and again[0].key == alone.key
+    assert store.get_story(key).article_count == len(members) - 1
+
+
+def test_two_stories_merged_by_hand_stay_merged(site: AdminSite, editor: httpx.Client) -> None:
+    store = site.store
+    views = store.latest_stories(limit=200)
+    if len(views) < 3:
+        pytest.skip("the demo world has fewer than three stories")
+    keep, gone, third = views[0], views[1], views[2]
+    keep_count, gone_count = keep.article_count, gone.article_count
+    token = admin_token(editor, f"/admin/stories/{keep.key}")
+    answer = editor.post(
+        f"/admin/stories/{keep.key}/merge",
+        data={"csrf_token": token, "other": f"{site.base}/stories/{gone.key}"},
+    )
+    assert answer.status_code == 303, answer.text[:500]
+    assert store.get_story(gone.key).key == keep.key  # the old key leads to the survivor
+    assert store.get_story(keep.key).article_count == keep_count + gone_count
+    # the algorithm, unaware, adds an article to the story it still knows by the old key
+    newcomer = int(store.story_members(third.id)[0].article.id or 0)
+    store.save_story(StoryUpdate(key=gone.key, members=[MemberRow(newcomer, "independent")]))
+    found = store.story_of_article(newcomer)
+    assert found is not None and found[0].key == keep.key
+    same = editor.post(
+        f"/admin/stories/{keep.key}/merge", data={"csrf_token": token, "other": keep.key}
+    )
+    assert same.status_code == 422
+    assert "already in one story" in same.text
+
+
+def test_story_admin_pages_list_members_and_corrections(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    key, members = _stories_with_members(site.store)[0]
+    html = editor.get(f"/admin/stories/{key}").text
+    for article_id in members:
+        assert f'id="member-{article_id}"' in html
+    assert editor.get("/admin/stories").status_code == 200
+    assert editor.get("/admin/stories/no-such-story").status_code == 404
