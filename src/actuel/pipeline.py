@@ -65,6 +65,7 @@ from actuel.stories.credits import extract_credits
 from actuel.stories.encoder import Encoder, default_encoder
 from actuel.stories.fingerprint import embedding_text
 from actuel.stories.provenance import latest_time
+from actuel.workers import extract_and_detect
 
 log = logging.getLogger("actuel.pipeline")
 
@@ -237,18 +238,6 @@ def extract_fetched(fetched: FetchResult, settings: Settings) -> ExtractedPage:
     )
 
 
-def extract_and_detect(
-    content: bytes, url: str, content_type: str | None, max_bytes: int
-) -> tuple[ExtractedPage, str | None]:
-    """Extraction and language detection of one page: the CPU-heavy part, run in workers
-    (module-level, so it can be pickled)."""
-    page = extract_page(content, url=url, content_type=content_type, max_bytes=max_bytes)
-    detected = (
-        detect_language(page.text, title=page.title, hint=page.language) if page.text else None
-    )
-    return page, detected
-
-
 def usable_cpus() -> int:
     """CPUs this process may run on: a container or `taskset` often allows fewer than the
     machine has, and a worker per machine CPU would then only compete for them."""
@@ -256,6 +245,16 @@ def usable_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on every platform
         return os.cpu_count() or 1
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a server that imported the extraction code once (spawn elsewhere):
+    never a plain fork of this process, whose fetch threads may hold locks."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["actuel.workers"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 class ExtractionPool:
@@ -275,8 +274,9 @@ class ExtractionPool:
             return
         with self._lock:
             if self._pool is None:
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=_worker_context()
+                )
 
     def extract(self, fetched: FetchResult) -> tuple[ExtractedPage, str | None]:
         """The page's content and its detected language."""

@@ -67,3 +67,23 @@ def test_second_pass_adds_no_duplicates(world: DemoWorld, settings: Settings) ->
     ids = [world.article_for_url(a.url) for a in articles]
     assert None not in ids
     assert len(ids) == len(set(ids))
+
+
+def test_worker_processes_extract_the_same_articles_as_the_main_process(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    texts: dict[str, dict[str, tuple[str, str | None, str | None]]] = {}
+    with DemoWorld(flaky=False) as steady:  # both passes see the same answers
+        for mode, workers in (("in-process", 1), ("workers", 2)):
+            db = str(tmp_path_factory.mktemp(mode) / "actuel.db")
+            run = demo_settings(settings).replace(
+                db=db, extract_workers=workers, extract_pool_min_pages=1, stories=False
+            )
+            with Store.open(db, run) as store:
+                ingest(store, run, steady)
+                texts[mode] = {
+                    a.canonical_url: (a.text, a.title, a.language)
+                    for a in store.latest_articles(limit=1000)
+                }
+        assert len(texts["workers"]) >= 0.8 * len(steady.manifest["articles"])
+    assert texts["workers"] == texts["in-process"]
