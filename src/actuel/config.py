@@ -178,6 +178,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between two checks for database changes: how stale a cached page may be.",
     ),
     Setting(
+        "site_gzip_uncached",
+        False,
+        bool,
+        "Gzip pages rendered for one request (cache off, a reader with a session) when the client"
+        " accepts it: a third of the bytes, ~10% fewer pages/s on a loopback bench.",
+    ),
+    Setting(
         "site_cache_max_age_s",
         300,
         int,

@@ -166,3 +166,25 @@ def test_a_store_that_cannot_tell_its_generation_keeps_nothing() -> None:
     values = iter(range(10))
     assert [memo.get("k", lambda: next(values)) for _ in range(3)] == [0, 1, 2]
     assert len(memo) == 0
+
+
+def test_a_page_rendered_for_one_reader_is_gzipped_when_the_site_says_so(
+    seeded: tuple[Settings, int, int], uncached: httpx.Client
+) -> None:
+    path = f"/articles/{seeded[2]}"
+    default = uncached.get(path, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in default.headers  # off by default: costs more than it saves
+    with _serve(seeded[0].replace(site_cache=False, site_gzip_uncached=True)) as client:
+        check_gzipped(client, path)
+
+
+def check_gzipped(uncached: httpx.Client, path: str) -> None:
+    zipped = uncached.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "Budget voté" in zipped.text  # httpx decodes it as a browser does
+    assert int(zipped.headers["content-length"]) < len(zipped.content) / 2
+    plain = uncached.get(path, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert "Budget voté" in plain.text
+    css = uncached.get("/theme.css", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in css.headers  # too small to gain anything

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from babel import Locale
@@ -104,6 +104,7 @@ def locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+@lru_cache(maxsize=4096)  # a listing shows the same few dates on every page
 def format_date(value: datetime | None, lang: str = "fr") -> str:
     """`18 novembre 2026 à 07:40` in French, `18 November 2026 at 07:40` in English (UTC)."""
     if value is None:
