@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 
-from actuel.web.render import category_name, evidence_lines, json_ld, language_name, relation_label
+from actuel.model import Article
+from actuel.web.render import (
+    category_name,
+    evidence_lines,
+    json_ld,
+    language_name,
+    page_href,
+    relation_label,
+)
 
 EVIDENCE: dict[str, object] = {
     "passage_words": 263.0,
@@ -67,3 +75,23 @@ def test_json_ld_cannot_end_its_script_block() -> None:
     text = str(json_ld(data))
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == data
+
+
+def test_links_to_an_outlet_drop_tracking_parameters_but_never_leave_its_site() -> None:
+    fetched = "https://courrier.example/2026/11/21/aigles/?utm_source=rss&utm_medium=rss"
+    tidy = Article(
+        source_id=1,
+        url=fetched,
+        canonical_url="https://courrier.example/2026/11/21/aigles/",
+        title="Aigles",
+    )
+    assert page_href(tidy) == "https://courrier.example/2026/11/21/aigles/"
+    # a copier declaring the original as canonical: "Lire la suite" still goes to the copier
+    copier = Article(
+        source_id=2, url="https://copie.example/a/1", canonical_url=tidy.url, title="Copie"
+    )
+    assert page_href(copier) == "https://copie.example/a/1"
+    hostile = Article(
+        source_id=3, url="javascript:alert(1)", canonical_url="javascript:alert(2)", title="X"
+    )
+    assert page_href(hostile) is None

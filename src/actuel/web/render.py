@@ -40,6 +40,16 @@ def safe_href(url: str | None) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
+def page_href(article: Any) -> str | None:
+    """Where an article lives at its outlet: its canonical URL (tracking parameters removed) when
+    that is on the same site, else the URL we fetched; http(s) only."""
+    canonical = getattr(article, "canonical_url", None)
+    url = getattr(article, "url", None)
+    if canonical and url and urlsplit(canonical).hostname == urlsplit(url).hostname:
+        return safe_href(canonical)
+    return safe_href(url or canonical)
+
+
 def excerpt(text: str | None, limit: int) -> str:
     """At most `limit` characters, cut at a word boundary, with an ellipsis when cut."""
     if not text:
@@ -207,6 +217,7 @@ def make_environment() -> Environment:
     )
     env.filters["date"] = format_date
     env.filters["safe_href"] = safe_href
+    env.filters["page_href"] = page_href
     env.filters["excerpt"] = excerpt
     env.filters["paragraphs"] = paragraphs
     env.filters["relation_label"] = _in_page_language(relation_label)
