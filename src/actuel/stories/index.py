@@ -256,7 +256,9 @@ class CandidateIndex:
         if norm == 0 or row.shape[0] != self._vectors.shape[1]:
             return []
         sims = self._vectors[: len(self._vector_keys)] @ (row / norm)
-        order = np.argsort(-sims)[: top * 2]
+        # only the few slots over the threshold are sorted, not the whole window
+        close = np.flatnonzero(sims >= self.embedding_threshold)
+        order = close[np.argsort(-sims[close], kind="stable")][: top * 2]
         found: list[tuple[int, float]] = []
         for slot in order:
             key = self._vector_keys[int(slot)]
