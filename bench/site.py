@@ -328,9 +328,9 @@ def main() -> None:
             db = build_database(root)
         paths = page_paths(db)
         print(f"{len(paths)} story and article pages, {seconds} s per run, wrk -t1", flush=True)
-        print(
-            f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} (above the cores: busy)"
-        )
+        cores, load = os.cpu_count() or 1, os.getloadavg()[0]
+        busy = "busy: other work shares the cores" if load > cores else "quiet"
+        print(f"{cores} cores; load average {load:.1f} ({busy})")
         script = lua_script(root, paths)
         scenarios = [
             ("uncached", "uncached story+article", False, "identity"),
