@@ -65,7 +65,7 @@ from actuel.stories.credits import extract_credits
 from actuel.stories.encoder import Encoder, default_encoder
 from actuel.stories.fingerprint import embedding_text
 from actuel.stories.provenance import latest_time
-from actuel.workers import extract_and_detect
+from actuel.workers import exit_with_parent, extract_and_detect
 
 log = logging.getLogger("actuel.pipeline")
 
@@ -248,12 +248,8 @@ def usable_cpus() -> int:
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a server that imported the extraction code once (spawn elsewhere):
-    never a plain fork of this process, whose fetch threads may hold locks."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["actuel.workers"])
-        return context
+    """Spawned workers: never a plain fork of this process, whose fetch threads may hold locks.
+    (A forkserver starts them faster, but it outlives a SIGKILLed parent.)"""
     return multiprocessing.get_context("spawn")
 
 
@@ -275,7 +271,10 @@ class ExtractionPool:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=_worker_context()
+                    max_workers=self.workers,
+                    mp_context=_worker_context(),
+                    initializer=exit_with_parent,
+                    initargs=(os.getpid(),),
                 )
 
     def extract(self, fetched: FetchResult) -> tuple[ExtractedPage, str | None]:

@@ -6,6 +6,10 @@ the fetcher and the stories stage (half a second of start-up per worker on every
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+
 from actuel.enrich.language import detect_language
 from actuel.extract import extract_page
 from actuel.model import ExtractedPage
@@ -20,3 +24,15 @@ def extract_and_detect(
         detect_language(page.text, title=page.title, hint=page.language) if page.text else None
     )
     return page, detected
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker when the process that started it is gone (a SIGKILLed
+    `actuel fetch` would otherwise leave its workers waiting for jobs forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
