@@ -6,10 +6,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from actuel.config import Settings, load_settings
+from actuel.store import Store
 from tests.support.loopback import Loopback
+from tests.web.demo_site import DemoSite, build, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -55,3 +58,24 @@ def settings(tmp_path: Path) -> Settings:
         fetch_deadline=10.0,
         fetch_respect_robots=False,
     )
+
+
+# The demo site, built once a session for the site's and the API's tests, served on loopback.
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> DemoSite:
+    return build(tmp_path_factory.mktemp("demo-site"))
+
+
+@pytest.fixture(scope="module")
+def demo(demo_site: DemoSite) -> Iterator[tuple[httpx.Client, Store]]:
+    with serve(demo_site) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def demo_any(demo_site: DemoSite) -> Iterator[tuple[httpx.Client, Store]]:
+    """The demo site, stories or not (for what does not depend on them)."""
+    with serve(demo_site, stories=False) as served:
+        yield served
