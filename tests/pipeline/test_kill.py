@@ -18,6 +18,7 @@ from actuel.config import load_settings
 from actuel.demo.server import DemoWorld
 from actuel.fetch import Fetcher
 from actuel.store import Store
+from tests.support.procs import children, running
 
 
 @pytest.fixture(scope="module")
@@ -42,34 +43,14 @@ def _fetch(db: str) -> subprocess.Popen[bytes]:
     )
 
 
-def _children(pid: int) -> list[int]:
-    """The processes `pid` started (its extraction workers), from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 def _assert_gone(pids: list[int], within_s: float = 10.0) -> None:
     """No worker outlives the killed fetch: each exits on its own within a few seconds."""
     deadline = time.monotonic() + within_s
     alive = pids
     while alive and time.monotonic() < deadline:
         time.sleep(0.2)
-        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+        alive = [pid for pid in alive if running(pid)]
     assert alive == [], f"workers left running after kill -9 of their parent: {alive}"
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return False
 
 
 @pytest.mark.slow
@@ -84,7 +65,7 @@ def test_kill_9_leaves_a_consistent_database_and_the_next_run_resumes(
     for delay in (0.8, 1.6, 2.4, 3.2):
         process = _fetch(db)
         time.sleep(delay)
-        workers = _children(process.pid)
+        workers = children(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
         _assert_gone(workers)

@@ -8,47 +8,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
 
 from actuel.config import Settings
-from actuel.model import Article, Source, SourceState
+from actuel.model import Source, SourceState
 from actuel.store import Store
+from tests.support.procs import children
 from tests.support.webserver import free_port
-
-
-def _article(source_id: int, n: int, title: str) -> Article:
-    url = f"https://gazette.example/a/{n}"
-    return Article(
-        source_id=source_id,
-        url=url,
-        canonical_url=url,
-        title=title,
-        text="Texte. " * 50,
-        language="fr",
-        published_at=datetime(2026, 11, 24, 9, n, tzinfo=UTC),
-        first_seen_at=datetime(2026, 11, 24, 9, n, tzinfo=UTC),
-    )
-
-
-def _workers(parent: int) -> list[int]:
-    """The uvicorn worker processes under `parent` (spawned by multiprocessing)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == parent and b"spawn_main" in command:
-            found.append(int(entry.name))
-    return found
+from tests.web.test_cache import _article
 
 
 @pytest.fixture
@@ -81,7 +50,9 @@ def running_site(settings: Settings) -> Iterator[tuple[httpx.Client, Settings, i
                 except httpx.TransportError:
                     assert time.monotonic() < deadline, "actuel run did not start in 60 s"
                     time.sleep(0.2)
-            assert len(_workers(process.pid)) == 2, "web_workers=2 did not start 2 workers"
+            assert len(children(process.pid, command_has=b"spawn_main")) == 2, (
+                "web_workers=2 did not start 2 workers"
+            )
             yield client, settings, source.id
     finally:
         os.killpg(process.pid, signal.SIGTERM)
