@@ -7,8 +7,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import brotli
@@ -20,52 +18,14 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from actuel.config import Settings
-from actuel.model import Article, Source
 from actuel.store import Store
-from actuel.web.app import create_app
 from actuel.web.cache import PageCache
 from actuel.web.site import Site
 from tests.support.webserver import running
+from tests.web.conftest import serve_gazette
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_DATE = "Mon, 01 Jan 2001 00:00:00 GMT"
-
-
-def _article(source_id: int, n: int, title: str) -> Article:
-    url = f"https://gazette.example/a/{n}"
-    return Article(
-        source_id=source_id,
-        url=url,
-        canonical_url=url,
-        title=title,
-        text="Le conseil municipal a voté le budget. " * 20,
-        language="fr",
-        published_at=datetime(2026, 11, 24, 9, n, tzinfo=UTC),
-        first_seen_at=datetime(2026, 11, 24, 9, n, tzinfo=UTC),
-    )
-
-
-@pytest.fixture
-def seeded(settings: Settings) -> tuple[Settings, int, int]:
-    """A database with one outlet and one article: (settings, source id, article id)."""
-    with Store.open(settings.db, settings) as store:
-        source = store.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
-        assert source.id is not None
-        article_id, _ = store.upsert_article(_article(source.id, 1, "Budget voté"))
-    # every request checks the database: tests never wait for a change to be noticed
-    return settings.replace(site_cache_check_s=0), source.id, article_id
-
-
-@contextmanager
-def _serve(settings: Settings) -> Iterator[httpx.Client]:
-    with (
-        Store.open(settings.db, settings, readonly=True) as store,
-        running(create_app(settings, store)) as base,
-        httpx.Client(base_url=base) as client,
-    ):
-        # the first request builds the app, which may commit once (the site's signing secret)
-        assert client.get("/healthz").status_code == 200
-        yield client
 
 
 @pytest.fixture(params=[True, False], ids=["cache-on", "cache-off"])
@@ -73,14 +33,14 @@ def site(
     request: pytest.FixtureRequest, seeded: tuple[Settings, int, int]
 ) -> Iterator[tuple[httpx.Client, int, int]]:
     settings, source_id, article_id = seeded
-    with _serve(settings.replace(site_cache=request.param)) as client:
+    with serve_gazette(settings.replace(site_cache=request.param)) as client:
         yield client, source_id, article_id
 
 
 @pytest.fixture
 def cached(seeded: tuple[Settings, int, int]) -> Iterator[tuple[httpx.Client, Settings, int]]:
     settings, source_id, _article_id = seeded
-    with _serve(settings) as client:
+    with serve_gazette(settings) as client:
         yield client, settings, source_id
 
 
@@ -143,10 +103,10 @@ def test_a_write_by_another_process_shows_at_once(
         "import sys\n"
         "from actuel.config import load_settings\n"
         "from actuel.store import Store\n"
-        "from tests.web.test_cache import _article\n"
+        "from tests.web.conftest import gazette_article\n"
         "settings = load_settings(environ={}, db=sys.argv[1])\n"
         "with Store.open(settings.db, settings) as store:\n"
-        "    store.upsert_article(_article(int(sys.argv[2]), 2, 'Nouvelle piscine'))\n"
+        "    store.upsert_article(gazette_article(int(sys.argv[2]), 2, 'Nouvelle piscine'))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", script, settings.db, str(source_id)], check=True, env=env)

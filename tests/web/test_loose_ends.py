@@ -6,67 +6,29 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from actuel.config import Settings
-from actuel.model import Article, Source
+from actuel.model import Source
 from actuel.store import Store
-from actuel.web.app import create_app
 from actuel.web.cache import reader_lang
 from actuel.web.memo import GenerationMemo
-from tests.support.webserver import running
+from tests.web.conftest import gazette_article, serve_gazette
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def _article(source_id: int, title: str) -> Article:
-    when = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-    return Article(
-        source_id=source_id,
-        url="https://gazette.example/a/1",
-        canonical_url="https://gazette.example/a/1",
-        title=title,
-        text="Le conseil municipal a voté le budget. " * 20,
-        language="fr",
-        published_at=when,
-        first_seen_at=when,
-    )
-
-
-@pytest.fixture
-def seeded(settings: Settings) -> tuple[Settings, int, int]:
-    """One outlet and one article: (settings, source id, article id)."""
-    with Store.open(settings.db, settings) as store:
-        source = store.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
-        assert source.id is not None
-        article_id, _ = store.upsert_article(_article(source.id, "Budget voté"))
-    return settings.replace(site_cache_check_s=0), source.id, article_id
-
-
-@contextmanager
-def _serve(settings: Settings) -> Iterator[httpx.Client]:
-    with (
-        Store.open(settings.db, settings, readonly=True) as store,
-        running(create_app(settings, store)) as base,
-        httpx.Client(base_url=base) as client,
-    ):
-        assert client.get("/healthz").status_code == 200
-        yield client
-
-
 @pytest.fixture
 def cached(seeded: tuple[Settings, int, int]) -> Iterator[httpx.Client]:
-    with _serve(seeded[0]) as client:
+    with serve_gazette(seeded[0]) as client:
         yield client
 
 
 @pytest.fixture
 def uncached(seeded: tuple[Settings, int, int]) -> Iterator[httpx.Client]:
-    with _serve(seeded[0].replace(site_cache=False)) as client:
+    with serve_gazette(seeded[0].replace(site_cache=False)) as client:
         yield client
 
 
@@ -95,7 +57,7 @@ def test_the_cache_keys_pages_by_the_language_the_site_renders(
     assert reader_lang("en", None, "fr", ("fr",)) == "fr"
     assert reader_lang(None, "en-GB,en;q=0.9", "fr", ("fr", "en")) == "en"
     settings = seeded[0].replace(site_languages="fr")
-    with _serve(settings) as client:
+    with serve_gazette(settings) as client:
         french = client.get("/", headers={"Accept-Language": "fr"})
         english = client.get("/", headers={"Accept-Language": "en"})
         assert french.headers["content-language"] == english.headers["content-language"] == "fr"
@@ -135,7 +97,7 @@ def test_a_page_shows_a_change_committed_after_it_was_first_shown(
     settings, source_id, article_id = seeded
     assert "Budget voté" in uncached.get(f"/articles/{article_id}").text
     with Store.open(settings.db, settings) as store:
-        store.upsert_article(_article(source_id, "Budget rectifié"))
+        store.upsert_article(gazette_article(source_id, 1, "Budget rectifié"))
     page = uncached.get(f"/articles/{article_id}").text
     assert "Budget rectifié" in page
     assert "Budget voté" not in page
@@ -174,7 +136,7 @@ def test_a_page_rendered_for_one_reader_is_gzipped_when_the_site_says_so(
     path = f"/articles/{seeded[2]}"
     default = uncached.get(path, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in default.headers  # off by default: costs more than it saves
-    with _serve(seeded[0].replace(site_cache=False, site_gzip_uncached=True)) as client:
+    with serve_gazette(seeded[0].replace(site_cache=False, site_gzip_uncached=True)) as client:
         check_gzipped(client, path)
 
 
