@@ -296,13 +296,16 @@ class ExtractionPool:
                     initargs=(os.getpid(),),
                 )
 
-    def extract(self, fetched: FetchResult) -> tuple[ExtractedPage, str | None]:
-        """The page's content and its detected language."""
+    def extract(
+        self, fetched: FetchResult, *, guess_date: bool = True
+    ) -> tuple[ExtractedPage, str | None]:
+        """The page's content and its detected language (see extract_page for `guess_date`)."""
         job = (
             fetched.content,
             fetched.final_url,
             fetched.content_type,
             self.settings.extract_max_html_bytes,
+            guess_date,
         )
         pool = self._pool
         if pool is not None:
@@ -803,7 +806,8 @@ class Ingestor:
         outcome.fetched = fetched
         outcome.html = fetched.content
         try:
-            outcome.page, outcome.language = self._extraction.extract(fetched)
+            dated = item.published_at is not None or item.updated_at is not None
+            outcome.page, outcome.language = self._extraction.extract(fetched, guess_date=not dated)
         except ActuelError as exc:
             outcome.error = exc
         return outcome, entry

@@ -16,10 +16,12 @@ from actuel.model import ExtractedPage
 
 
 def extract_and_detect(
-    content: bytes, url: str, content_type: str | None, max_bytes: int
+    content: bytes, url: str, content_type: str | None, max_bytes: int, guess_date: bool = True
 ) -> tuple[ExtractedPage, str | None]:
     """Extraction and language detection of one page: the CPU-heavy part of ingest."""
-    page = extract_page(content, url=url, content_type=content_type, max_bytes=max_bytes)
+    page = extract_page(
+        content, url=url, content_type=content_type, max_bytes=max_bytes, guess_date=guess_date
+    )
     detected = (
         detect_language(page.text, title=page.title, hint=page.language) if page.text else None
     )

@@ -195,12 +195,15 @@ def extract_page(
     url: str | None = None,
     content_type: str | None = None,
     max_bytes: int | None = None,
+    guess_date: bool = True,
 ) -> ExtractedPage:
     """Main text and metadata of a page; never raises: junk input gives an empty text.
 
     `url` is where the page was fetched (used to resolve relative links and as the canonical URL of
     last resort); pages longer than `max_bytes` (default: the extract_max_html_bytes setting) are
-    cut before parsing so that time stays bounded.
+    cut before parsing so that time stays bounded. When the page's metadata has no date, one is
+    guessed from its text (htmldate's extensive search), unless `guess_date` is false: the
+    pipeline turns it off when the feed dates the item, a better source than a date in the text.
     """
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max(0, max_bytes)
     fallback_url = canonical_url(url) if url else None
@@ -212,7 +215,7 @@ def extract_page(
         trim_tree(tree, MAX_ELEMENTS)
         prune_template_blocks(tree)
         document = _run_trafilatura(tree, url)
-        return _assemble(document, meta, tree, url, fallback_url)
+        return _assemble(document, meta, tree, url, fallback_url, guess_date=guess_date)
     except Exception:  # a page we cannot read is an empty article, never a crash of the pipeline
         log.debug("extraction failed on %s", url, exc_info=True)
         return ExtractedPage(canonical_url=fallback_url)
@@ -224,6 +227,8 @@ def _assemble(
     tree: HtmlElement,
     url: str | None,
     fallback_url: str | None,
+    *,
+    guess_date: bool,
 ) -> ExtractedPage:
     page = ExtractedPage(
         canonical_url=meta.canonical_url or fallback_url,
@@ -246,6 +251,7 @@ def _assemble(
             page.image = absolute_url(document.image, url)
     if page.title is None:
         page.title = _clean(meta.title)
-    if page.published_at is None:
+    if page.published_at is None and guess_date:
+        # the first search in a process costs ~3 s (dateparser compiles its locales' patterns)
         page.published_at = _date_from_htmldate(tree, url)
     return page
