@@ -1151,6 +1151,7 @@ def reprocess(
             url=article.url,
             content_type=content_type,
             max_bytes=settings.extract_max_html_bytes,
+            guess_date=article.published_at is None,  # a stored date beats one read in the text
         )
         source = sources.get(article.source_id)
         if page.text.strip():
