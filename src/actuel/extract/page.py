@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-import htmldate
 import lxml.html
 import trafilatura
 from lxml import etree
@@ -13,6 +12,7 @@ from lxml.html import HtmlElement
 
 from actuel.config import SETTINGS_BY_NAME
 from actuel.extract.cleanup import drop_leading_title, prune_template_blocks, remove_junk_lines
+from actuel.extract.dates import date_from_text
 from actuel.extract.fragment import html_to_text
 from actuel.extract.metadata import PageMetadata, read_metadata
 from actuel.model import ExtractedPage
@@ -121,19 +121,6 @@ def _parse(text: str) -> HtmlElement | None:
 _PARSER = lxml.html.HTMLParser(
     encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False
 )
-
-
-def _date_from_htmldate(tree: HtmlElement, url: str | None) -> datetime | None:
-    try:
-        found = htmldate.find_date(tree, url=url, original_date=True, extensive_search=True)
-    except Exception:  # htmldate must not make extraction fail on odd pages
-        return None
-    if not found:
-        return None
-    try:
-        return datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def _day(value: str | None) -> datetime | None:
@@ -252,6 +239,5 @@ def _assemble(
     if page.title is None:
         page.title = _clean(meta.title)
     if page.published_at is None and guess_date:
-        # the first search in a process costs ~3 s (dateparser compiles its locales' patterns)
-        page.published_at = _date_from_htmldate(tree, url)
+        page.published_at = date_from_text(tree, url)
     return page
