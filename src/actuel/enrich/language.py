@@ -15,8 +15,8 @@ models; its errors on short English titles come from rare languages (Latin, Fris
 a few words, which a prior for the languages news portals publish in removes without making other
 languages undetectable. The three errors left are mislabelled corpus texts. The model loads lazily,
 once per process, and adds about 90 MB of resident memory (lingua's high-accuracy models: about
-320 MB); a 2 KB text takes about 0.3 ms, next to about 20 ms for extraction. Results are
-deterministic.
+320 MB). Only a text's first SAMPLE_CHARS are read: about 1 ms, a tenth of extracting the page
+(py3langid walks the text's bytes in Python). Results are deterministic.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ NEWS_LANGUAGES = frozenset(_NEWS.split())
 PRIOR = 20.0
 HINT = 3.0
 MIN_LETTERS = 12  # fewer letters than this is too little text to say anything
-SAMPLE_CHARS = 4000  # enough for a stable answer; longer texts only cost time
+# enough for a stable answer, longer texts only cost time: on the long texts above (100 a language)
+# the first 1,000 characters are labelled as well as all 2,000 (1 error in 882), 2.1x faster
+SAMPLE_CHARS = 1000
 
 # py3langid names some varieties by ISO 639-3 code; the macrolanguage's 639-1 code is what a reader
 # filters by. "zxx" is its label for "no linguistic content".

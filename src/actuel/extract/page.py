@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 
 import lxml.html
@@ -83,13 +84,16 @@ def _text_of(html: str | bytes, content_type: str | None, max_bytes: int) -> str
     return decode_document(cut_bytes(html, max_bytes), content_type)
 
 
+# control characters other than tab, newline, form feed and carriage return; undecodable bytes
+_ODD = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def looks_binary(text: str) -> bool:
     """True when a document starts with many control or undecodable characters (an image, a PDF)."""
     sample = text[:8192]
     if not sample:
         return False
-    odd = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f") or ch == "\ufffd")
-    return odd > len(sample) * 0.05
+    return len(_ODD.findall(sample)) > len(sample) * 0.05
 
 
 def trim_tree(tree: HtmlElement, max_elements: int) -> int:
