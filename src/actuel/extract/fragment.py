@@ -7,28 +7,57 @@ import re
 import lxml.html
 from lxml import etree
 
-_BLOCKS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "table",
-    "tr",
-    "section",
-    "article",
-    "figure",
-    "figcaption",
-}
+# HTML's block-level elements: each starts a paragraph of its own; inline ones (a, em, span,
+# img, wbr) add nothing, so "l'<em>État</em>" stays one word
+_BLOCKS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+_CELLS = frozenset({"td", "th"})  # cells of one row: words apart, on one line
 _DROP = {"script", "style", "noscript", "iframe", "object", "embed", "template"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
@@ -53,12 +82,16 @@ def _walk(element: etree._Element, parts: list[str]) -> None:
     if tag not in _DROP and isinstance(element.tag, str):
         if tag in _BLOCKS:
             parts.append("\n\n")
+        elif tag in _CELLS:
+            parts.append(" ")
         if element.text:
             parts.append(element.text)
         for child in element:
             _walk(child, parts)
         if tag in _BLOCKS:
             parts.append("\n\n")
+        elif tag in _CELLS:
+            parts.append(" ")
     if element.tail:
         parts.append(element.tail)
 

@@ -30,7 +30,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,7 +50,7 @@ MAX_FORM_BYTES = 1024 * 1024  # a form bigger than this is no form of ours
 _PROCESS_KEY = secrets.token_bytes(32)
 _KEYS: dict[str, bytes] = {}  # database → its stored key, read once per process
 _KEYS_LOCK = threading.Lock()
-MAX_TRACKED = 10_000  # addresses the rate limiter keeps before sweeping the quiet ones
+MAX_TRACKED = 10_000  # keys a rate limiter keeps at most (a few MB at worst)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -213,36 +213,63 @@ class CSRFMiddleware:
 
 
 class RateLimiter:
-    """At most `limit` events per key in a sliding `window_s` (failed logins per address/name)."""
+    """At most `limit` events per key in a sliding `window_s` (failed logins per address/name).
 
-    def __init__(self, limit: int, window_s: float = 60.0):
+    Memory is bounded whatever the traffic: a key keeps only its last `limit` events (the oldest
+    of them tells whether it is over), keys are kept in the order they were last seen and drop
+    once their window passed, and past `max_keys` the one seen longest ago goes. A key that
+    keeps knocking while blocked is seen each time, so a flood of other addresses cannot push
+    it out; each call costs the same however many keys are kept.
+    """
+
+    def __init__(self, limit: int, window_s: float = 60.0, max_keys: int = MAX_TRACKED):
         self.limit = limit
         self.window_s = window_s
-        self._events: dict[str, deque[float]] = {}
+        self.max_keys = max(1, max_keys)
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        events = self._events.setdefault(key, deque())
+    def __len__(self) -> int:
+        """How many keys are kept."""
+        return len(self._events)
+
+    def _recent(self, key: str, now: float) -> deque[float] | None:
+        """The key's events still in the window, the key marked as just seen; None if none."""
+        self._forget_quiet(now)
+        events = self._events.get(key)
+        if events is None:
+            return None
         while events and events[0] <= now - self.window_s:
             events.popleft()
         if not events:
             del self._events[key]
-            return deque()
+            return None
+        self._events.move_to_end(key)
         return events
+
+    def _forget_quiet(self, now: float) -> None:
+        """Drop the keys seen longest ago while their last event is out of the window."""
+        while self._events:
+            events = next(iter(self._events.values()))
+            if events and events[-1] > now - self.window_s:
+                return
+            self._events.popitem(last=False)
 
     def blocked(self, key: str, now: float | None = None) -> bool:
         """True when `key` already spent its `limit` events in the window."""
         with self._lock:
-            return len(self._recent(key, time.monotonic() if now is None else now)) >= self.limit
+            events = self._recent(key, time.monotonic() if now is None else now)
+            return len(events or ()) >= self.limit
 
     def hit(self, key: str, now: float | None = None) -> None:
         with self._lock:
             moment = time.monotonic() if now is None else now
-            if len(self._events) >= MAX_TRACKED:  # many addresses: forget the quiet ones
-                for quiet in list(self._events):
-                    self._recent(quiet, moment)
-            self._recent(key, moment)
-            self._events.setdefault(key, deque()).append(moment)
+            events = self._recent(key, moment)
+            if events is None:
+                events = self._events[key] = deque(maxlen=max(1, self.limit))
+            events.append(moment)
+            while len(self._events) > self.max_keys:
+                self._events.popitem(last=False)
 
     def clear(self, key: str) -> None:
         with self._lock:
