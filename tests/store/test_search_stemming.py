@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 
 from actuel.config import Settings
-from actuel.store import MARK_END, MARK_START, SearchFilters, Store, snippet_parts
+from actuel.store import MARK_END, MARK_START, SearchFilters, Store, search, snippet_parts
 from actuel.store.db import WRITE, create_engine
 from actuel.store.migrate import MIGRATIONS
 from actuel.store.stories import MemberRow, StoryUpdate
@@ -124,6 +124,44 @@ def test_pages_follow_each_other(store: Store) -> None:
     assert first.has_more and second.has_more and not last.has_more
     seen = [h.article.id for h in first.hits + second.hits + last.hits]
     assert len(set(seen)) == 7
+
+
+def test_matches_older_than_the_newest_articles_are_found_and_ranked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL reads the newest RECENT_ROWS articles one by one, then asks the index for older
+    # matches: a small window puts matches on both sides of it
+    monkeypatch.setattr(search, "RECENT_ROWS", 3)
+    source = add_source(store)
+    ids = []
+    for n in range(9):
+        title = "Vendanges précoces" if n == 1 else f"Dépêche {n}"
+        text = "Les vendanges commencent." if n in (1, 2, 8) else "Rien à signaler."
+        article_id, _ = store.upsert_article(
+            article(source, n, title=title, text=text, published_at=T0 + timedelta(hours=n))
+        )
+        ids.append(article_id)
+    page = store.search_page("vendange")
+    assert [hit.article.id for hit in page.hits] == [ids[1], ids[8], ids[2]]  # title first
+    assert titles(store, "vendanges", lang="fr", until=T0 + timedelta(hours=2)) == {
+        "Vendanges précoces"
+    }
+    assert titles(store, "signaler") == {f"Dépêche {n}" for n in range(9) if n not in (1, 2, 8)}
+
+
+def test_relevance_orders_the_newest_matches(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "CANDIDATES", 4)  # a word found in more articles than that
+    monkeypatch.setattr(search, "RECENT_ROWS", 3)
+    source = add_source(store)
+    ids = []
+    for n in range(9):
+        title = "Marché de Noël" if n in (0, 6) else f"Dépêche {n}"
+        article_id, _ = store.upsert_article(
+            article(source, n, title=title, text="Le marché ouvre.", published_at=T0)
+        )
+        ids.append(article_id)
+    page = store.search_page("marché", group_stories=False)
+    assert [hit.article.id for hit in page.hits] == [ids[6], ids[8], ids[7], ids[5]]
 
 
 def test_a_changed_text_or_language_is_indexed_again(store: Store) -> None:

@@ -40,6 +40,8 @@ OVERFETCH = 4  # rows ranked per result wanted when one story may fill several
 SQLITE_WEIGHTS = "10.0, 2.0, 1.0, 0.0"  # title, summary, text, lang
 # relevance ranks the newest matches only: a word found in most articles costs no more than this
 CANDIDATES = 2_000
+# PostgreSQL: newest articles checked one by one before the GIN index is asked for older matches
+RECENT_ROWS = 5_000
 POSTGRES_CONFIGS = {"fr": "actuel_fr", "en": "actuel_en"}  # as migration 0003 made them
 
 
@@ -165,9 +167,9 @@ def _ranked(
     fetch: int,
 ) -> list[int]:
     """Ids of the best `fetch` matches among the newest CANDIDATES, best first."""
-    postgres = conn.dialect.name == "postgresql"
-    stmt = _postgres(words, filters, fetch) if postgres else _sqlite(wanted, filters, fetch)
-    return [int(i) for i in conn.execute(stmt).scalars()]
+    if conn.dialect.name == "postgresql":
+        return _postgres_ranked(conn, words, filters, fetch)
+    return [int(i) for i in conn.execute(_sqlite(wanted, filters, fetch)).scalars()]
 
 
 def _sqlite(wanted: list[set[str]], filters: SearchFilters, fetch: int) -> sa.Select[Any]:
@@ -206,7 +208,7 @@ def _config(name: str) -> sa.ColumnElement[Any]:
     return sa.literal_column(f"'{name}'::regconfig")
 
 
-def _postgres(words: list[str], filters: SearchFilters, fetch: int) -> sa.Select[Any]:
+def _tsquery(words: list[str], filters: SearchFilters) -> sa.ColumnElement[Any]:
     if filters.lang is not None:
         configs = [POSTGRES_CONFIGS.get(filters.lang, "actuel_search")]
     else:
@@ -219,21 +221,89 @@ def _postgres(words: list[str], filters: SearchFilters, fetch: int) -> sa.Select
             either = one if either is None else either.op("||")(one)
         assert either is not None
         query = either if query is None else query.op("&&")(either)
-    vector: sa.ColumnElement[Any] = sa.literal_column("articles.search_vector")
+    assert query is not None
+    return query
+
+
+_VECTOR: sa.ColumnElement[Any] = sa.literal_column("articles.search_vector")
+
+
+def _postgres_ranked(
+    conn: Connection, words: list[str], filters: SearchFilters, fetch: int
+) -> list[int]:
+    """The best `fetch` of the newest CANDIDATES matches, best first.
+
+    The planner cannot tell how many articles match all the words (it assumes they are
+    independent), so it may walk the whole table for a rare pair. Here the newest RECENT_ROWS
+    articles are walked first (each vector sits in its row: a quick check), which shows how
+    common the match is; then the GIN index gives the older matches, over as many ids as that
+    density says hold the rest. Each part ranks its own matches as it reads them, and the best
+    of each part compete here.
+    """
+    query = _tsquery(words, filters)
+    matches = [_VECTOR.op("@@")(query), *_filters(filters)]
+    rank = sa.func.ts_rank_cd(_VECTOR, query)
+    # psycopg prepares a statement run five times, and PostgreSQL then plans it once for any
+    # words: a plan made for a rare word, used for a common one (or back), costs 10x
+    top = conn.execute(
+        sa.select(sa.func.max(articles.c.id), _set_local("plan_cache_mode", "force_custom_plan"))
+    ).scalar()
+    if top is None:
+        return []
+    # the newest RECENT_ROWS articles, row by row: a common word ends the walk there
+    span = articles.c.id > int(top) - RECENT_ROWS
+    found, best = _newest_ranked(conn, [span, *matches], rank, CANDIDATES, fetch)
+    ceiling = int(top) - RECENT_ROWS
+    if found < CANDIDATES and ceiling > 0:
+        # rarer: the GIN index gives the matches, and its bitmap is cut to the ids that the
+        # density seen so far says hold the rest (its heap pages are the cost: one per match)
+        with conn.begin_nested() as only_here:  # the settings end with the savepoint
+            conn.execute(
+                sa.select(
+                    _set_local("enable_indexscan", "off"), _set_local("enable_seqscan", "off")
+                )
+            )
+            while found < CANDIDATES and ceiling > 0:
+                needed = CANDIDATES - found
+                density = found / (int(top) - ceiling)
+                floor = 0 if density < 0.01 else int(ceiling - needed / density * 1.25 - 100)
+                span = (articles.c.id > floor) & (articles.c.id <= ceiling)
+                count, ranked = _newest_ranked(conn, [span, *matches], rank, needed, fetch)
+                found, best, ceiling = found + count, best + ranked, floor
+            only_here.rollback()
+    best.sort(key=lambda pair: (-pair[0], -pair[1]))
+    return [article_id for _, article_id in best[:fetch]]
+
+
+def _set_local(name: str, value: str) -> sa.ColumnElement[Any]:
+    """SET LOCAL as an expression, to ride along with a statement sent anyway."""
+    return sa.func.set_config(sa.literal(name), sa.literal(value), sa.true())
+
+
+def _newest_ranked(
+    conn: Connection,
+    where: list[sa.ColumnElement[bool]],
+    rank: sa.ColumnElement[Any],
+    limit: int,
+    fetch: int,
+) -> tuple[int, list[tuple[float, int]]]:
+    """How many of the newest `limit` matches there are, and the best `fetch` of them (score,
+    id), ranked as they are read: fetching them again by id would read each row twice."""
     newest = (
-        sa.select(articles.c.id)
-        .where(vector.op("@@")(query), *_filters(filters))
+        sa.select(articles.c.id, rank.label("score"))
+        .where(*where)
         .order_by(articles.c.id.desc())
-        .limit(CANDIDATES)
-        .cte("newest")
+        .limit(limit)
+        .subquery()
     )
-    rank = sa.func.ts_rank_cd(vector, query)
-    return (
-        sa.select(articles.c.id)
-        .join(newest, newest.c.id == articles.c.id)
-        .order_by(rank.desc(), articles.c.id.desc())
+    counted = sa.select(newest, sa.func.count().over().label("found")).subquery()
+    stmt = (
+        sa.select(counted.c.id, counted.c.score, counted.c.found)
+        .order_by(counted.c.score.desc(), counted.c.id.desc())
         .limit(fetch)
     )
+    rows = conn.execute(stmt).all()
+    return (int(rows[0].found) if rows else 0), [(float(r.score), int(r.id)) for r in rows]
 
 
 def _stories(conn: Connection, ranked: list[int]) -> list[_Ranked]:
