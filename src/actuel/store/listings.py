@@ -1,4 +1,4 @@
-"""Light listings for feeds and sitemaps, and the generation token page caches watch for changes."""
+"""Light listings for feeds and sitemaps, and the generation page caches watch for changes."""
 
 from __future__ import annotations
 
@@ -13,8 +13,18 @@ from sqlalchemy.engine import Connection, Engine
 
 from actuel.model import Article
 from actuel.store.articles import article_from_row
-from actuel.store.schema import articles, sort_time, stories
+from actuel.store.schema import articles, metadata, sort_time, stories
 from actuel.store.types import UTCDateTime
+
+# one row (id 1): moved by every write that changes what pages show (migration 0007)
+site_generation = sa.Table(
+    "site_generation",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+_BUMP = "UPDATE site_generation SET value = value + 1 WHERE id = 1"
+_READ = "SELECT value FROM site_generation WHERE id = 1"
 
 
 @dataclass(frozen=True)
@@ -98,25 +108,32 @@ def newest_change(conn: Connection) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-class GenerationWatch:
-    """A token that changes whenever any connection, in any process, commits to the database.
+def bump_generation(conn: Connection) -> None:
+    """Tell page caches that what pages show changed: in the transaction of that change."""
+    conn.exec_driver_sql(_BUMP)
 
-    SQLite: `PRAGMA data_version`, which changes on a connection when another one committed. The
-    watching connections are lent one per concurrent caller (one connection behind a lock held
-    across the query made threads queue for the GIL: 16 ms a call instead of 5 µs); when a
-    connection's value moved since it last looked, or it is new, the caller draws the next token
-    from a counter they share. So a call made after a commit returns a token drawn after it.
-    PostgreSQL: the current snapshot (xmin:xmax:in-progress ids), which moves when any write
-    transaction ends. No table is needed, so `actuel fetch` from cron invalidates the site's pages
-    as `actuel run` does. None means the database cannot tell (in-memory SQLite).
+
+class GenerationWatch:
+    """The site's generation: a token that moves when a write changed what pages show.
+
+    It is the `site_generation` row, moved by the store in the same transaction as the change
+    (articles, stories, published comments, sources' names), by any process: `actuel fetch`
+    from cron invalidates the site's pages as `actuel run` does, while a fetch that stored
+    nothing new (a fetch log row, a source's next poll time) or a comment held for moderation
+    leaves them cached.
+    SQLite: reading the row on every call would cost a query per page; `PRAGMA data_version`
+    (5 µs) says whether any connection committed since this one last looked, and only then is
+    the row read again. The watching connections are lent one per concurrent caller (one
+    connection behind a lock held across the query made threads queue for the GIL: 16 ms a call
+    instead of 5 µs). PostgreSQL: the row, read each call (one round trip, as the snapshot it
+    replaces). None means the database cannot tell (in-memory SQLite).
     """
 
     def __init__(self, engine: Engine):
         self._engine = engine
-        self._lock = threading.Lock()  # held for list and counter updates only, never a query
-        self._idle: list[list[Any]] = []  # [connection, data_version it last saw]
+        self._lock = threading.Lock()  # held for list updates only, never a query
+        self._idle: list[list[Any]] = []  # [connection, data_version it last saw, its token]
         self._opened: list[Any] = []
-        self._token = 0
         self._memory = engine.dialect.name == "sqlite" and isinstance(
             engine.pool, sa.pool.StaticPool
         )
@@ -126,13 +143,13 @@ class GenerationWatch:
             return None
         if self._engine.dialect.name == "postgresql":
             with self._engine.connect() as conn:
-                return str(conn.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar())
+                return str(conn.exec_driver_sql(_READ).scalar_one())
         with self._lock:
             lent = self._idle.pop() if self._idle else None
         if lent is None:
             watcher = self._engine.raw_connection()
             watcher.detach()  # ours: outside the pool's count, closed by close()
-            lent = [watcher, None]
+            lent = [watcher, None, None]
             with self._lock:
                 self._opened.append(watcher)
         try:
@@ -140,13 +157,12 @@ class GenerationWatch:
             try:
                 cursor.execute("PRAGMA data_version")
                 version = cursor.fetchone()[0]
+                if version != lent[1]:  # a commit since this connection last looked, or a new one
+                    cursor.execute(_READ)
+                    lent[1], lent[2] = version, str(cursor.fetchone()[0])
             finally:
                 cursor.close()
-            if version != lent[1]:  # a commit since this connection last looked, or a new one
-                lent[1] = version
-                with self._lock:
-                    self._token += 1
-            return str(self._token)
+            return str(lent[2])
         finally:
             with self._lock:
                 self._idle.append(lent)

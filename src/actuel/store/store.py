@@ -48,6 +48,18 @@ def _label(db: str) -> str:
     return f"database {scheme}://{rest}"
 
 
+def _as_shown(source: Source) -> tuple[object, ...]:
+    """What pages show of a source (its polling state, never shown, stays out)."""
+    return (
+        source.url,
+        source.name or "",
+        str(source.kind),
+        source.lang,
+        source.category,
+        source.site_url,
+    )
+
+
 class Store:
     """SQLite or PostgreSQL behind one API of plain dataclasses.
 
@@ -166,7 +178,9 @@ class Store:
             ) from exc
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self, *, shown: bool = False) -> Iterator[Connection]:
+        """The write transaction (this thread's batch, if one is open). `shown`: the write
+        changes what pages show; see `_pages_changed`."""
         if self.readonly:
             raise StoreError(
                 "this store was opened read-only",
@@ -175,17 +189,32 @@ class Store:
             )
         current = getattr(self._local, "conn", None)
         if current is not None:
+            if shown:
+                self._local.shown = True
             yield current
             return
         with self._database_errors(), self._engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
             with conn.begin():
-                yield conn
+                self._local.shown = shown
+                try:
+                    yield conn
+                    if self._local.shown:
+                        # last, once per transaction: on PostgreSQL the row stays locked
+                        # against other writers only from here to the commit
+                        listings.bump_generation(conn)
+                finally:
+                    self._local.shown = False
+
+    def _pages_changed(self) -> None:
+        """The open write transaction changes what pages show: page caches (`site_generation`)
+        are told when it commits. A fetch log row or a held comment leaves them be."""
+        self._local.shown = True
 
     # sources
 
     def add_source(self, source: Source) -> Source:
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             return source_rows.add(conn, source)
 
     def get_source(self, id_or_url: int | str) -> Source:
@@ -198,11 +227,14 @@ class Store:
 
     def update_source(self, source: Source) -> None:
         with self._write() as conn:
+            before = source_rows.get(conn, source.id) if source.id is not None else None
             source_rows.update(conn, source)
+            if before is None or _as_shown(before) != _as_shown(source):
+                self._pages_changed()  # not when only its polling state moved
 
     def remove_source(self, id_or_url: int | str) -> int:
         """Delete a source with its articles and their pages; returns how many articles went."""
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             source_id = source_rows.get(conn, id_or_url).id
             touched = story_rows.stories_of_source(conn, source_id) if source_id else []
             count = source_rows.remove(conn, id_or_url)
@@ -252,7 +284,7 @@ class Store:
         A feed-only version never overwrites the full text of a page already stored.
         `raw_html` is the page as fetched, or already zlib-compressed when `compressed` is set.
         """
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             return article_rows.upsert(
                 conn,
                 article,
@@ -265,7 +297,7 @@ class Store:
     def upsert_articles(self, writes: list[ArticleWrite]) -> list[tuple[int, bool]]:
         """Store several articles with their pages, as `upsert_article` would one after the
         other (same rows, same ids), in fewer statements: (id, created) of each, in order."""
-        with self._write() as conn:
+        with self._write(shown=bool(writes)) as conn:
             return article_rows.upsert_many(conn, writes)
 
     def get_article(self, article_id: int) -> Article:
@@ -308,7 +340,7 @@ class Store:
 
     def update_extraction(self, article: Article) -> None:
         """Replace what extraction produced (text, title, dates, ...); the search index follows."""
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             article_rows.update_extraction(conn, article)
 
     def count_articles(self) -> int:
@@ -369,7 +401,7 @@ class Store:
 
     def save_story(self, update: story_rows.StoryUpdate, *, now: datetime | None = None) -> int:
         """Write where articles went: the story row, merged stories, member rows; the story id."""
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             moment = now or datetime.now(UTC)
             story_id = story_rows.save(conn, update, now=moment)
             editorial.enforce(conn, story_id, moment)  # a person's corrections win
@@ -377,14 +409,14 @@ class Store:
 
     def set_story_locked(self, story_id: int, locked: bool = True) -> None:
         """Mark a story as corrected by a person: ingest then leaves its original and title."""
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             story_rows.set_locked(conn, story_id, locked)
 
     def save_article_extras(
         self, article_id: int, credits: list[Credit], quotes: list[Quote], *, fresh: bool = False
     ) -> None:
         """Replace an article's credit lines and quotes (`fresh`: it has none stored yet)."""
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             story_rows.replace_extras(conn, article_id, credits, quotes, fresh=fresh)
 
     def article_credits(self, article_id: int) -> list[Credit]:
@@ -479,8 +511,9 @@ class Store:
             )
 
     def site_generation(self) -> str | None:
-        """A token that changes whenever anything is committed, by any process; page caches
-        compare it to know their pages are stale. None: this database cannot tell."""
+        """A token that moves when a write that changes what pages show is committed, by any
+        process; page caches compare it to know their pages are stale. None: this database
+        cannot tell."""
         watch = self.__dict__.get("_generation_watch")
         if watch is None:
             watch = self.__dict__.setdefault(
@@ -519,7 +552,10 @@ class Store:
     def add_comment(self, comment: Comment) -> Comment | None:
         """Store a reader's comment; None when the same text is already under that article."""
         with self._write() as conn:
-            return comment_rows.add(conn, comment)
+            stored = comment_rows.add(conn, comment)
+            if stored is not None and stored.status == "published":
+                self._pages_changed()  # one held for moderation shows nowhere yet
+            return stored
 
     def get_comment(self, comment_id: int) -> Comment:
         with self._read() as conn:
@@ -582,12 +618,18 @@ class Store:
     def set_comments_status(self, ids: list[int], status: str) -> int:
         """Move comments to a moderation status in one transaction; how many changed."""
         with self._write() as conn:
-            return comment_rows.set_status(conn, ids, status, datetime.now(UTC))
+            changed = comment_rows.set_status(conn, ids, status, datetime.now(UTC))
+            if changed:
+                self._pages_changed()
+            return changed
 
     def purge_comments(self, ids: list[int]) -> int:
         """Remove comments from the database altogether; how many went."""
         with self._write() as conn:
-            return comment_rows.purge(conn, ids)
+            purged = comment_rows.purge(conn, ids)
+            if purged:
+                self._pages_changed()
+            return purged
 
     def site_secret(self, name: str) -> str:
         """A random key kept in the database (drawn on first use): stable across restarts."""
@@ -636,17 +678,17 @@ class Store:
 
     def correct_story_original(self, article_id: int, by: str) -> int:
         """A person makes this article its story's original, for good; the story id."""
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             return editorial.correct_original(conn, article_id, by, datetime.now(UTC))
 
     def correct_story_merge(self, keep_article: int, gone_article: int, by: str) -> int:
         """A person puts two articles' stories together; the surviving story id."""
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             return editorial.correct_merge(conn, keep_article, gone_article, by, datetime.now(UTC))
 
     def correct_story_split(self, article_id: int, by: str) -> int:
         """A person takes an article out of its story; the id of its own new story."""
-        with self._write() as conn:
+        with self._write(shown=True) as conn:
             return editorial.correct_split(conn, article_id, by, datetime.now(UTC))
 
     def story_corrections(self, limit: int = 100) -> list[editorial.Correction]:

@@ -3,9 +3,10 @@
 Every GET answered 200 gets a strong ETag (a hash of the body) and a Last-Modified (when this
 process first saw the database in its current state); If-None-Match / If-Modified-Since then
 get a 304. Anonymous pages are kept in memory already compressed (gzip and brotli) and served
-as stored bytes until the database changes: `Store.site_generation()`, checked at most every
-`site_cache_check_s`, moves on any commit by any process (`actuel fetch` from cron included),
-and a successful POST through this process forces the next check.
+as stored bytes until what pages show changes: `Store.site_generation()`, checked at most every
+`site_cache_check_s`, moves with each write that changes pages, by any process (`actuel fetch`
+from cron included), never with a fetch log row or a comment held for moderation; a successful
+POST through this process forces the next check.
 
 What is never cached (the rule the other parts of the site rely on):
 - anything but GET/HEAD, and /admin, /healthz;
@@ -158,7 +159,7 @@ class PageCache:
     # the generation
 
     def refresh(self, now: float) -> None:
-        """Ask the store whether anything was committed, at most every check_s."""
+        """Ask the store whether what pages show changed, at most every check_s."""
         if now < self.next_check:
             return
         self.next_check = now + self.check_s

@@ -1,4 +1,4 @@
-"""Page data read from the store, kept until the store's generation moves (any commit)."""
+"""Page data read from the store, kept until the store's generation moves (pages changed)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ MAX_ENTRIES = 512  # a story page's data holds its members' texts: bound what on
 
 
 class GenerationMemo:
-    """Values computed from the store, dropped together as soon as anything is committed.
+    """Values computed from the store, dropped together as soon as what pages show changes.
 
-    The generation token moves with every commit by any process (`actuel fetch` from cron
-    included), so a kept value is never older than the database. A store that cannot tell its
-    generation (in-memory SQLite) keeps nothing."""
+    The generation token moves with every write that changes pages, by any process (`actuel
+    fetch` from cron included), so a kept value is never older than the database. A store that
+    cannot tell its generation (in-memory SQLite) keeps nothing."""
 
     def __init__(self, generation: Callable[[], str | None], max_entries: int = MAX_ENTRIES):
         self._generation = generation
