@@ -48,7 +48,10 @@ def snippet(article: Article, wanted: list[set[str]]) -> str:
     """The best window of the text (else summary, else title) with the query's words marked."""
     lookup = term_of_key(wanted)
     candidates = _candidates(frozenset(lookup))
-    fields = [_MARKS.sub(" ", f) for f in (article.text, article.summary, article.title) if f]
+    # matches past SCAN_CHARS are not looked for: the rest of a long text is never shown
+    limit = SCAN_CHARS + WINDOW_CHARS
+    texts = (article.text, article.summary, article.title)
+    fields = [_MARKS.sub(" ", text[:limit]) for text in texts if text]
     for field in fields:
         hits = _hits(field, article.language, lookup, candidates)
         if hits:
