@@ -216,13 +216,18 @@ class StoryClusterer:
         if self.encoder is not None:
             made = embed_prints(fresh, made, self.encoder, twin_of=self._embedded_twin)
         prints = {p.doc_id: p for p in made}
+        # the batch's embeddings against the window in one matrix product, not one per article
+        self._index.prefetch(p.embedding for p in made if p.length >= MIN_TOKENS)
         out: list[Assignment] = []
-        for doc in docs:
-            if doc.id in self._records or doc.id not in prints:
-                out.append(self.assignment(doc.id))
-            else:
-                given = credits.get(doc.id) if credits is not None else None
-                out.append(self._place(doc, prints.pop(doc.id), given))
+        try:
+            for doc in docs:
+                if doc.id in self._records or doc.id not in prints:
+                    out.append(self.assignment(doc.id))
+                else:
+                    given = credits.get(doc.id) if credits is not None else None
+                    out.append(self._place(doc, prints.pop(doc.id), given))
+        finally:
+            self._index.prefetch(())
         return out
 
     def restore(
