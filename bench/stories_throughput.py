@@ -49,17 +49,7 @@ def demo_docs() -> tuple[list[StoryDoc], dict[str, dict[str, str | None]]]:
     """The demo world's articles in publication order, and the truth about each."""
     world = load_world()
     rows = sorted(world.articles, key=lambda a: (a.published, a.id))
-    docs = [
-        StoryDoc(
-            id=a.id,
-            title=a.title,
-            text="\n\n".join(a.paragraphs),
-            published_at=a.published,
-            lang=a.lang,
-            source=a.outlet.name,
-        )
-        for a in rows
-    ]
+    docs = [a.story_doc() for a in rows]
     truth = {
         a.id: {
             "story": a.story,

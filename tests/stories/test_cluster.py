@@ -29,14 +29,7 @@ def _world() -> tuple[dict[str, StoryDoc], dict[str, dict[str, str | None]]]:
     docs: dict[str, StoryDoc] = {}
     truth: dict[str, dict[str, str | None]] = {}
     for a in sorted(world.articles, key=lambda a: (a.published, a.id)):
-        docs[a.id] = StoryDoc(
-            id=a.id,
-            title=a.title,
-            text="\n\n".join(a.paragraphs),
-            published_at=a.published,
-            lang=a.lang,
-            source=a.outlet.name,
-        )
+        docs[a.id] = a.story_doc()
         truth[a.id] = {
             "story": a.story,
             "relation": a.relation,

@@ -29,17 +29,7 @@ DAY_ONLY_OUTLET = "Nouvelles Express 24"  # the demo outlet whose dates we cut t
 def _world() -> tuple[tuple[StoryDoc, ...], Truth]:
     world = load_world()
     rows = sorted(world.articles, key=lambda a: (a.published, a.id))
-    docs = tuple(
-        StoryDoc(
-            id=a.id,
-            title=a.title,
-            text="\n\n".join(a.paragraphs),
-            published_at=a.published,
-            lang=a.lang,
-            source=a.outlet.name,
-        )
-        for a in rows
-    )
+    docs = tuple(a.story_doc() for a in rows)
     truth: Truth = {
         a.id: {
             "story": a.story,

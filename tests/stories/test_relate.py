@@ -267,7 +267,7 @@ def test_wrong_language_tag_does_not_make_a_copy_a_translation() -> None:
 # measured 2026-11-25 with bench/stories.py; floors sit a little below
 DEMO_RELATION_FLOOR = 0.95  # measured 1.000 with and without the encoder
 DEMO_DIRECTION_FLOOR = 0.95  # measured 1.000
-SEMEVAL_LEXICAL_FLOOR = 0.59  # Pearson, all 1,283 pairs, no encoder: measured 0.615 (in-sample)
+SEMEVAL_LEXICAL_FLOOR = 0.59  # Pearson, all 1,283 pairs, no encoder: measured 0.609 (in-sample)
 SEMEVAL_ENCODER_FLOOR = 0.75  # Pearson, first 300 pairs, encoder: measured 0.774 (in-sample)
 WMT_P1_LEXICAL_FLOOR = 0.97  # human translations, no encoder: measured 0.986
 WMT_TRANSLATION_FLOOR = 0.95  # human translations called translation, encoder: measured 0.986

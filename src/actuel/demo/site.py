@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from actuel.demo.corpus import Corpus, Derivative, Outlet, Report, Story
+from actuel.model import StoryDoc
 
 _MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _AHP_CREDIT = re.compile(r"\s*\(AHP\)")
@@ -39,6 +40,17 @@ class DemoArticle:
     number: int = 0
     read_more: str | None = None  # excerpts: the article id the "Lire la suite" link points to
     synthetic: bool = False
+
+    def story_doc(self) -> StoryDoc:
+        """What the stories stage reads of this article (its outlet's name as the source)."""
+        return StoryDoc(
+            id=self.id,
+            title=self.title,
+            text="\n\n".join(self.paragraphs),
+            published_at=self.published,
+            lang=self.lang,
+            source=self.outlet.name,
+        )
 
     def manifest_row(self) -> dict[str, Any]:
         return {

@@ -94,7 +94,7 @@ def cosine(a: Fingerprint, b: Fingerprint) -> float | None:
 
 def pair_features(a: Fingerprint, b: Fingerprint) -> dict[str, float]:
     """Numbers in [0, 1] describing how much two articles share (time_gap_h in hours, anchors
-    the count of shared name words and numbers).
+    the count of shared name words and numbers, anchors_log its log(1 + count)).
 
     `embedding_cosine` and `time_gap_h` are there only when both sides have an embedding or a date.
     """
@@ -127,6 +127,8 @@ def pair_features(a: Fingerprint, b: Fingerprint) -> dict[str, float]:
         "anchors": float(len(a.names & b.names) + len(a.numbers & b.numbers)),
         "title_words": _jaccard(_title_words(a), _title_words(b)),
     }
+    # the tenth shared name or figure proves less than the second
+    features["anchors_log"] = math.log1p(features["anchors"])
     cos = cosine(a, b)
     if cos is not None:
         features["embedding_cosine"] = cos
