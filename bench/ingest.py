@@ -8,7 +8,7 @@ Goal: pipeline >= 0.8x bare extraction, stories off (the stories step is measure
 Each pass also prints the CPU seconds of this process (fetch, parse, store) and of its extraction
 workers: on a small machine their sum, not the writer alone, is what bounds the rate.
 
-    python bench/ingest.py [--articles 2000] [--no-stories]
+    python bench/ingest.py [--articles 2000] [--no-stories] [--rounds N]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -83,6 +84,13 @@ def main() -> None:
     parser.add_argument(
         "--no-stories", action="store_true", help="skip the pass with the stories step"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="pipeline and anchor measured this many times, alternately; the median ratio is "
+        "printed (on a shared machine one round can be off by 15%%)",
+    )
     args = parser.parse_args()
     server = subprocess.Popen(
         [
@@ -101,7 +109,7 @@ def main() -> None:
     try:
         assert server.stdout is not None
         world = json.loads(server.stdout.readline())
-        run(world, stories=not args.no_stories)
+        run(world, stories=not args.no_stories, rounds=max(1, args.rounds))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -172,7 +180,15 @@ def ingest(world: dict, *, stories: bool) -> Pass:
     )
 
 
-def run(world: dict, *, stories: bool) -> None:
+def bare_trafilatura_rate(pages: list[tuple[str, str]]) -> float:
+    """Pages per second of bare trafilatura on the pages, in this process."""
+    start = time.perf_counter()
+    for url, html in pages:
+        trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    return len(pages) / (time.perf_counter() - start)
+
+
+def run(world: dict, *, stories: bool, rounds: int = 1) -> None:
     page_urls = world["pages"]
     print(
         f"world: {len(world['outlets'])} outlets, {len(page_urls)} article pages "
@@ -184,12 +200,8 @@ def run(world: dict, *, stories: bool) -> None:
 
     with httpx.Client() as client:
         pages = [(u, client.get(u).text) for u in page_urls]
-    start = time.perf_counter()
-    for url, html in pages:
-        trafilatura.bare_extraction(html, url=url, with_metadata=True)
-    bare_s = time.perf_counter() - start
-
-    bare_rate = len(pages) / bare_s
+    bare_rate = bare_trafilatura_rate(pages)
+    bare_s = len(pages) / bare_rate
     print(
         f"pipeline, fetch → store       : {plain.stored} articles in {plain.seconds:.1f} s = "
         f"{plain.rate:.1f} articles/s ({plain.errors} source in error)"
@@ -218,6 +230,18 @@ def run(world: dict, *, stories: bool) -> None:
         f"memory: peak RSS {plain.peak_rss_mb:.0f} MB after the first pass{second} "
         f"(start {rss_before:.0f} MB)"
     )
+    if rounds > 1:
+        ratios = [plain.rate / bare_rate]
+        for n in range(2, rounds + 1):
+            again = ingest(world, stories=False)
+            anchor = bare_trafilatura_rate(pages)
+            ratios.append(again.rate / anchor)
+            print(
+                f"round {n}: pipeline {again.rate:.1f} articles/s, anchor {anchor:.1f} pages/s, "
+                f"ratio {ratios[-1]:.2f}x"
+            )
+        listed = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"median ratio over {rounds} rounds: {statistics.median(ratios):.2f}x ({listed})")
 
 
 if __name__ == "__main__":
