@@ -25,14 +25,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-import trafilatura
-
-from actuel.config import load_settings
-from actuel.fetch import Fetcher
-from actuel.model import Source, SourceKind
-from actuel.pipeline import Ingestor
-from actuel.store import Store
+# The pipeline's modules are imported inside the functions that use them, as the `actuel` console
+# script does: the extraction workers, spawned, import this script again and need none of them.
 
 
 def peak_rss_mb() -> float:
@@ -134,6 +128,12 @@ class Pass:
 
 def ingest(world: dict, *, stories: bool) -> Pass:
     """One pass of the whole pipeline into a new SQLite file."""
+    from actuel.config import load_settings
+    from actuel.fetch import Fetcher
+    from actuel.model import Source, SourceKind
+    from actuel.pipeline import Ingestor
+    from actuel.store import Store
+
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "bench.db")
         settings = load_settings(
@@ -182,6 +182,8 @@ def ingest(world: dict, *, stories: bool) -> Pass:
 
 def bare_trafilatura_rate(pages: list[tuple[str, str]]) -> float:
     """Pages per second of bare trafilatura on the pages, in this process."""
+    import trafilatura
+
     start = time.perf_counter()
     for url, html in pages:
         trafilatura.bare_extraction(html, url=url, with_metadata=True)
@@ -197,6 +199,8 @@ def run(world: dict, *, stories: bool, rounds: int = 1) -> None:
     rss_before = peak_rss_mb()
     plain = ingest(world, stories=False)
     with_stories = ingest(world, stories=True) if stories else None
+
+    import httpx
 
     with httpx.Client() as client:
         pages = [(u, client.get(u).text) for u in page_urls]
