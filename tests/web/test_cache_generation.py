@@ -3,6 +3,7 @@ only then (a fetch that found nothing new, a comment held for moderation leave i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -25,68 +26,71 @@ def database(request: pytest.FixtureRequest, settings: Settings) -> str:
     return str(settings.db)
 
 
-def test_a_commit_by_another_connection_moves_the_generation(
-    database: str, settings: Settings
-) -> None:
+@pytest.fixture
+def writer_and_reader(database: str, settings: Settings) -> Iterator[tuple[Store, Store]]:
+    """A writing store and a read-only one on the same database, as ingest and the site are."""
     settings = settings.replace(db=database)
     with (
         Store.open(database, settings) as writer,
         Store.open(database, settings, readonly=True) as reader,
     ):
-        before = reader.site_generation()
-        assert before is not None
-        assert reader.site_generation() == before  # reading changes nothing
-        reader.list_sources()
-        assert reader.site_generation() == before
-        writer.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
-        after = reader.site_generation()
-        assert after != before
-        # the writer's own view moves too: one process serving and ingesting
-        assert writer.site_generation() == after
+        yield writer, reader
+
+
+def test_a_commit_by_another_connection_moves_the_generation(
+    writer_and_reader: tuple[Store, Store],
+) -> None:
+    writer, reader = writer_and_reader
+    before = reader.site_generation()
+    assert before is not None
+    assert reader.site_generation() == before  # reading changes nothing
+    reader.list_sources()
+    assert reader.site_generation() == before
+    writer.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
+    after = reader.site_generation()
+    assert after != before
+    # the writer's own view moves too: one process serving and ingesting
+    assert writer.site_generation() == after
 
 
 def test_only_writes_that_change_pages_move_the_generation(
-    database: str, settings: Settings
+    writer_and_reader: tuple[Store, Store],
 ) -> None:
-    settings = settings.replace(db=database)
-    with (
-        Store.open(database, settings) as writer,
-        Store.open(database, settings, readonly=True) as reader,
-    ):
-        source = writer.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
-        assert source.id is not None
-        article_id, _ = writer.upsert_article(gazette_article(source.id, 1, "Budget voté"))
-        start = reader.site_generation()
-        now = datetime.now(UTC)
-        # what a fetch that found nothing new writes, and what pages never show
-        writer.log_fetch(FetchLog(url=source.url, started_at=now, source_id=source.id, status=200))
-        polled = replace(source, last_polled_at=now, next_poll_at=now + timedelta(minutes=15))
-        writer.update_source(polled)
-        writer.add_comment(Comment(article_id, "Lou", "Premier avis.", "h1", status="pending"))
-        writer.site_secret("another-key")
-        writer.prune_fetches(now - timedelta(days=1))
-        with writer.batch():
-            writer.log_fetches([FetchLog(url=source.url, started_at=now, source_id=source.id)])
-            writer.upsert_articles([])
-        assert reader.site_generation() == start
-        # what pages show
-        moved = [start]
-        writer.add_comment(Comment(article_id, "Lou", "Second avis.", "h1", status="published"))
-        moved.append(reader.site_generation())
-        writer.update_source(replace(polled, name="La Gazette"))
-        moved.append(reader.site_generation())
-        writer.upsert_article(gazette_article(source.id, 2, "Nouvelle piscine"))
-        moved.append(reader.site_generation())
-        with writer.batch():  # many writes, one commit
-            writer.upsert_article(gazette_article(source.id, 3, "Marché de Noël"))
-            writer.log_fetch(FetchLog(url=source.url, started_at=now, source_id=source.id))
-        moved.append(reader.site_generation())
-        assert len(set(moved)) == len(moved), moved
-        # a write rolled back leaves it where it was
-        with pytest.raises(RuntimeError), writer.batch():
-            writer.upsert_article(gazette_article(source.id, 4, "Jamais publié"))
-            raise RuntimeError("the batch fails")
-        assert reader.site_generation() == moved[-1]
+    writer, reader = writer_and_reader
+    source = writer.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
+    assert source.id is not None
+    article_id, _ = writer.upsert_article(gazette_article(source.id, 1, "Budget voté"))
+    start = reader.site_generation()
+    now = datetime.now(UTC)
+    # what a fetch that found nothing new writes, and what pages never show
+    writer.log_fetch(FetchLog(url=source.url, started_at=now, source_id=source.id, status=200))
+    polled = replace(source, last_polled_at=now, next_poll_at=now + timedelta(minutes=15))
+    writer.update_source(polled)
+    writer.add_comment(Comment(article_id, "Lou", "Premier avis.", "h1", status="pending"))
+    writer.site_secret("another-key")
+    writer.prune_fetches(now - timedelta(days=1))
+    with writer.batch():
+        writer.log_fetches([FetchLog(url=source.url, started_at=now, source_id=source.id)])
+        writer.upsert_articles([])
+    assert reader.site_generation() == start
+    # what pages show
+    moved = [start]
+    writer.add_comment(Comment(article_id, "Lou", "Second avis.", "h1", status="published"))
+    moved.append(reader.site_generation())
+    writer.update_source(replace(polled, name="La Gazette"))
+    moved.append(reader.site_generation())
+    writer.upsert_article(gazette_article(source.id, 2, "Nouvelle piscine"))
+    moved.append(reader.site_generation())
+    with writer.batch():  # many writes, one commit
+        writer.upsert_article(gazette_article(source.id, 3, "Marché de Noël"))
+        writer.log_fetch(FetchLog(url=source.url, started_at=now, source_id=source.id))
+    moved.append(reader.site_generation())
+    assert len(set(moved)) == len(moved), moved
+    # a write rolled back leaves it where it was
+    with pytest.raises(RuntimeError), writer.batch():
+        writer.upsert_article(gazette_article(source.id, 4, "Jamais publié"))
+        raise RuntimeError("the batch fails")
+    assert reader.site_generation() == moved[-1]
 
 
 def test_an_in_memory_database_cannot_tell(settings: Settings) -> None:

@@ -5,12 +5,12 @@ dateparser's ~200 locales: each process then spends about 2.7 s compiling their 
 first page without a dated markup, and about 20 ms on each expression after that. Built with the
 languages news portals publish in (those below that dateparser knows), the same expressions take
 about 4 ms and nothing is paid up front. htmldate builds that parser in one cached factory, which is
-replaced here once per process; if a later htmldate drops the factory, only the speed is lost.
+replaced when this module is imported; if a later htmldate drops the factory, only the speed is
+lost.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -24,49 +24,34 @@ _LANGUAGES = "fr en de es it pt nl ca eu br ar ru zh ja ko tr pl uk ro el sv da 
 _LANGUAGES += " sw id ha yo ln am"
 DATE_LANGUAGES = _LANGUAGES.split()
 
-_lock = threading.Lock()
-_installed: list[bool] = []
+_HTMLDATE_FACTORY = getattr(htmldate.extractors, "get_external_parser", None)
+# what htmldate sets on its parser, read from it so that only the languages change
+_SETTING_NAMES = (
+    "NORMALIZE",
+    "PARSERS",
+    "PREFER_DATES_FROM",
+    "PREFER_LOCALE_DATE_ORDER",
+    "RETURN_AS_TIMEZONE_AWARE",
+    "STRICT_PARSING",
+)
 
 
 @lru_cache(maxsize=1)
 def _news_date_parser() -> Any:
     from dateparser import DateDataParser
 
-    original = _ORIGINAL_FACTORY() if _ORIGINAL_FACTORY is not None else None
-    settings = getattr(original, "_settings", None)
-    return DateDataParser(languages=DATE_LANGUAGES, settings=_settings_of(settings))
+    assert _HTMLDATE_FACTORY is not None
+    own = getattr(_HTMLDATE_FACTORY(), "_settings", None)
+    settings = {name: getattr(own, name) for name in _SETTING_NAMES if hasattr(own, name)}
+    return DateDataParser(languages=DATE_LANGUAGES, settings=settings or None)
 
 
-def _settings_of(settings: Any) -> dict[str, Any] | None:
-    """htmldate's own settings for its parser, so only the languages change."""
-    if settings is None:
-        return None
-    names = (
-        "NORMALIZE",
-        "PARSERS",
-        "PREFER_DATES_FROM",
-        "PREFER_LOCALE_DATE_ORDER",
-        "RETURN_AS_TIMEZONE_AWARE",
-        "STRICT_PARSING",
-    )
-    return {name: getattr(settings, name) for name in names if hasattr(settings, name)}
-
-
-_ORIGINAL_FACTORY = getattr(htmldate.extractors, "get_external_parser", None)
-
-
-def _install() -> None:
-    if _installed:
-        return
-    with _lock:
-        if not _installed and _ORIGINAL_FACTORY is not None:
-            htmldate.extractors.get_external_parser = _news_date_parser
-        _installed.append(True)
+if _HTMLDATE_FACTORY is not None:
+    htmldate.extractors.get_external_parser = _news_date_parser
 
 
 def date_from_text(tree: HtmlElement, url: str | None) -> datetime | None:
     """The page's date as htmldate finds it anywhere in the page (a day, at midnight UTC)."""
-    _install()
     try:
         found = htmldate.find_date(tree, url=url, original_date=True, extensive_search=True)
     except Exception:  # htmldate must not make extraction fail on odd pages
