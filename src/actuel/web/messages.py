@@ -32,6 +32,8 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
 # Fixed so that regenerating an unchanged catalog leaves the files unchanged.
 EPOCH = datetime(2026, 11, 25, tzinfo=UTC)
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+# Babel writes its own version into every header: a new Babel release must not make the files stale
+GENERATED_BY = re.compile(rb'^"Generated-By: Babel [^"\\]*\\n"$', re.MULTILINE)
 
 
 def catalog_path(lang: str) -> Path:
@@ -70,7 +72,7 @@ def read(path: Path, lang: str | None = None) -> Catalog:
 def dump(catalog: Catalog) -> bytes:
     out = io.BytesIO()
     write_po(out, catalog, width=100, sort_output=True, ignore_obsolete=True, include_lineno=False)
-    return out.getvalue()
+    return GENERATED_BY.sub(rb'"Generated-By: Babel\\n"', out.getvalue())
 
 
 def merged(template: Catalog, lang: str) -> Catalog:
