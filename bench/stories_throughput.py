@@ -1,7 +1,7 @@
 """Stories: quality on the demo corpus and clustering throughput on 10k..100k generated articles.
 
     python bench/stories_throughput.py [--articles 100000] [--encoder] [--encoder-docs 1000]
-                                       [--jsonl 100000] [--skip-demo] [--step 2000]
+                                       [--jsonl 100000] [--skip-demo] [--step 2000] [--load N]
 
 Quality: the demo world's manifest (B-cubed F1 of stories, relation type and direction accuracy,
 the original of every story), beside a one-story-per-article anchor. Throughput: articles made in
@@ -18,10 +18,12 @@ import argparse
 import csv
 import random
 import resource
+import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -283,10 +285,12 @@ def run_throughput(total: int, encoder: Encoder | None = None) -> None:
     # CPU time beside wall time: on a shared machine, CPU time is the steadier figure
     print(f"{'articles':>9} {'seconds':>8} {'articles/s':>11} {'CPU s':>8} {'per CPU s':>10} "
           f"{'peak RSS MB':>12} {'stories':>8}")  # fmt: skip
+    # batches of 64 cut at each checkpoint; the next batch is embedded while one is placed
+    batches = (docs[n : min(n + 64, *(m for m in marks if m > n))] for n in starts(marks, 64))
+    placed = clusterer.add_stream(batches)
     for mark in marks:
         while done < mark:
-            batch = docs[done : min(mark, done + 64)]
-            clusterer.add_many(batch)
+            batch, _ = next(placed)
             done += len(batch)
         elapsed, used = time.perf_counter() - started, time.process_time() - cpu
         stories = len({clusterer.story_of(d.id) for d in docs[:done]})
@@ -298,6 +302,27 @@ def run_throughput(total: int, encoder: Encoder | None = None) -> None:
     sizes = Counter(predicted.values())
     print(f"generated stories: B-cubed P {p:.3f} R {r:.3f} F1 {f1:.3f}; "
           f"largest story {max(sizes.values())} articles")  # fmt: skip
+
+
+def starts(marks: Sequence[int], size: int) -> Iterator[int]:
+    """Where each batch of at most `size` begins, so that no batch crosses a checkpoint."""
+    begin = 0
+    for mark in marks:
+        while begin < mark:
+            yield begin
+            begin = min(begin + size, mark)
+
+
+@contextmanager
+def busy_cores(count: int) -> Iterator[None]:
+    """`count` processes spinning on a core each meanwhile, as other work on the machine would."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
 
 
 def run_jsonl(total: int) -> None:
@@ -412,6 +437,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--jsonl", type=int, default=0, help="also time cluster_jsonl on this many articles"
     )
+    parser.add_argument(
+        "--load", type=int, default=0, metavar="N",
+        help="keep N other processes busy on a core each during the throughput run",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not args.skip_demo:
         from actuel.stories.encoder import default_encoder
@@ -426,7 +455,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = default_encoder() if args.encoder else None
         if args.encoder and chosen is None:
             print("\nencoder: not installed or turned off; throughput without it")
-        run_throughput(args.articles, chosen)
+        if args.load:
+            print(f"\n{args.load} other process(es) spinning on a core each meanwhile")
+        with busy_cores(args.load):
+            run_throughput(args.articles, chosen)
     if args.jsonl:
         run_jsonl(args.jsonl)
     if args.step:

@@ -55,7 +55,7 @@ from actuel.store import Store
 from actuel.store.articles import ArticleWrite
 from actuel.store.stories import MemberRow, StoryUpdate, WindowRow
 from actuel.stories.align import aligned_sentences
-from actuel.stories.cluster import StoryClusterer
+from actuel.stories.cluster import StoryClusterer, batched
 from actuel.stories.credits import extract_credits
 from actuel.stories.encoder import Encoder, default_encoder
 from actuel.stories.fingerprint import embedding_text
@@ -475,8 +475,10 @@ class StoriesStep:
                     continue
                 self._restore(clusterer, rows)
                 fresh = [r.doc for r in rows if not r.key and _sort_time(r.doc) >= start]
-                for chunk in range(0, len(fresh), STORIES_BATCH):
-                    batch = fresh[chunk : chunk + STORIES_BATCH]
+                chunks = list(batched(fresh, STORIES_BATCH))
+                for n, batch in enumerate(chunks):
+                    if n + 1 < len(chunks):  # embedded in the background while this one is placed
+                        clusterer.look_ahead(chunks[n + 1])
                     with self.store.batch():
                         self.place_many(batch)
                     done += len(batch)

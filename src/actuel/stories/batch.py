@@ -13,7 +13,7 @@ from typing import Any
 
 from actuel.errors import StoriesInputError
 from actuel.model import StoryDoc
-from actuel.stories.cluster import Assignment, StoryClusterer
+from actuel.stories.cluster import Assignment, StoryClusterer, batched
 from actuel.stories.encoder import Encoder
 from actuel.stories.fingerprint import fingerprint_many
 
@@ -95,16 +95,15 @@ def cluster_jsonl(
     """
     clusterer = StoryClusterer(encoder=encoder, **options)
     order: list[str] = []
-    batch: list[StoryDoc] = []
-    for where, obj in _objects(lines, label):
-        doc = article_from(obj, where)
-        order.append(doc.id)
-        batch.append(doc)
-        if len(batch) >= BATCH:
-            clusterer.add_many(batch)
-            batch = []
-    if batch:
-        clusterer.add_many(batch)
+
+    def docs() -> Iterator[StoryDoc]:
+        for where, obj in _objects(lines, label):
+            doc = article_from(obj, where)
+            order.append(doc.id)
+            yield doc
+
+    for _ in clusterer.add_stream(batched(docs(), BATCH)):
+        pass
     stories = {s.id: s for s in clusterer.stories()}
     for doc_id in dict.fromkeys(order):
         current = clusterer.assignment(doc_id)

@@ -10,7 +10,7 @@ stories the older id survives and the other redirects to it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -18,7 +18,13 @@ from urllib.parse import urlsplit
 
 from actuel.model import Credit, Relation, RelationKind, Story, StoryDoc
 from actuel.stories.encoder import Encoder
-from actuel.stories.fingerprint import Fingerprint, embed_prints, fingerprint_many, twins
+from actuel.stories.fingerprint import (
+    Fingerprint,
+    embed_prints,
+    embedding_text,
+    fingerprint_many,
+    twins,
+)
 from actuel.stories.index import DAY_S, CandidateIndex
 from actuel.stories.provenance import choose_original, latest_time, reliable_time
 from actuel.stories.text import tokens
@@ -193,6 +199,8 @@ class StoryClusterer:
         self._outlets: dict[str, None] = {}
         self._clock: float | None = None
         self._seq = 0
+        # fingerprints made by `look_ahead` for the batches not placed yet
+        self._ahead: dict[str, tuple[StoryDoc, Fingerprint]] = {}
 
     # --- public ---------------------------------------------------------------------------
 
@@ -214,7 +222,7 @@ class StoryClusterer:
         looked for again)."""
         first = {d.id: d for d in reversed(docs)}  # a repeated id keeps its first article
         fresh = [doc for doc in first.values() if doc.id not in self._records]
-        made = fingerprint_many(fresh)
+        made = self._fingerprints(fresh)
         if self.encoder is not None:
             made = embed_prints(fresh, made, self.encoder, twin_of=self._embedded_twin)
         prints = {p.doc_id: p for p in made}
@@ -231,6 +239,55 @@ class StoryClusterer:
         finally:
             self._index.prefetch(())
         return out
+
+    def look_ahead(self, docs: Sequence[StoryDoc]) -> None:
+        """Get the next batch ready while the current one is placed: fingerprint it now, and start
+        embedding the leads it will need in the encoder's background threads.
+
+        Near-copies of articles placed or looked at before are left out, as `add_many` leaves
+        them out (they take their twin's embedding). The answers of `add_many` are the same with
+        or without it; only the time differs.
+        """
+        prefetch = getattr(self.encoder, "prefetch", None)
+        fresh = [d for d in {d.id: d for d in reversed(docs)}.values() if d.id not in self._records]
+        pending = [fp for _, fp in self._ahead.values()]
+        made = fingerprint_many(fresh)
+        leads: list[str] = []
+        for doc, fp in zip(fresh, made, strict=True):
+            self._ahead[doc.id] = (doc, fp)
+            if prefetch is None or fp.length < MIN_TOKENS or not fp.shingles:
+                continue
+            if self._embedded_twin(doc, fp) is None and not any(twins(fp, p) for p in pending):
+                lead = embedding_text(doc)
+                if lead.strip():
+                    leads.append(lead)
+            pending.append(fp)
+        if prefetch is not None and leads:
+            prefetch(leads)
+
+    def add_stream(
+        self, batches: Iterable[Sequence[StoryDoc]]
+    ) -> Iterator[tuple[Sequence[StoryDoc], list[Assignment]]]:
+        """Place batch after batch, the next one embedded in the background meanwhile; yields
+        each batch with its assignments as it is placed."""
+        current: Sequence[StoryDoc] | None = None
+        for batch in batches:
+            self.look_ahead(batch)
+            if current is not None:
+                yield current, self.add_many(current)
+            current = batch
+        if current is not None:
+            yield current, self.add_many(current)
+
+    def _fingerprints(self, docs: Sequence[StoryDoc]) -> list[Fingerprint]:
+        """The articles' fingerprints: those `look_ahead` made, the others made now."""
+        ready = {}
+        for doc in docs:
+            found = self._ahead.pop(doc.id, None)
+            if found is not None and found[0] == doc:
+                ready[doc.id] = found[1]
+        made = iter(fingerprint_many([d for d in docs if d.id not in ready]))
+        return [ready[d.id] if d.id in ready else next(made) for d in docs]
 
     def restore(
         self, docs: Sequence[StoryDoc], story_ids: Sequence[str], relations: Sequence[Relation] = ()
@@ -650,14 +707,18 @@ def cluster(docs: Iterable[StoryDoc], **options: Any) -> tuple[list[Assignment],
     """Cluster a whole batch: every article's final assignment, and the stories."""
     clusterer = StoryClusterer(**options)
     ids: list[str] = []
-    batch: list[StoryDoc] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= 64:
-            clusterer.add_many(batch)
-            ids.extend(d.id for d in batch)
-            batch = []
-    if batch:
-        clusterer.add_many(batch)
+    for batch, _ in clusterer.add_stream(batched(docs, 64)):
         ids.extend(d.id for d in batch)
     return [clusterer.assignment(i) for i in dict.fromkeys(ids)], clusterer.stories()
+
+
+def batched(items: Iterable[StoryDoc], size: int) -> Iterator[list[StoryDoc]]:
+    """The items in lists of `size` (the last one shorter)."""
+    batch: list[StoryDoc] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

