@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actuel.stories.index import CandidateIndex
+from actuel.stories.index import DAY_S, CandidateIndex
 
 
 def _vectors(rng: np.random.Generator, count: int, centre: np.ndarray) -> list[np.ndarray]:
@@ -54,3 +54,17 @@ def test_a_query_outside_the_prefetched_batch_is_answered_alone() -> None:
     assert _query(index, other, 0.0) == without
     index.prefetch(())
     assert _query(index, other, 0.0) == without
+
+
+def test_a_name_common_one_week_is_evidence_again_once_that_week_is_gone() -> None:
+    """A posting over its cap gives no candidates, but only while its articles are in the window
+    (a long-running ingest must not lose a name for good because it was in the news once)."""
+    index = CandidateIndex(window_days=7, posting_cap=3)
+    week = 7 * DAY_S
+    for n in range(5):  # the week everyone wrote about Vellone
+        index.add(f"old{n}", time=float(n), keys=["n:vellone", f"n:other{n}", "#:2026"])
+    index.add("recent", time=week + 10, keys=["n:vellone", "n:sarrac"])
+    query = {"time": week + 20, "keys": ["n:vellone", "n:sarrac"]}
+    assert [c.doc_id for c in index.query(**query)] == []  # still over the cap: 6 members
+    assert sorted(index.evict_before(week)) == [f"old{n}" for n in range(5)]
+    assert [c.doc_id for c in index.query(**query)] == ["recent"]

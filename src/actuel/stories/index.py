@@ -23,8 +23,8 @@ import numpy.typing as npt
 
 DAY_S = 86_400.0
 Vector = npt.NDArray[np.float32]
-# bucket or posting name -> member keys; None once over its cap
-_Table = dict[Any, list[int] | None]
+# bucket or posting name -> its member keys (a dict: removal in constant time)
+_Table = dict[Any, dict[int, None]]
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,8 @@ class CandidateIndex:
         self._next_key = 0
         self._entries: dict[int, _Entry] = {}
         self._by_doc: dict[str, int] = {}
-        # band hash -> member keys; None once the bucket went over bucket_cap (a template)
+        # band hash -> member keys; a bucket with more than bucket_cap members is a template and
+        # gives no candidates while it has them (it serves again once they leave the window)
         self._buckets: _Table = {}
         self._postings: _Table = {}
         self._by_time: list[tuple[float, int]] = []
@@ -118,10 +119,10 @@ class CandidateIndex:
         if digest is not None:
             entry.bands = self._band_hashes(digest, lang)
             for band in entry.bands:
-                self._post(self._buckets, band, entry.key, self.bucket_cap)
+                self._buckets.setdefault(band, {})[entry.key] = None
         entry.keys = sorted(set(keys))
         for key in entry.keys:
-            self._post(self._postings, key, entry.key, self.posting_cap)
+            self._postings.setdefault(key, {})[entry.key] = None
         if embedding is not None:
             entry.slot = self._store_vector(embedding, entry.key)
         self._entries[entry.key] = entry
@@ -183,7 +184,7 @@ class CandidateIndex:
             bands = self._band_hashes(digest, lang)
             shared: dict[int, int] = {}
             for band in bands:
-                for key in self._buckets.get(band) or ():
+                for key in _usable(self._buckets, band, self.bucket_cap):
                     shared[key] = shared.get(key, 0) + 1
             for key, count in shared.items():
                 offer(key, count / max(1, len(bands)), "minhash")
@@ -191,7 +192,7 @@ class CandidateIndex:
         # are offered: names alone are weak evidence, and each candidate costs a comparison
         key_hits: dict[int, list[float]] = {}
         for name in set(keys):
-            members = self._postings.get(name) or ()
+            members = _usable(self._postings, name, self.posting_cap)
             for key in members:
                 hit = key_hits.setdefault(key, [0.0, 0.0])
                 hit[0] += 1
@@ -209,7 +210,7 @@ class CandidateIndex:
         for weight, key in ranked_keys[: self.max_key_candidates]:
             offer(key, min(0.8, weight / 4), "keys")
         for name in set(strong_keys):
-            for key in self._postings.get(name) or ():
+            for key in _usable(self._postings, name, self.posting_cap):
                 offer(key, 0.9, "strong")
         if embedding is not None:
             for key, sim in self._nearest(embedding):
@@ -259,17 +260,6 @@ class CandidateIndex:
         # the language is part of the band so that two languages never share a bucket
         salt = hash(lang or "")
         return [hash((salt, n, row.tobytes())) for n, row in enumerate(bands)]
-
-    @staticmethod
-    def _post(table: _Table, name: Any, key: int, cap: int) -> None:
-        members = table.get(name, [])
-        if members is None:
-            return  # went over the cap: common to many pages, useless as evidence
-        if len(members) >= cap:
-            table[name] = None
-            return
-        members.append(key)
-        table[name] = members
 
     def _store_vector(self, vector: Vector, key: int) -> int:
         row = np.asarray(vector, dtype=np.float32).ravel()
@@ -333,13 +323,17 @@ class CandidateIndex:
         return found
 
 
+def _usable(table: _Table, name: Any, cap: int) -> dict[int, None]:
+    """The members of a bucket or posting, none while it has more than `cap`: a name or a band
+    that common in the window is a template's or the week's, useless as evidence."""
+    members = table.get(name)
+    return members if members is not None and len(members) <= cap else {}
+
+
 def _unpost(table: _Table, name: Any, key: int) -> None:
     members = table.get(name)
     if members is None:
         return
-    try:
-        members.remove(key)
-    except ValueError:
-        return
+    members.pop(key, None)
     if not members:
         del table[name]
