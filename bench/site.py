@@ -3,7 +3,7 @@
     python bench/site.py [--quick] [--db demo.db] [--workers 1,2] [--connections 16,64]
                          [--scenarios uncached,uncached_gzip,gzip,identity]
 
-The server is `actuel run` (uvicorn, httptools and uvloop when installed, `web_workers`
+The server is `actuel run` (uvicorn, httptools and the standard event loop, `web_workers`
 processes) over the demo world's database, its sources paused so that nothing is fetched during
 the runs. wrk shares the machine's cores with it, as the issue's WordPress figures did. Each
 scenario rotates over every story and article page:
@@ -186,6 +186,7 @@ def start_anchor(page: Path, workers: int) -> tuple[subprocess.Popen[bytes], str
     command = [sys.executable, "-m", "uvicorn", "anchor_app:factory", "--factory"]
     command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
     command += ["--no-access-log", "--app-dir", str(page.parent)]
+    command += ["--loop", "asyncio"]  # the site's event loop
     env = {**os.environ, "ANCHOR_PAGE": str(page)}
     process = subprocess.Popen(command, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
