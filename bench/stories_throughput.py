@@ -285,9 +285,8 @@ def run_throughput(total: int, encoder: Encoder | None = None) -> None:
     # CPU time beside wall time: on a shared machine, CPU time is the steadier figure
     print(f"{'articles':>9} {'seconds':>8} {'articles/s':>11} {'CPU s':>8} {'per CPU s':>10} "
           f"{'peak RSS MB':>12} {'stories':>8}")  # fmt: skip
-    # batches of 64 cut at each checkpoint; the next batch is embedded while one is placed
-    batches = (docs[n : min(n + 64, *(m for m in marks if m > n))] for n in starts(marks, 64))
-    placed = clusterer.add_stream(batches)
+    # the next batch is embedded while one is placed
+    placed = clusterer.add_stream(batches_to(marks, docs, 64))
     for mark in marks:
         while done < mark:
             batch, _ = next(placed)
@@ -304,13 +303,14 @@ def run_throughput(total: int, encoder: Encoder | None = None) -> None:
           f"largest story {max(sizes.values())} articles")  # fmt: skip
 
 
-def starts(marks: Sequence[int], size: int) -> Iterator[int]:
-    """Where each batch of at most `size` begins, so that no batch crosses a checkpoint."""
+def batches_to(marks: Sequence[int], docs: list[StoryDoc], size: int) -> Iterator[list[StoryDoc]]:
+    """The articles in batches of at most `size`, none crossing a checkpoint."""
     begin = 0
     for mark in marks:
         while begin < mark:
-            yield begin
-            begin = min(begin + size, mark)
+            end = min(begin + size, mark)
+            yield docs[begin:end]
+            begin = end
 
 
 @contextmanager

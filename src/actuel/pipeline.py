@@ -475,10 +475,8 @@ class StoriesStep:
                     continue
                 self._restore(clusterer, rows)
                 fresh = [r.doc for r in rows if not r.key and _sort_time(r.doc) >= start]
-                chunks = list(batched(fresh, STORIES_BATCH))
-                for n, batch in enumerate(chunks):
-                    if n + 1 < len(chunks):  # embedded in the background while this one is placed
-                        clusterer.look_ahead(chunks[n + 1])
+                # each batch placed while the next one is embedded in the background
+                for batch in clusterer.looking_ahead(batched(fresh, STORIES_BATCH)):
                     with self.store.batch():
                         self.place_many(batch)
                     done += len(batch)

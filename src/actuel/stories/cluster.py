@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from actuel.model import Credit, Relation, RelationKind, Story, StoryDoc
@@ -77,6 +77,9 @@ KIND_RANK = {
     RelationKind.TRANSLATION: 1,
     RelationKind.REWRITE: 1,
 }
+
+
+BatchT = TypeVar("BatchT", bound=Sequence[StoryDoc])
 
 
 class VerdictLike(Protocol):
@@ -220,8 +223,7 @@ class StoryClusterer:
 
         `credits`: the credit lines of some articles, already extracted by the caller (then not
         looked for again)."""
-        first = {d.id: d for d in reversed(docs)}  # a repeated id keeps its first article
-        fresh = [doc for doc in first.values() if doc.id not in self._records]
+        fresh = self._fresh(docs)
         made = self._fingerprints(fresh)
         if self.encoder is not None:
             made = embed_prints(fresh, made, self.encoder, twin_of=self._embedded_twin)
@@ -249,7 +251,7 @@ class StoryClusterer:
         or without it; only the time differs.
         """
         prefetch = getattr(self.encoder, "prefetch", None)
-        fresh = [d for d in {d.id: d for d in reversed(docs)}.values() if d.id not in self._records]
+        fresh = self._fresh(docs)
         pending = [fp for _, fp in self._ahead.values()]
         made = fingerprint_many(fresh)
         leads: list[str] = []
@@ -270,14 +272,25 @@ class StoryClusterer:
     ) -> Iterator[tuple[Sequence[StoryDoc], list[Assignment]]]:
         """Place batch after batch, the next one embedded in the background meanwhile; yields
         each batch with its assignments as it is placed."""
-        current: Sequence[StoryDoc] | None = None
+        for batch in self.looking_ahead(batches):
+            yield batch, self.add_many(batch)
+
+    def looking_ahead(self, batches: Iterable[BatchT]) -> Iterator[BatchT]:
+        """The batches, each given once the next one was handed to `look_ahead`: for callers
+        that place them their own way (the ingest's stories step writes each to the store)."""
+        current: BatchT | None = None
         for batch in batches:
             self.look_ahead(batch)
             if current is not None:
-                yield current, self.add_many(current)
+                yield current
             current = batch
         if current is not None:
-            yield current, self.add_many(current)
+            yield current
+
+    def _fresh(self, docs: Sequence[StoryDoc]) -> list[StoryDoc]:
+        """The articles not placed yet, a repeated id keeping its first article."""
+        first = {d.id: d for d in reversed(docs)}
+        return [doc for doc in first.values() if doc.id not in self._records]
 
     def _fingerprints(self, docs: Sequence[StoryDoc]) -> list[Fingerprint]:
         """The articles' fingerprints: those `look_ahead` made, the others made now."""

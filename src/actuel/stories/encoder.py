@@ -25,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -108,6 +109,7 @@ class CachedEncoder:
                     self._pending[key] = job
 
     def _fill(self, chunk: list[tuple[bytes, str]]) -> None:
+        """Embed `chunk` into the cache (in a background thread or the caller's)."""
         try:
             rows = normalise_rows(self.inner.encode([t for _, t in chunk]))
             with self._lock:
@@ -131,11 +133,7 @@ class CachedEncoder:
             todo = {k: t for k, t in zip(keys, texts, strict=True) if k in wanted}
             ordered = list(todo.items())
             for start in range(0, len(ordered), self._batch):
-                chunk = ordered[start : start + self._batch]
-                rows = normalise_rows(self.inner.encode([t for _, t in chunk]))
-                with self._lock:
-                    for (key, _), row in zip(chunk, rows, strict=True):
-                        self._cache[key] = row
+                self._fill(ordered[start : start + self._batch])
         with self._lock:
             out = np.empty((len(texts), self._dimensions(keys)), dtype=np.float32)
             for i, key in enumerate(keys):
@@ -176,11 +174,11 @@ class USEEncoder:
         with self._lock:
             if self._model is None:
                 self._model = _load_use(self._threads, fast_tokenizer=self.thread_safe)
-            if not self.thread_safe:
-                return normalise_rows(np.atleast_2d(self._model.encode(texts)))
         # the forward pass keeps its state in local arrays, and sentencepiece's C++ tokenizer is
-        # safe to share: several threads may run it at once
-        return normalise_rows(np.atleast_2d(self._model.encode(texts)))
+        # safe to share: several threads may run it at once; the pure Python one, one at a time
+        with nullcontext() if self.thread_safe else self._lock:
+            rows = self._model.encode(texts)
+        return normalise_rows(np.atleast_2d(rows))
 
 
 def _load_use(threads: int, *, fast_tokenizer: bool) -> Any:
@@ -259,7 +257,7 @@ def default_encoder(settings: Settings | None = None) -> Encoder | None:
         if _DEFAULT is None:
             use = USEEncoder()
             workers = 0
-            if single_threaded_blas() and use.thread_safe:
+            if use.thread_safe and single_threaded_blas():
                 workers = background_workers()
             _DEFAULT = CachedEncoder(use, workers=workers)
         return _DEFAULT
