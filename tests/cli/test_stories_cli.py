@@ -75,3 +75,24 @@ def test_a_bad_line_is_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["cluster", "--input", str(source)], env=env)
     assert result.exit_code == 1
     assert "line 2" in result.output
+
+
+def test_a_missing_or_unreadable_input_is_named_without_a_traceback(tmp_path: Path) -> None:
+    env = {"ACTUEL_STORIES_ENCODER": "none", "ACTUEL_DB": str(tmp_path / "unused.db")}
+    for command, given in (("cluster", tmp_path / "absent.jsonl"), ("relate", tmp_path)):
+        result = CliRunner().invoke(main, [command, "--input", str(given)], env=env)
+        assert result.exit_code == 2, result.output
+        assert str(given) in result.output
+        assert "Traceback" not in result.output
+
+
+def test_a_line_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    source = tmp_path / "latin1.jsonl"
+    source.write_bytes(
+        b'{"id": "a", "title": "t", "text": "x"}\n{"id": "b", "title": "caf\xe9", "text": "y"}\n'
+    )
+    env = {"ACTUEL_STORIES_ENCODER": "none", "ACTUEL_DB": str(tmp_path / "unused.db")}
+    result = CliRunner().invoke(main, ["cluster", "--input", str(source)], env=env)
+    assert result.exit_code == 1
+    assert "line 2" in result.output and "UTF-8" in result.output
+    assert not isinstance(result.exception, UnicodeDecodeError)

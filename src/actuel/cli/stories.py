@@ -22,16 +22,24 @@ from rich.progress import (
 
 from actuel.cli.common import common_options, console, is_quiet, open_store, out
 from actuel.config import Settings
-from actuel.errors import ConfigError
+from actuel.errors import ConfigError, StoriesInputError
 from actuel.stories.batch import cluster_jsonl, relate_jsonl
 from actuel.stories.encoder import default_encoder
 
 
-def _lines(stream: IO[str], label: str) -> Iterator[str]:
-    for count, line in enumerate(stream, 1):
+def _lines(stream: IO[bytes], label: str) -> Iterator[str]:
+    """The file's lines as text, decoded one by one so that a bad byte is named by its line."""
+    for count, raw in enumerate(stream, 1):
         if count % 10_000 == 0 and not is_quiet():
             console.print(f"{label}: {count:,} lines read", highlight=False)
-        yield line
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StoriesInputError(
+                f"not UTF-8 ({exc.reason} at byte {exc.start + 1} of the line)",
+                fix="save the file as UTF-8, the encoding of JSON lines",
+                source=f"{label} line {count}",
+            ) from None
 
 
 def _write(rows: Iterator[dict[str, object]], output: IO[str]) -> int:
@@ -50,9 +58,7 @@ def _run(
     """Read JSON lines from a file or stdin, write one answer per line to a file or stdout."""
     with ExitStack() as stack:
         source = (
-            sys.stdin
-            if input_path == "-"
-            else stack.enter_context(open(input_path, encoding="utf-8"))
+            sys.stdin.buffer if input_path == "-" else stack.enter_context(open(input_path, "rb"))
         )
         to_file = bool(output_path) and output_path != "-"
         target = (
@@ -70,7 +76,7 @@ def _run(
     "--input",
     "input_path",
     required=True,
-    type=click.Path(allow_dash=True),
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
     help="JSON lines: id, title, text, and optional url, published_at, lang, source.",
 )
 @click.option(
@@ -97,7 +103,7 @@ def cluster_command(settings: Settings, input_path: str, output_path: str | None
     "--input",
     "input_path",
     required=True,
-    type=click.Path(allow_dash=True),
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
     help="JSON lines: id, a, b (each an article object as for `cluster`).",
 )
 @click.option(
