@@ -167,6 +167,17 @@ def run_demo(encoder: Encoder | None = None) -> None:
     ]  # fmt: skip
     for row in wrong:
         print("  off: {} got {}<-{}, truth {}<-{}".format(*row))
+    # where stories went wrong: an article away from its story's original, a story of two
+    placed = {str(r["id"]): str(r["story_id"]) for r in rows}
+    for article_id, t in truth.items():
+        if placed[article_id] != placed[str(t["story_original"])]:
+            print(f"  apart: {article_id} not with {t['story_original']} (story {t['story']})")
+    held: dict[str, set[str]] = {}
+    for article_id, story_id in placed.items():
+        held.setdefault(story_id, set()).add(str(truth[article_id]["story"]))
+    for story_id, stories in sorted(held.items()):
+        if len(stories) > 1:
+            print(f"  mixed: {story_id} holds stories {', '.join(sorted(stories))}")
 
 
 # --- throughput -----------------------------------------------------------------------------
