@@ -23,6 +23,8 @@ def demo_pages() -> list[tuple[Any, ExtractedPage, str]]:
     sites = build.render_world(world, bases)
     pages = []
     for article in world.articles:
+        if article.headline_only:  # no page: its feed is all there is
+            continue
         resource = sites[article.outlet.id].resources[article.path]
         url = bases[article.outlet.id] + article.path
         page = extract_page(resource.body, url=url, content_type=resource.content_type)

@@ -58,6 +58,8 @@ class OutletSite:
     outlet: Outlet
     base_url: str
     resources: dict[str, Resource] = field(default_factory=dict)
+    # headline-only items: the feed links these paths, which answer 404 (path -> article id)
+    feed_only: dict[str, str] = field(default_factory=dict)
     not_found: bytes = b""
     image: Resource | None = None  # served for any image URL the pages mention
 
@@ -97,6 +99,9 @@ def _outlet_site(world: World, outlet: Outlet, base: str, pages: PageRenderer) -
     html_type, encode = _html_encoding(outlet)
     res["/"] = Resource(encode(pages.home_page(outlet.id)), html_type, latest, "home")
     for article in rows:
+        if article.headline_only:
+            site.feed_only[article.path] = article.id
+            continue
         body = encode(pages.article_page(article))
         res[article.path] = Resource(
             body, html_type, article.published, "article", article_id=article.id
@@ -115,16 +120,17 @@ def _outlet_site(world: World, outlet: Outlet, base: str, pages: PageRenderer) -
         body = _feed(outlet, base, rows, pages.url_of)
         res[outlet.source_path] = Resource(body, FEED_TYPES[outlet.exposure], latest, "feed")
     sitemaps: list[str] = []
+    paged = pages.page_rows[outlet.id]
     if outlet.exposure == "newssitemap":
         res["/sitemap-articles.xml"] = Resource(
-            feeds.sitemap(rows, pages.url_of, [base + "/"]), XML, latest, "sitemap"
+            feeds.sitemap(paged, pages.url_of, [base + "/"]), XML, latest, "sitemap"
         )
         children = [(base + outlet.source_path, latest), (base + "/sitemap-articles.xml", latest)]
         res["/sitemap_index.xml"] = Resource(feeds.sitemap_index(children), XML, latest, "sitemap")
         sitemaps = [base + "/sitemap_index.xml", base + outlet.source_path]
     elif outlet.exposure not in NO_SITEMAP:
         res["/sitemap.xml"] = Resource(
-            feeds.sitemap(rows, pages.url_of, [base + "/"]), XML, latest, "sitemap"
+            feeds.sitemap(paged, pages.url_of, [base + "/"]), XML, latest, "sitemap"
         )
         sitemaps = [base + "/sitemap.xml"]
     res["/robots.txt"] = Resource(
@@ -188,9 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     args.output.write_text(text, encoding="utf-8")
     served = sum(len(s.resources) for s in sites.values())
+    feed_only = sum(len(s.feed_only) for s in sites.values())
     print(
         f"{len(world.outlets)} outlets, {len(world.stories)} stories, "
-        f"{len(world.articles)} articles, {served} URLs; wrote {args.output}"
+        f"{len(world.articles)} articles ({feed_only} headline-only), {served} URLs; "
+        f"wrote {args.output}"
     )
     return 0
 

@@ -37,6 +37,9 @@ CATEGORIES = (
 )
 RELATIONS = ("original", "independent", "rewrite", "translation")
 DERIVATIVE_KINDS = ("copy", "excerpt")
+# exposures whose items carry a line of text: the only ones that can list a headline-only item
+LINE_EXPOSURES = ("rss2", "json", "atom", "rdf")
+HEADLINE_MAX_WORDS = 50
 LANGS = ("fr", "en")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -77,6 +80,8 @@ class Report:
     title: str
     machine_translation: bool
     paragraphs: tuple[str, ...]
+    # only in the outlet's feed (title and one line); its link answers 404
+    headline_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,8 +226,33 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
     )
 
 
-def load_story(path: Path, outlet_langs: Mapping[str, str]) -> Story:
+def _check_headline_only(
+    where: str, path: Path, outlet: Outlet, relation: str, paragraphs: tuple[str, ...]
+) -> None:
+    """A headline-only item is a title and one line in a feed that carries that line."""
+    if outlet.exposure not in LINE_EXPOSURES:
+        raise _fail(
+            path,
+            f"{where}: {outlet.id} ({outlet.exposure}) cannot list a headline-only item",
+            f"give it to an outlet exposed by {', '.join(LINE_EXPOSURES)}",
+        )
+    if relation not in ("original", "independent"):
+        raise _fail(
+            path,
+            f"{where}: a headline-only {relation} is not supported",
+            "make it independent (the newsroom's own brief), or give it a page",
+        )
+    if len(paragraphs) != 1 or len(paragraphs[0].split()) > HEADLINE_MAX_WORDS:
+        raise _fail(
+            path,
+            f"{where}: a headline-only item has one line of at most {HEADLINE_MAX_WORDS} words",
+            "cut its text to one sentence",
+        )
+
+
+def load_story(path: Path, outlets: Mapping[str, Outlet]) -> Story:
     """Read one story file and check it against the outlets and itself."""
+    outlet_langs = {oid: o.lang for oid, o in outlets.items()}
     data = _read_toml(path)
     sid = _get(data, "id", str, "story", path)
     where = f"story {sid!r}"
@@ -266,6 +296,9 @@ def load_story(path: Path, outlet_langs: Mapping[str, str]) -> Story:
         paragraphs = split_paragraphs(_get(row, "text", str, rwhere, path))
         if not paragraphs:
             raise _fail(path, f"{rwhere}: text is empty", "write the report")
+        headline_only = bool(row.get("headline_only", False))
+        if headline_only:
+            _check_headline_only(rwhere, path, outlets[outlet], relation, paragraphs)
         reports.append(
             Report(
                 id=rid,
@@ -278,6 +311,7 @@ def load_story(path: Path, outlet_langs: Mapping[str, str]) -> Story:
                 title=_get(row, "title", str, rwhere, path).strip(),
                 machine_translation=bool(row.get("machine_translation", False)),
                 paragraphs=paragraphs,
+                headline_only=headline_only,
             )
         )
     by_id = {r.id: r for r in reports}
@@ -291,6 +325,12 @@ def load_story(path: Path, outlet_langs: Mapping[str, str]) -> Story:
                 f"{where}, report {report.id!r}: derived_from {report.derived_from!r} is not a "
                 "report of this story",
                 "name a report id of the same file",
+            )
+        if source.headline_only:
+            raise _fail(
+                path,
+                f"{where}, report {report.id!r}: derived from {source.id!r}, a headline-only item",
+                "derive it from a report with a page",
             )
         if (report.relation == "translation") == (report.lang == source.lang):
             raise _fail(
@@ -314,6 +354,12 @@ def load_story(path: Path, outlet_langs: Mapping[str, str]) -> Story:
         if of not in by_id:
             raise _fail(
                 path, f"{dwhere}: of {of!r} is not a report of this story", "name a report id"
+            )
+        if by_id[of].headline_only:
+            raise _fail(
+                path,
+                f"{dwhere}: {of!r} is a headline-only item, with no page to copy",
+                "copy a report with a page",
             )
         outlet = _get(row, "outlet", str, dwhere, path)
         if outlet not in outlet_langs:
@@ -353,10 +399,10 @@ def load_story(path: Path, outlet_langs: Mapping[str, str]) -> Story:
 def load_corpus(corpus_dir: Path = CORPUS_DIR) -> Corpus:
     """Every outlet and story under `corpus_dir`, checked, stories in file-name order."""
     outlets = load_outlets(corpus_dir / "outlets.toml")
-    ids = {o.id: o.lang for o in outlets}
+    by_id = {o.id: o for o in outlets}
     stories: list[Story] = []
     for path in sorted((corpus_dir / "stories").glob("*.toml")):
-        story = load_story(path, ids)
+        story = load_story(path, by_id)
         if any(s.id == story.id for s in stories):
             raise _fail(path, f"story id {story.id!r} is used by another file", "rename it")
         stories.append(story)

@@ -42,9 +42,10 @@ def content_html(article: DemoArticle) -> str:
 
 
 def teaser(article: DemoArticle, words: int = 40) -> str:
-    """A WordPress-style feed description: the first words, then " […]"."""
+    """A WordPress-style feed description: the first words, then " […]" (a headline-only
+    item's whole line: the feed is all there is of it)."""
     all_words = " ".join(article.paragraphs).split()
-    if len(all_words) <= words:
+    if len(all_words) <= words or article.headline_only:
         return " ".join(all_words)
     return " ".join(all_words[:words]) + " […]"
 
@@ -76,7 +77,7 @@ def rss2(outlet: Outlet, base: str, articles: list[DemoArticle], url_of: UrlOf) 
         _sub(item, "category", article.category)
         _sub(item, "guid", f"{base}/?p={article.number}", isPermaLink="false")
         _sub(item, "description", teaser(article))
-        if outlet.feed_content:
+        if outlet.feed_content and not article.headline_only:
             _sub(item, f"{{{NS_CONTENT}}}encoded", content_html(article))
     return _xml(root)
 
@@ -84,21 +85,28 @@ def rss2(outlet: Outlet, base: str, articles: list[DemoArticle], url_of: UrlOf) 
 def json_feed(
     outlet: Outlet, base: str, feed_url: str, articles: list[DemoArticle], url_of: UrlOf
 ) -> bytes:
-    """JSON Feed 1.1 with full content_html and authors."""
-    items = [
-        {
-            "id": f"{base}/?id={article.number}",
-            "url": url_of(article),
-            "title": article.title,
-            "summary": teaser(article, 30),
-            "content_html": content_html(article),
-            "date_published": article.published.isoformat(),
-            "authors": [{"name": article.author}],
-            "language": article.lang,
-            "tags": [article.category],
-        }
-        for article in articles
-    ]
+    """JSON Feed 1.1 with full content_html and authors (a headline-only item: its line as
+    content_text, which the format asks for when there is no content_html)."""
+    items = []
+    for article in articles:
+        body = (
+            {"content_text": teaser(article)}
+            if article.headline_only
+            else {"content_html": content_html(article)}
+        )
+        items.append(
+            {
+                "id": f"{base}/?id={article.number}",
+                "url": url_of(article),
+                "title": article.title,
+                "summary": teaser(article, 30),
+                **body,
+                "date_published": article.published.isoformat(),
+                "authors": [{"name": article.author}],
+                "language": article.lang,
+                "tags": [article.category],
+            }
+        )
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": outlet.name,

@@ -72,8 +72,12 @@ class PageRenderer:
         self.feed_urls = feed_urls
         self.env = make_environment()
         self.by_id = {a.id: a for a in world.articles}
+        # every item of an outlet (its feed), and those with a page (its home page and links)
         self.outlet_rows = {o.id: world.by_outlet(o.id) for o in world.outlets}
-        self.position = {a.id: n for rows in self.outlet_rows.values() for n, a in enumerate(rows)}
+        self.page_rows = {
+            oid: [a for a in rows if not a.headline_only] for oid, rows in self.outlet_rows.items()
+        }
+        self.position = {a.id: n for rows in self.page_rows.values() for n, a in enumerate(rows)}
         self.today = max((a.published for a in world.articles), default=datetime(2026, 11, 25))
 
     def url_of(self, article: DemoArticle) -> str:
@@ -83,10 +87,10 @@ class PageRenderer:
         return Link(article.title, self.url_of(article), article.published, summary_of(article))
 
     def _latest(self, outlet_id: str) -> list[Link]:
-        return [self.link(a) for a in self.outlet_rows[outlet_id][:6]]
+        return [self.link(a) for a in self.page_rows[outlet_id][:6]]
 
     def _related(self, article: DemoArticle) -> list[Link]:
-        rows = self.outlet_rows[article.outlet.id]
+        rows = self.page_rows[article.outlet.id]
         n = self.position[article.id]
         picks = [rows[i] for i in (n + 1, n + 2, n - 1, n + 3) if 0 <= i < len(rows)]
         return [self.link(a) for a in picks[:3]]
@@ -145,7 +149,7 @@ class PageRenderer:
         return self.env.get_template(f"{outlet.template}.html").render(context)
 
     def home_page(self, outlet_id: str) -> str:
-        rows = self.outlet_rows[outlet_id]
+        rows = self.page_rows[outlet_id]
         real = [a for a in rows if not a.synthetic]
         synthetic = [a for a in rows if a.synthetic][:HOME_SYNTHETIC]
         listed = sorted(real + synthetic, key=lambda a: (a.published, a.id), reverse=True)

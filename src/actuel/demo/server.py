@@ -109,6 +109,12 @@ class _OutletServer:
             found = self.site.image
         return found
 
+    def feed_only(self, target: str) -> str | None:
+        """The headline-only item a request target links to (its page answers 404), or None."""
+        assert self.site is not None
+        path, query = clean_target(target)
+        return self.site.feed_only.get(f"{path}?{query}" if query else path)
+
     def should_fail(self, resource: Resource) -> bool:
         """The flaky outlet answers 503 to every Nth request for its feed, deterministically."""
         if not self.world.flaky or not self.outlet.flaky_every or resource.kind != "feed":
@@ -335,7 +341,9 @@ class DemoWorld:
             if server.base_url.split("://", 1)[1] == netloc:
                 target = parts.path + (f"?{parts.query}" if parts.query else "")
                 resource = server.lookup(target or "/")
-                return resource.article_id if resource is not None else None
+                if resource is not None:
+                    return resource.article_id
+                return server.feed_only(target or "/")
         return None
 
 
@@ -363,7 +371,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     }
                     for o in world.outlets
                 ],
-                "pages": [world.url_of(a["id"]) for a in world.manifest["articles"]],
+                "pages": [
+                    world.url_of(a["id"])
+                    for a in world.manifest["articles"]
+                    if not a["headline_only"]
+                ],
             }
             print(json.dumps(description), flush=True)
             with contextlib.suppress(KeyboardInterrupt):

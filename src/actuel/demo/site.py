@@ -40,6 +40,7 @@ class DemoArticle:
     number: int = 0
     read_more: str | None = None  # excerpts: the article id the "Lire la suite" link points to
     synthetic: bool = False
+    headline_only: bool = False  # listed in the feed (title and one line); its page answers 404
 
     def story_doc(self) -> StoryDoc:
         """What the stories stage reads of this article (its outlet's name as the source)."""
@@ -65,6 +66,7 @@ class DemoArticle:
             "original": self.original,
             "published": self.published.isoformat(),
             "machine_translation": self.machine_translation,
+            "headline_only": self.headline_only,
             "synthetic": self.synthetic,
         }
 
@@ -79,9 +81,20 @@ class World:
     story_original: dict[str, str] = field(default_factory=dict)
 
     def by_outlet(self, outlet_id: str) -> list[DemoArticle]:
-        """The outlet's articles, newest first."""
+        """The outlet's articles, newest first (headline-only items included: feeds list them)."""
         rows = [a for a in self.articles if a.outlet.id == outlet_id]
         return sorted(rows, key=lambda a: (a.published, a.id), reverse=True)
+
+    def follow_ups(self, after: timedelta = timedelta(days=3)) -> list[DemoArticle]:
+        """Articles published `after` or more past their story's first report: the story goes on."""
+        first: dict[str, datetime] = {}
+        for a in self.articles:
+            first[a.story] = min(first.get(a.story, a.published), a.published)
+        return [a for a in self.articles if a.published - first[a.story] >= after]
+
+    def hard_to_place(self) -> set[str]:
+        """Ids of the articles that test the stories stage most: follow-ups and headline-only."""
+        return {a.id for a in self.follow_ups()} | {a.id for a in self.articles if a.headline_only}
 
     def manifest(self) -> dict[str, Any]:
         """The truth about the world, host-independent (paths are outlet-relative)."""
@@ -223,6 +236,7 @@ def _derivative(
         derived_from=source.id,
         paragraphs=paragraphs,
         read_more=source.id if der.kind == "excerpt" else None,
+        headline_only=False,
     )
 
 
@@ -244,6 +258,7 @@ def _story_articles(story: Story, corpus: Corpus, taken: set[str]) -> list[DemoA
             machine_translation=report.machine_translation,
             paragraphs=report.paragraphs,
             category=story.category,
+            headline_only=report.headline_only,
         )
         taken.add(report.id)
     for der in story.derivatives:
