@@ -41,14 +41,20 @@ def test_cluster_writes_one_line_per_article_grouped_into_the_manifest_stories(
     rows = [json.loads(line) for line in target.read_text().splitlines()]
     assert [r["id"] for r in rows] == [a["id"] for a in articles]
     assert set(rows[0]) == {"id", "story_id", "relation", "derived_from", "confidence", "original"}
-    truth = {a.id: a.story for a in load_world().articles}
-    # Articles of one manifest story mostly share one story id, and stories do not mix.
+    world = load_world()
+    truth = {a.id: a.story for a in world.articles}
+    # Stories do not mix, and articles of one manifest story mostly share one story id (the
+    # headline-only items and follow-ups days later are the quality gate's business: tests/stories)
+    hard = world.hard_to_place()
+    members: dict[str, set[str]] = {}
+    for row in rows:
+        members.setdefault(row["story_id"], set()).add(truth[row["id"]])
+    assert all(len(stories) == 1 for stories in members.values())
     by_story: dict[str, set[str]] = {}
     for row in rows:
-        by_story.setdefault(truth[row["id"]], set()).add(row["story_id"])
+        if row["id"] not in hard:
+            by_story.setdefault(truth[row["id"]], set()).add(row["story_id"])
     assert sum(len(ids) for ids in by_story.values()) <= len(by_story) + 2
-    story_ids = [r["story_id"] for r in rows]
-    assert len(set(story_ids)) <= len(by_story) + 2
 
 
 def test_relate_scores_pairs(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
+from html import escape
 from pathlib import Path
 
 import lxml.html
@@ -36,13 +37,26 @@ def test_world_is_big_and_varied_enough_for_the_demo(world: World) -> None:
     manifest = world.manifest()
     assert len(manifest["outlets"]) == 8
     assert len({o.template for o in world.outlets}) >= 6
-    assert len(manifest["stories"]) >= 12
-    count = len(manifest["articles"])
-    assert count >= 70, f"{count} articles: add [[derivatives]] to stories/*.toml to reach 70"
+    assert len(manifest["stories"]) >= 15
+    # what `actuel demo` ingests: every article but those of the outlet whose feed is broken
+    broken = {o.id for o in world.outlets if o.broken_feed}
+    count = sum(a["outlet"] not in broken for a in manifest["articles"])
+    assert count >= 70, f"{count} articles can be ingested: add reports to stories/*.toml"
     relations = Counter(a["relation"] for a in manifest["articles"])
     for kind in ("original", "independent", "rewrite", "translation", "copy", "excerpt"):
         assert relations[kind] > 0, f"no {kind} in the demo world"
     assert not any(a.get("synthetic") for a in manifest["articles"])
+    assert sum(a["headline_only"] for a in manifest["articles"]) >= 3
+
+
+def test_world_holds_follow_ups_and_look_alike_events(world: World) -> None:
+    follow_ups = [a for a in world.follow_ups() if a.relation == "independent"]
+    assert len({a.story for a in follow_ups}) >= 3, "stories that go on for days"
+    first = {s.id: min(r.published for r in s.reports) for s in world.stories}
+    # two dockers' strikes in two ports the same week: one word, two events
+    strikes = [s for s in world.stories if "dockers" in s.title.lower()]
+    assert len(strikes) == 2
+    assert abs(first[strikes[0].id] - first[strikes[1].id]) < timedelta(days=7)
 
 
 def test_manifest_records_where_every_text_came_from(world: World) -> None:
@@ -124,18 +138,37 @@ def test_pages_carry_the_clutter_of_real_news_sites(world: World) -> None:
         assert junk in page, junk
     home_links = {oid: _text(site.resources["/"]).count("<a href=") for oid, site in sites.items()}
     for outlet_id, site in sites.items():
-        rows = [a for a in world.articles if a.outlet.id == outlet_id]
+        rows = [a for a in world.articles if a.outlet.id == outlet_id and not a.headline_only]
         home = _text(site.resources["/"])
         for article in rows:
             assert article.path.replace("&", "&amp;") in home, (outlet_id, article.id)
         assert home_links[outlet_id] >= len(rows)
 
 
+def test_headline_only_items_are_in_their_feed_whole_and_nowhere_else(world: World) -> None:
+    bases = _bases(world)
+    sites = render_world(world, bases)
+    items = [a for a in world.articles if a.headline_only]
+    assert {a.outlet.exposure for a in items} >= {"rss2", "atom", "rdf"}
+    for article in items:
+        site = sites[article.outlet.id]
+        assert article.path not in site.resources, "its page must answer 404"
+        assert site.feed_only[article.path] == article.id
+        line = article.paragraphs[0]
+        feed = _text(site.resources[article.outlet.source_path])
+        assert bases[article.outlet.id] + article.path in feed.replace("&amp;", "&")
+        assert escape(line, quote=False) in feed and "[…]" not in line
+        listed = [_text(site.resources[p]) for p in ("/", "/sitemap.xml") if p in site.resources]
+        assert all(article.path not in page for page in listed)
+
+
 def test_every_outlet_has_its_own_page_layout(world: World) -> None:
     sites = render_world(world, _bases(world))
     layouts = {}
     for outlet in world.outlets:
-        article = next(a for a in world.articles if a.outlet.id == outlet.id)
+        article = next(
+            a for a in world.articles if a.outlet.id == outlet.id and not a.headline_only
+        )
         tree = lxml.html.fromstring(_text(sites[outlet.id].resources[article.path]))
         layouts[outlet.id] = frozenset(
             f"{node.tag}.{node.get('class') or node.get('id') or ''}"
@@ -238,7 +271,10 @@ def test_story_texts_follow_the_writing_rules(world: World) -> None:
     by_id = {a.id: a for a in world.articles}
     for article in world.articles:
         text = " ".join(article.paragraphs)
-        if article.relation in ("original", "independent"):
+        if article.headline_only:
+            assert len(article.paragraphs) == 1, f"{article.id}: one line"
+            assert 12 <= len(text.split()) <= 50, f"{article.id}: 12–50 words"
+        elif article.relation in ("original", "independent"):
             assert 180 <= len(text.split()) <= 350, f"{article.id}: 180–350 words"
             assert 4 <= len(article.paragraphs) <= 7, f"{article.id}: 4–7 paragraphs"
         if article.relation == "rewrite" and by_id[article.derived_from or ""].outlet.id == "ahp":
@@ -249,8 +285,12 @@ def test_story_texts_follow_the_writing_rules(world: World) -> None:
 
 def test_a_copy_into_another_language_is_refused(tmp_path: Path) -> None:
     corpus = _corpus_copy(tmp_path)
-    english = next(s for s in load_corpus(corpus).stories if any(r.lang == "en" for r in s.reports))
-    report = next(r for r in english.reports if r.lang == "en")
+    english, report = next(
+        (s, r)
+        for s in load_corpus(corpus).stories
+        for r in s.reports
+        if r.lang == "en" and not r.headline_only
+    )
     story = corpus / "stories" / english.file
     story.write_text(
         story.read_text(encoding="utf-8")
@@ -260,3 +300,25 @@ def test_a_copy_into_another_language_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(DemoCorpusError, match=rf"{english.file}.*cannot copy a en text"):
         load_corpus(corpus)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        # a news sitemap carries titles only: there is no line to show
+        (('"s15-courrier"\noutlet = "courrier-littoral"', '"s15-courrier"\noutlet = "ahp"'),
+         "ahp (newssitemap) cannot list a headline-only item"),
+        (('of = "s15-ahp"', 'of = "s15-courrier"'), "headline-only item, with no page to copy"),
+    ],
+)  # fmt: skip
+def test_a_headline_only_item_that_cannot_be_served_is_refused(
+    tmp_path: Path, change: tuple[str, str], problem: str
+) -> None:
+    corpus = _corpus_copy(tmp_path)
+    story = corpus / "stories" / "s15.toml"
+    text = story.read_text(encoding="utf-8")
+    assert change[0] in text
+    story.write_text(text.replace(change[0], change[1]), "utf-8")
+    with pytest.raises(DemoCorpusError) as caught:
+        load_corpus(corpus)
+    assert "s15.toml" in str(caught.value) and problem in str(caught.value)

@@ -136,11 +136,12 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
     with Store.open(migrated_db_url, settings) as store:
         ingest(store, settings, world)
         assert story_keys(store, world) == keys
-        # an article quoting both s01's and s02's originals in full bridges their stories
-        first, second = keys["s01-courrier"], keys["s02-ahp"]
+        # an article quoting both s06's and s11's originals in full bridges their stories (two
+        # stories of the restored window: it ends at the newest article, 7 days long)
+        first, second = keys["s06-courrier"], keys["s11-ahp"]
         assert first != second
-        a = store.get_article(_stored_id(store, world, "s01-courrier"))
-        b = store.get_article(_stored_id(store, world, "s02-ahp"))
+        a = store.get_article(_stored_id(store, world, "s06-courrier"))
+        b = store.get_article(_stored_id(store, world, "s11-ahp"))
         source = store.get_source(a.source_id)
         step = StoriesStep(store, settings)  # a new process's step: restored from the store
         assert a.published_at is not None and b.published_at is not None
