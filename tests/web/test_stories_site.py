@@ -32,7 +32,7 @@ def all_home_cards(client: httpx.Client, query: str = "") -> list[str]:
 
 
 def test_home_lists_stories_not_copies(demo: Served, demo_site: DemoSite) -> None:
-    client, _ = demo
+    client, store = demo
     home = client.get("/")
     assert "Content-Security-Policy" in home.headers
     listed = all_home_cards(client)
@@ -41,8 +41,12 @@ def test_home_lists_stories_not_copies(demo: Served, demo_site: DemoSite) -> Non
     titles = re.findall(r"<h2><a [^>]*>(.*?)</a>", "".join(listed))
     # The s08 copies repeat the Kalaba Matin title word for word: one story card, not three.
     assert len(titles) == len(set(titles)), "a story appears twice on the home"
-    s08 = [c for c in listed if "Northbridge" in c and "armoured vehicles" in c]
+    key = story_key_of(store, demo_site.ids["s08-meridian"])
+    s08 = [c for c in listed if f'href="/stories/{key}"' in c]
     assert len(s08) == 1
+    # the Meridian Post's English report, under its French translation's title on the French home
+    assert str(escape(store.get_story(key).headline("fr").title)) in s08[0]
+    assert "armoured vehicles" not in s08[0] and 'lang="en"' not in s08[0]
     assert "Publié d'abord par <strong>The Meridian Post</strong>" in s08[0]
     assert re.search(r"\d+ articles · \d+ médias", s08[0])
     assert "<time datetime=" in s08[0]
@@ -68,7 +72,11 @@ def test_story_page_shows_original_translations_and_copies(
     assert response.status_code == 200
     assert "Content-Security-Policy" in response.headers
     html = response.text
-    assert '<h1 lang="en">Northbridge opens inquiry into armoured vehicles' in html
+    # the headline of a French member on the French page, the original's on the English one
+    kalaba = store.get_article(ids["s08-kalaba"])
+    assert f"<h1>{escape(kalaba.title)}</h1>" in html
+    english = client.get(f"/stories/{key}", headers={"Accept-Language": "en"}).text
+    assert "<h1>Northbridge opens inquiry into armoured vehicles" in english
     assert re.search(
         rf"Publié d'abord par <strong><a href=\"/articles/{meridian}\">The Meridian Post</a>", html
     )
@@ -127,6 +135,25 @@ def test_story_page_shows_who_said_what(demo: Served, demo_site: DemoSite) -> No
         if quote.speaker:
             assert str(escape(quote.speaker)) in section
     assert "Ryder" in section
+
+
+def test_every_timeline_lists_an_article_after_what_it_derives_from(demo: Served) -> None:
+    """Bare dates (stored as midnight) and equal times never put a copy or a translation above
+    its source."""
+    client, store = demo
+    checked = 0
+    for view in store.latest_stories(limit=1000):
+        html = client.get(f"/stories/{view.key}").text
+        shown = list(timeline(html))
+        assert len(shown) == view.article_count
+        for member in store.story_members(view.id):
+            if member.derived_from in shown:
+                assert shown.index(member.derived_from) < shown.index(member.article.id), (
+                    view.key,
+                    shown,
+                )
+                checked += 1
+    assert checked >= 10
 
 
 def test_article_page_of_a_copy_credits_the_original(demo: Served, demo_site: DemoSite) -> None:

@@ -29,11 +29,17 @@ def error_body(code: str, message: str, fix: str | None = None) -> JSON:
 
 
 def story_json(view: StoryView) -> JSON:
-    """A story as listed: title, original, outlets, languages."""
+    """A story as listed: the original's title and lead, the headline in each of its languages
+    (what the site shows readers of that language), original, outlets, languages."""
     return {
         "key": view.key,
         "title": view.title,
         "summary": view.summary,
+        "language": view.language,
+        "headlines": {
+            lang: {"title": h.title, "summary": h.summary, "article_id": h.article_id}
+            for lang, h in sorted(view.headlines.items())
+        },
         "original": {
             "article_id": view.original_article_id,
             "outlet": view.original_source,

@@ -534,10 +534,14 @@ class Store:
         with self._read() as conn:
             return listings.article_pages(conn, offset=offset, limit=limit)
 
-    def news_stories(self, *, since: datetime, limit: int) -> list[listings.SitemapEntry]:
-        """Stories first published since `since`, newest first (for a news sitemap)."""
+    def news_stories(
+        self, *, since: datetime, limit: int, lang: str | None = None
+    ) -> list[listings.SitemapEntry]:
+        """Stories first published since `since`, newest first (for a news sitemap), each with
+        its headline in `lang` (a member's in that language when it has one, else the
+        original's) and the headline's language."""
         with self._read() as conn:
-            return listings.recent_stories(conn, since=since, limit=limit)
+            return listings.recent_stories(conn, since=since, limit=limit, lang=lang)
 
     def articles_by_id(self, ids: list[int]) -> dict[int, Article]:
         with self._read() as conn:
