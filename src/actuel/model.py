@@ -311,6 +311,8 @@ class QuoteView:
     lang: str | None
     article_ids: list[int] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
+    # the same words in other languages, from the story's translations (each with its carriers)
+    translations: list[QuoteView] = field(default_factory=list)
 
 
 # --- comments -------------------------------------------------------------------------------------

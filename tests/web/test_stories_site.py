@@ -137,6 +137,15 @@ def test_story_page_shows_who_said_what(demo: Served, demo_site: DemoSite) -> No
     assert "Ryder" in section
 
 
+def _quotes_section(html: str) -> str:
+    start = html.index('<section aria-labelledby="quotes">')
+    return html[start : html.index("</section>", start)]
+
+
+def _blockquotes(section: str) -> list[str]:
+    return [unescape(q) for q in re.findall(r"<blockquote[^>]*><p>(.*?)</p></blockquote>", section)]
+
+
 def test_every_timeline_lists_an_article_after_what_it_derives_from(demo: Served) -> None:
     """Bare dates (stored as midnight) and equal times never put a copy or a translation above
     its source."""
@@ -154,6 +163,52 @@ def test_every_timeline_lists_an_article_after_what_it_derives_from(demo: Served
                 )
                 checked += 1
     assert checked >= 10
+
+
+def test_a_quote_is_listed_once_with_its_translations_beside_it(
+    demo: Served, demo_site: DemoSite
+) -> None:
+    client, store = demo
+    key = story_key_of(store, demo_site.ids["s08-meridian"])
+    section = _quotes_section(client.get(f"/stories/{key}").text)
+    said = "Nothing is off the table, including criminal referrals."
+    # the English words once, the French translations beside them, each once
+    assert _blockquotes(section).count(said) == 1
+    item = section[section.index(escape(said)) :].split("</ul>", 1)[0]
+    assert '<ul class="translations" aria-label="Traductions">' in item
+    translated = [unescape(t) for t in re.findall(r'<q lang="fr">(.*?)</q>', item)]
+    assert translated and len(translated) == len(set(translated))
+    assert any("poursuites pénales" in t for t in translated)
+    assert "Kalaba Matin" in item
+    # Ellen Ryder is one speaker, not "Ryder" and "Ellen Ryder"
+    speakers = re.findall(r'<h3 class="speaker">(.*?)</h3>', section)
+    assert "Ellen Ryder" in speakers and "Ryder" not in speakers
+    assert len(speakers) == len(set(speakers))
+
+
+def test_no_story_lists_a_quote_twice_or_a_fragment_alone(
+    demo: Served, demo_site: DemoSite
+) -> None:
+    client, store = demo
+    pages = 0
+    for view in store.latest_stories(limit=1000):
+        html = client.get(f"/stories/{view.key}").text
+        if '<section aria-labelledby="quotes">' not in html:
+            continue
+        pages += 1
+        listed = _blockquotes(_quotes_section(html))
+        assert len(listed) == len(set(listed)), view.key
+        for text in listed:
+            first = next(c for c in text if c.isalnum())
+            assert not first.islower(), f"{view.key}: fragment listed alone: {text!r}"
+            inside = [other for other in listed if other != text and text in other]
+            assert not inside, f"{view.key}: {text!r} listed apart from {inside}"
+    assert pages >= 5
+    # the football story: the coach's "in the coming days." is no quote of its own
+    key = story_key_of(store, demo_site.ids["s05-herald"])
+    section = _quotes_section(client.get(f"/stories/{key}").text)
+    assert "Pritchard" in section
+    assert "in the coming days" not in section
 
 
 def test_article_page_of_a_copy_credits_the_original(demo: Served, demo_site: DemoSite) -> None:

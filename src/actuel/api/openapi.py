@@ -146,6 +146,12 @@ SCHEMAS: dict[str, Any] = {
             "language": NULLABLE_STRING,
             "article_ids": {"type": "array", "items": {"type": "integer"}},
             "outlets": {"type": "array", "items": {"type": "string"}},
+            "translations": {
+                "type": "array",
+                "description": "the same quote in other languages, from the story's "
+                "translations (each without translations of its own)",
+                "items": _ref("Quote"),
+            },
         },
     },
     "StoryDetail": {

@@ -101,13 +101,14 @@ def member_json(member: StoryMember) -> JSON:
 
 
 def quote_json(quote: QuoteView) -> JSON:
-    """Who said what, and which articles and outlets carry it."""
+    """Who said what, which articles and outlets carry it, and its translations."""
     return {
         "text": quote.text,
         "speaker": quote.speaker,
         "language": quote.lang,
         "article_ids": list(quote.article_ids),
         "outlets": list(quote.outlets),
+        "translations": [quote_json(t) for t in quote.translations],
     }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from actuel.enrich.quotes import quote_key, same_quote
+from actuel.enrich.quotes import quote_key
 from actuel.errors import NotFoundError
 from actuel.model import (
     Article,
@@ -40,6 +40,7 @@ from actuel.store.schema import (
 )
 from actuel.store.types import UTCDateTime
 from actuel.stories.display import Placed, headline_choices, timeline_order
+from actuel.stories.story_quotes import CarriedQuote, gather_quotes
 
 SUMMARY_CHARS = 300
 MAX_QUOTE_KEY = 255  # longer quotes sharing their first 255 folded characters are one quote
@@ -719,10 +720,13 @@ def of_article(conn: Connection, article_id: int) -> tuple[StoryView, StoryMembe
 
 
 def quotes(conn: Connection, story_id: int) -> list[QuoteView]:
-    """The story's quotes, one per quote however many articles carry it (cut-off ones too)."""
+    """The story's quotes, each once however many articles carry it (cut-off ones too), with
+    its translations beside it, fragments inside the quotes that hold them
+    (`gather_quotes`)."""
+    placed = _placements(conn, [story_id]).get(story_id, [])
+    place = {article_id: n for n, article_id in enumerate(timeline_order(placed))}
     stmt = (
         sa.select(
-            article_quotes.c.quote_key,
             article_quotes.c.text,
             article_quotes.c.speaker,
             article_quotes.c.lang,
@@ -737,29 +741,16 @@ def quotes(conn: Connection, story_id: int) -> list[QuoteView]:
             .join(sources, sources.c.id == articles.c.source_id)
         )
         .where(story_articles.c.story_id == story_id)
-        .order_by(sort_time(), articles.c.id, article_quotes.c.id)
+        .order_by(article_quotes.c.article_id, article_quotes.c.id)
     )
-    groups: list[tuple[Quote, QuoteView]] = []
-    for row in conn.execute(stmt).mappings():
-        quote = Quote(text=row["text"], speaker=row["speaker"], lang=row["lang"])
-        group = next((view for q, view in groups if same_quote(q, quote)), None)
-        if group is None:
-            group = QuoteView(text=quote.text, speaker=quote.speaker, lang=quote.lang)
-            groups.append((quote, group))
-        elif group.speaker is None and quote.speaker:
-            group.speaker = quote.speaker
-        if len(quote.text) > len(group.text) and quote_key(quote).startswith(
-            quote_key(Quote(group.text))
-        ):
-            group.text = quote.text  # the full quote rather than an excerpt's cut
-        if row["article_id"] not in group.article_ids:
-            group.article_ids.append(int(row["article_id"]))
-        name = row["source_name"]
-        if name and name not in group.outlets:
-            group.outlets.append(name)
-    views = [view for _, view in groups]
-    order = {id(v): n for n, v in enumerate(views)}
-    return sorted(views, key=lambda v: (-len(v.article_ids), order[id(v)]))
+    carried = [
+        CarriedQuote(
+            int(row["article_id"]), row["text"], row["speaker"], row["lang"], row["source_name"]
+        )
+        for row in conn.execute(stmt).mappings()
+    ]
+    carried.sort(key=lambda q: place.get(q.article_id, len(place)))  # stable: text order kept
+    return gather_quotes(carried, placed)
 
 
 def related(conn: Connection, story_id: int, *, limit: int) -> list[StoryView]:
