@@ -237,6 +237,8 @@ class Store:
         with self._write(shown=True) as conn:
             source_id = source_rows.get(conn, id_or_url).id
             touched = story_rows.stories_of_source(conn, source_id) if source_id else []
+            if touched:  # editors' corrections made on its articles move to articles that stay
+                editorial.before_removal(conn, int(source_id or 0))
             count = source_rows.remove(conn, id_or_url)
             story_rows.recount(conn, touched)
             return count
