@@ -537,9 +537,9 @@ def _views(conn: Connection, rows: Iterable[RowMapping]) -> list[StoryView]:
     return views
 
 
-def _placements(conn: Connection, story_ids: Sequence[int]) -> dict[int, list[Placed]]:
-    """Each story's members with their language, derivation and dates (no text)."""
-    rows = conn.execute(
+@cache  # built once, like _view_select: building a select costs more than running this one
+def _placements_select() -> sa.Select[Any]:
+    return (
         sa.select(
             story_articles.c.story_id,
             story_articles.c.article_id,
@@ -550,8 +550,24 @@ def _placements(conn: Connection, story_ids: Sequence[int]) -> dict[int, list[Pl
             articles.c.first_seen_at,
         )
         .select_from(story_articles.join(articles, articles.c.id == story_articles.c.article_id))
-        .where(story_articles.c.story_id.in_(list(story_ids)))
-    ).all()
+        .where(story_articles.c.story_id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+@cache
+def _leads_select() -> sa.Select[Any]:
+    return sa.select(
+        articles.c.id,
+        articles.c.title,
+        articles.c.summary,
+        articles.c.language,
+        sa.func.substr(articles.c.text, 1, SUMMARY_CHARS * 2).label("lead"),
+    ).where(articles.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _placements(conn: Connection, story_ids: Sequence[int]) -> dict[int, list[Placed]]:
+    """Each story's members with their language, derivation and dates (no text)."""
+    rows = conn.execute(_placements_select(), {"ids": list(story_ids)}).all()
     placed: dict[int, list[Placed]] = {}
     for row in rows:
         placed.setdefault(int(row.story_id), []).append(
@@ -583,14 +599,7 @@ def fill_headlines(conn: Connection, by_id: dict[int, StoryView]) -> None:
     }
     leads: dict[int, Headline] = {}
     if wanted:
-        texts = sa.select(
-            articles.c.id,
-            articles.c.title,
-            articles.c.summary,
-            articles.c.language,
-            sa.func.substr(articles.c.text, 1, SUMMARY_CHARS * 2).label("lead"),
-        ).where(articles.c.id.in_(sorted(wanted)))
-        for found in conn.execute(texts).mappings():
+        for found in conn.execute(_leads_select(), {"ids": sorted(wanted)}).mappings():
             leads[int(found["id"])] = Headline(
                 found["title"],
                 _lead(found["summary"], found["lead"]),
