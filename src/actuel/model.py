@@ -250,6 +250,16 @@ class Story:
 
 
 @dataclass
+class Headline:
+    """The title and lead a story shows readers of one language, and the member they are from."""
+
+    title: str | None
+    summary: str | None
+    language: str | None
+    article_id: int | None
+
+
+@dataclass
 class StoryView:
     """A stored story with what a page needs to list it."""
 
@@ -268,6 +278,16 @@ class StoryView:
     image: str | None = None
     category: str | None = None
     language: str | None = None  # the original's language, when the original was ingested
+    # language -> a member's title and lead in that language (the original's in its own)
+    headlines: dict[str, Headline] = field(default_factory=dict)
+
+    def headline(self, lang: str | None) -> Headline:
+        """What readers of `lang` see as the story's title and lead: a member's in their
+        language when the story has one, else the original's."""
+        found = self.headlines.get(lang) if lang else None
+        if found is not None:
+            return found
+        return Headline(self.title, self.summary, self.language, self.original_article_id)
 
 
 @dataclass
@@ -291,6 +311,8 @@ class QuoteView:
     lang: str | None
     article_ids: list[int] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
+    # the same words in other languages, from the story's translations (each with its carriers)
+    translations: list[QuoteView] = field(default_factory=list)
 
 
 # --- comments -------------------------------------------------------------------------------------

@@ -71,6 +71,31 @@ def test_story_carries_the_same_relations_as_the_site(demo: Served, demo_site: D
     assert isinstance(body["related"], list)
 
 
+def test_story_gives_the_headline_of_each_language_and_quotes_with_translations(
+    demo: Served, demo_site: DemoSite
+) -> None:
+    client, store = demo
+    key = story_key_of(store, demo_site.ids["s08-meridian"])
+    body = client.get(f"/api/v1/stories/{key}").json()
+    meridian = store.get_article(demo_site.ids["s08-meridian"])
+    assert (body["title"], body["language"]) == (meridian.title, "en")  # the original's
+    headlines = body["headlines"]
+    assert set(headlines) == set(body["languages"]) == {"en", "fr"}
+    assert headlines["en"]["article_id"] == meridian.id
+    french = store.get_article(headlines["fr"]["article_id"])
+    assert french.language == "fr" and headlines["fr"]["title"] == french.title
+    listed = client.get("/api/v1/stories?limit=100").json()["items"]
+    assert next(s for s in listed if s["key"] == key)["headlines"] == headlines
+    # each English quote once, its French translations inside it, never beside it
+    said = [q["text"] for q in body["quotes"]]
+    assert len(said) == len(set(said))
+    translated = [q for q in body["quotes"] if q["translations"]]
+    assert translated and all(q["language"] == "en" for q in translated)
+    assert all(t["language"] == "fr" for q in translated for t in q["translations"])
+    inside = {t["text"] for q in translated for t in q["translations"]}
+    assert not inside & set(said)
+
+
 def test_article_says_where_it_sits_in_its_story(demo: Served, demo_site: DemoSite) -> None:
     client, store = demo
     copy_id = demo_site.ids["s08-echo-des-collines"]

@@ -239,3 +239,83 @@ def test_removing_a_source_takes_its_members_along(store: Store) -> None:
     assert [m.article.id for m in store.story_members(story_id)] == [a]
     assert store.get_story("st-r").article_count == 1
     assert store.story_quotes(story_id) == []
+
+
+def _world_story(store: Store) -> dict[str, int]:
+    """An English report (09:00), its French translation dated only by its day (stored as
+    midnight), a copy of that translation at the same minute as the report, a French report of
+    its own, and an English copy of the report bearing the report's very time."""
+    meridian, kalaba = add_source(store, 1), add_source(store, 2)
+    echo, courrier = add_source(store, 3), add_source(store, 4)
+    day = T0.replace(hour=0, minute=0)
+    report = T0.replace(hour=9, minute=0)
+    ids = {
+        "report": _stored(
+            store, meridian, 1, title="Dockers strike at Port-Ambre", language="en",
+            summary="The port stops.", published_at=report,
+        ),
+        "translation": _stored(
+            store, kalaba, 2, title="Grève des dockers à Port-Ambre", language="fr",
+            summary="Le port s'arrête.", published_at=day,
+        ),
+        "copy": _stored(
+            store, echo, 3, title="Grève des dockers à Port-Ambre", language="fr",
+            published_at=report,
+        ),
+        "own": _stored(
+            store, courrier, 4, title="Le port à l'arrêt, les dockers tiennent", language="fr",
+            published_at=report + timedelta(hours=2),
+        ),
+        "english_copy": _stored(
+            store, echo, 5, title="Dockers strike at Port-Ambre", language="en",
+            published_at=report,
+        ),
+    }  # fmt: skip
+    _story(
+        store,
+        "st-port",
+        [
+            MemberRow(ids["report"], "original"),
+            MemberRow(ids["translation"], "translation", ids["report"], 0.9),
+            MemberRow(ids["copy"], "copy", ids["translation"], 0.97),
+            MemberRow(ids["own"], "independent", None, 0.7),
+            MemberRow(ids["english_copy"], "copy", ids["report"], 0.99),
+        ],
+        first_published_at=report,
+    )
+    return ids
+
+
+def test_a_story_is_headlined_in_each_language_by_a_member_in_it(store: Store) -> None:
+    ids = _world_story(store)
+    view = store.get_story("st-port")
+    assert view.title == "Dockers strike at Port-Ambre"  # the original's, as stored
+    french = view.headline("fr")
+    assert (french.title, french.summary, french.language, french.article_id) == (
+        "Grève des dockers à Port-Ambre",
+        "Le port s'arrête.",
+        "fr",
+        ids["translation"],
+    )
+    assert view.headline("en").title == "Dockers strike at Port-Ambre"
+    assert view.headline("en").article_id == ids["report"]
+    assert view.headline("de") == view.headline("en")  # no German member: the original's
+    # listings carry the same headlines
+    [listed] = store.latest_stories(lang="fr")
+    assert listed.headline("fr") == french
+    news = store.news_stories(since=T0 - timedelta(days=1), limit=10, lang="fr")
+    assert [(n.title, n.language) for n in news] == [("Grève des dockers à Port-Ambre", "fr")]
+    news = store.news_stories(since=T0 - timedelta(days=1), limit=10, lang="en")
+    assert [(n.title, n.language) for n in news] == [("Dockers strike at Port-Ambre", "en")]
+
+
+def test_the_timeline_lists_a_copy_or_translation_after_its_source(store: Store) -> None:
+    ids = _world_story(store)
+    members = store.story_members(store.get_story("st-port").id)
+    order = [m.article.id for m in members]
+    assert order[0] == ids["report"]  # before its bare-dated translation and its same-minute copy
+    position = {article_id: n for n, article_id in enumerate(order)}
+    for member in members:
+        if member.derived_from is not None:
+            assert position[member.derived_from] < position[member.article.id], order
+    assert order.index(ids["translation"]) < order.index(ids["copy"])

@@ -75,8 +75,11 @@ def test_pages_are_in_french_by_default(portal: Portal) -> None:
     assert "3 articles · 3 médias · 2 langues" in page
     assert "anglais, français" in page
     assert "20 novembre 2026 à 06:00" in page
-    # An English title inside a French page says so.
-    assert '<a href="/stories/northbridge" lang="en">Northbridge opens inquiry' in page
+    # The English report's story goes by its French translation's title on the French site.
+    assert (
+        '<a href="/stories/northbridge">Northbridge ouvre une enquête sur des blindés</a>' in page
+    )
+    assert "Northbridge opens inquiry" not in page
 
 
 def test_pages_are_in_english_when_the_browser_asks(portal: Portal) -> None:
@@ -283,7 +286,13 @@ def test_json_ld_names_the_original_and_the_translated_work(portal: Portal) -> N
     assert translated["publisher"]["name"] == "The Meridian Post"
     story = json_ld(portal.client.get("/stories/northbridge").text)
     assert story["isBasedOn"][0]["url"] == urls["report"]
-    assert story["headline"] == "Northbridge opens inquiry into armoured vehicles"
+    # the headline readers see: the French translation's on the French page, the original's
+    # on the English one
+    assert story["headline"] == "Northbridge ouvre une enquête sur des blindés"
+    assert story["inLanguage"] == "fr"
+    english = json_ld(portal.client.get("/stories/northbridge", headers=ENGLISH).text)
+    assert english["headline"] == "Northbridge opens inquiry into armoured vehicles"
+    assert english["inLanguage"] == "en"
 
 
 def test_json_ld_survives_a_title_that_closes_the_script(portal: Portal) -> None:

@@ -32,7 +32,7 @@ def all_home_cards(client: httpx.Client, query: str = "") -> list[str]:
 
 
 def test_home_lists_stories_not_copies(demo: Served, demo_site: DemoSite) -> None:
-    client, _ = demo
+    client, store = demo
     home = client.get("/")
     assert "Content-Security-Policy" in home.headers
     listed = all_home_cards(client)
@@ -41,8 +41,12 @@ def test_home_lists_stories_not_copies(demo: Served, demo_site: DemoSite) -> Non
     titles = re.findall(r"<h2><a [^>]*>(.*?)</a>", "".join(listed))
     # The s08 copies repeat the Kalaba Matin title word for word: one story card, not three.
     assert len(titles) == len(set(titles)), "a story appears twice on the home"
-    s08 = [c for c in listed if "Northbridge" in c and "armoured vehicles" in c]
+    key = story_key_of(store, demo_site.ids["s08-meridian"])
+    s08 = [c for c in listed if f'href="/stories/{key}"' in c]
     assert len(s08) == 1
+    # the Meridian Post's English report, under its French translation's title on the French home
+    assert str(escape(store.get_story(key).headline("fr").title)) in s08[0]
+    assert "armoured vehicles" not in s08[0] and 'lang="en"' not in s08[0]
     assert "Publié d'abord par <strong>The Meridian Post</strong>" in s08[0]
     assert re.search(r"\d+ articles · \d+ médias", s08[0])
     assert "<time datetime=" in s08[0]
@@ -68,7 +72,11 @@ def test_story_page_shows_original_translations_and_copies(
     assert response.status_code == 200
     assert "Content-Security-Policy" in response.headers
     html = response.text
-    assert '<h1 lang="en">Northbridge opens inquiry into armoured vehicles' in html
+    # the headline of a French member on the French page, the original's on the English one
+    kalaba = store.get_article(ids["s08-kalaba"])
+    assert f"<h1>{escape(kalaba.title)}</h1>" in html
+    english = client.get(f"/stories/{key}", headers={"Accept-Language": "en"}).text
+    assert "<h1>Northbridge opens inquiry into armoured vehicles" in english
     assert re.search(
         rf"Publié d'abord par <strong><a href=\"/articles/{meridian}\">The Meridian Post</a>", html
     )
@@ -127,6 +135,80 @@ def test_story_page_shows_who_said_what(demo: Served, demo_site: DemoSite) -> No
         if quote.speaker:
             assert str(escape(quote.speaker)) in section
     assert "Ryder" in section
+
+
+def _quotes_section(html: str) -> str:
+    start = html.index('<section aria-labelledby="quotes">')
+    return html[start : html.index("</section>", start)]
+
+
+def _blockquotes(section: str) -> list[str]:
+    return [unescape(q) for q in re.findall(r"<blockquote[^>]*><p>(.*?)</p></blockquote>", section)]
+
+
+def test_every_timeline_lists_an_article_after_what_it_derives_from(demo: Served) -> None:
+    """Bare dates (stored as midnight) and equal times never put a copy or a translation above
+    its source."""
+    client, store = demo
+    checked = 0
+    for view in store.latest_stories(limit=1000):
+        html = client.get(f"/stories/{view.key}").text
+        shown = list(timeline(html))
+        assert len(shown) == view.article_count
+        for member in store.story_members(view.id):
+            if member.derived_from in shown:
+                assert shown.index(member.derived_from) < shown.index(member.article.id), (
+                    view.key,
+                    shown,
+                )
+                checked += 1
+    assert checked >= 10
+
+
+def test_a_quote_is_listed_once_with_its_translations_beside_it(
+    demo: Served, demo_site: DemoSite
+) -> None:
+    client, store = demo
+    key = story_key_of(store, demo_site.ids["s08-meridian"])
+    section = _quotes_section(client.get(f"/stories/{key}").text)
+    said = "Nothing is off the table, including criminal referrals."
+    # the English words once, the French translations beside them, each once
+    assert _blockquotes(section).count(said) == 1
+    item = section[section.index(escape(said)) :].split("</ul>", 1)[0]
+    assert '<ul class="translations" aria-label="Traductions">' in item
+    translated = [unescape(t) for t in re.findall(r'<q lang="fr">(.*?)</q>', item)]
+    assert translated and len(translated) == len(set(translated))
+    assert any("poursuites pénales" in t for t in translated)
+    assert "Kalaba Matin" in item
+    # Ellen Ryder is one speaker, not "Ryder" and "Ellen Ryder"
+    speakers = re.findall(r'<h3 class="speaker">(.*?)</h3>', section)
+    assert "Ellen Ryder" in speakers and "Ryder" not in speakers
+    assert len(speakers) == len(set(speakers))
+
+
+def test_no_story_lists_a_quote_twice_or_a_fragment_alone(
+    demo: Served, demo_site: DemoSite
+) -> None:
+    client, store = demo
+    pages = 0
+    for view in store.latest_stories(limit=1000):
+        html = client.get(f"/stories/{view.key}").text
+        if '<section aria-labelledby="quotes">' not in html:
+            continue
+        pages += 1
+        listed = _blockquotes(_quotes_section(html))
+        assert len(listed) == len(set(listed)), view.key
+        for text in listed:
+            first = next(c for c in text if c.isalnum())
+            assert not first.islower(), f"{view.key}: fragment listed alone: {text!r}"
+            inside = [other for other in listed if other != text and text in other]
+            assert not inside, f"{view.key}: {text!r} listed apart from {inside}"
+    assert pages >= 5
+    # the football story: the coach's "in the coming days." is no quote of its own
+    key = story_key_of(store, demo_site.ids["s05-herald"])
+    section = _quotes_section(client.get(f"/stories/{key}").text)
+    assert "Pritchard" in section
+    assert "in the coming days" not in section
 
 
 def test_article_page_of_a_copy_credits_the_original(demo: Served, demo_site: DemoSite) -> None:

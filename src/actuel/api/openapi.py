@@ -54,12 +54,29 @@ SCHEMAS: dict[str, Any] = {
             "credit": {**NULLABLE_STRING, "description": "outlet credited but not ingested"},
         },
     },
+    "Headline": {
+        "type": "object",
+        "description": "The title and lead the site shows readers of one language, and the "
+        "article they are from.",
+        "properties": {
+            "title": NULLABLE_STRING,
+            "summary": NULLABLE_STRING,
+            "article_id": NULLABLE_INT,
+        },
+    },
     "Story": {
         "type": "object",
         "properties": {
             "key": {"type": "string", "description": "stable public id"},
-            "title": NULLABLE_STRING,
-            "summary": NULLABLE_STRING,
+            "title": {**NULLABLE_STRING, "description": "the original's title"},
+            "summary": {**NULLABLE_STRING, "description": "the original's lead"},
+            "language": {**NULLABLE_STRING, "description": "the original's language"},
+            "headlines": {
+                "type": "object",
+                "description": "by language code, for each language the story has an article "
+                "in: a member's title and lead in that language (the original's in its own)",
+                "additionalProperties": _ref("Headline"),
+            },
             "original": _ref("Original"),
             "first_published_at": NULLABLE_TIME,
             "updated_at": NULLABLE_TIME,
@@ -129,6 +146,12 @@ SCHEMAS: dict[str, Any] = {
             "language": NULLABLE_STRING,
             "article_ids": {"type": "array", "items": {"type": "integer"}},
             "outlets": {"type": "array", "items": {"type": "string"}},
+            "translations": {
+                "type": "array",
+                "description": "the same quote in other languages, from the story's "
+                "translations (each without translations of its own)",
+                "items": _ref("Quote"),
+            },
         },
     },
     "StoryDetail": {

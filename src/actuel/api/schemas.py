@@ -29,11 +29,17 @@ def error_body(code: str, message: str, fix: str | None = None) -> JSON:
 
 
 def story_json(view: StoryView) -> JSON:
-    """A story as listed: title, original, outlets, languages."""
+    """A story as listed: the original's title and lead, the headline in each of its languages
+    (what the site shows readers of that language), original, outlets, languages."""
     return {
         "key": view.key,
         "title": view.title,
         "summary": view.summary,
+        "language": view.language,
+        "headlines": {
+            lang: {"title": h.title, "summary": h.summary, "article_id": h.article_id}
+            for lang, h in sorted(view.headlines.items())
+        },
         "original": {
             "article_id": view.original_article_id,
             "outlet": view.original_source,
@@ -95,13 +101,14 @@ def member_json(member: StoryMember) -> JSON:
 
 
 def quote_json(quote: QuoteView) -> JSON:
-    """Who said what, and which articles and outlets carry it."""
+    """Who said what, which articles and outlets carry it, and its translations."""
     return {
         "text": quote.text,
         "speaker": quote.speaker,
         "language": quote.lang,
         "article_ids": list(quote.article_ids),
         "outlets": list(quote.outlets),
+        "translations": [quote_json(t) for t in quote.translations],
     }
 
 

@@ -110,12 +110,22 @@ def _apply_merge(conn: Connection, keep: int, gone: int, now: datetime) -> None:
     story_rows.recount(conn, [keep])
 
 
+def _free_key(conn: Connection, article_id: int, leaving: int) -> tuple[str, int | None]:
+    """The key of the article's own story, and that story's id when it exists: `edit-<id>`,
+    unless that is the story it has to leave (then `edit-<id>-2`, `-3`, ...)."""
+    n = 1
+    while True:
+        key = f"edit-{article_id}" if n == 1 else f"edit-{article_id}-{n}"
+        found = conn.execute(sa.select(stories.c.id).where(stories.c.key == key)).scalar()
+        if found is None or int(found) != leaving:
+            return key, int(found) if found is not None else None
+        n += 1
+
+
 def _apply_split(conn: Connection, article_id: int, from_story: int, now: datetime) -> int:
-    key = f"edit-{article_id}"
-    found = conn.execute(sa.select(stories.c.id).where(stories.c.key == key)).scalar()
-    if found is not None and int(found) == from_story:
-        return from_story  # its own story already: others joined it since, by a person's merge
-    if found is None:
+    """Move an article out of its story into a story of its own; that story's id."""
+    key, alone = _free_key(conn, article_id, from_story)
+    if alone is None:
         alone = int(
             conn.execute(
                 stories.insert()
@@ -124,7 +134,6 @@ def _apply_split(conn: Connection, article_id: int, from_story: int, now: dateti
             ).scalar_one()
         )
     else:
-        alone = int(found)
         conn.execute(stories.update().where(stories.c.id == alone).values(merged_into=None))
     conn.execute(
         story_articles.update()
@@ -208,13 +217,81 @@ def corrections(conn: Connection, limit: int = 100) -> list[Correction]:
     ]
 
 
+def _stories_of(conn: Connection, article_ids: set[int]) -> dict[int, int]:
+    """Article -> its story, for those of these articles in one."""
+    rows = conn.execute(
+        sa.select(story_articles.c.article_id, story_articles.c.story_id).where(
+            story_articles.c.article_id.in_(sorted(article_ids))
+        )
+    )
+    return {int(a): int(s) for a, s in rows}
+
+
+Label = tuple[str, int]  # ("story", id): with that story's articles; ("alone", id): split out
+
+
+def _intended(rows: list[RowMapping], home: dict[int, int]) -> dict[int, Label]:
+    """Where the corrected articles belong: the corrections replayed in the order they were
+    made over where the articles are now. A merge puts the two articles' groups together, a
+    split takes the article away from the other when they are together; so a later
+    correction undoes an earlier one, and articles the corrections leave be stay where they
+    are."""
+    label: dict[int, Label] = {a: ("story", s) for a, s in home.items()}
+    for row in rows:
+        first, other = int(row["article_id"]), row["other_article_id"]
+        if other is None or first not in label or int(other) not in label:
+            continue
+        mine, theirs = label[first], label[int(other)]
+        if row["kind"] == "merge" and mine != theirs:
+            for article_id, held in label.items():
+                if held == theirs:
+                    label[article_id] = mine
+        elif row["kind"] == "split" and mine == theirs:
+            label[first] = ("alone", first)
+    return label
+
+
+def _settle(conn: Connection, rows: list[RowMapping], now: datetime) -> None:
+    """Move articles and merge stories until the merges and splits of `rows` hold; nothing is
+    written when they hold already."""
+    involved = {int(r["article_id"]) for r in rows} | {
+        int(r["other_article_id"]) for r in rows if r["other_article_id"] is not None
+    }
+    home = _stories_of(conn, involved)
+    label = _intended(rows, home)
+    # first, an article split out leaves a story holding articles it must be apart from
+    for story_id in sorted(set(home.values())):
+        here = {label[a] for a, s in home.items() if s == story_id}
+        if len(here) < 2:
+            continue
+        for held in sorted(here):
+            if held[0] == "alone":
+                _apply_split(conn, held[1], story_id, now)
+    home = _stories_of(conn, involved)
+    # then each group is one story: the stories holding its articles merge into one
+    groups: dict[Label, set[int]] = {}
+    for article_id, held in label.items():
+        if article_id in home:
+            groups.setdefault(held, set()).add(home[article_id])
+    for held, story_ids in groups.items():
+        if len(story_ids) < 2:
+            continue
+        if held[0] == "story" and held[1] in story_ids:
+            keep = held[1]
+        elif held[0] == "alone" and held[1] in home:
+            keep = home[held[1]]
+        else:
+            keep = min(story_ids)
+        for gone in sorted(story_ids - {keep}):
+            _apply_merge(conn, keep, gone, now)
+
+
 def enforce(conn: Connection, story_id: int, now: datetime) -> None:
     """Re-apply the corrections touching this story after the algorithm wrote it.
 
-    A story written after a person merged it away hands its members to the survivor; then the
-    latest merge or split of each pair of articles holds again, then the originals chosen."""
-    if conn.execute(sa.select(story_corrections.c.id).limit(1)).first() is None:
-        return  # no person corrected anything: ingest pays one indexed read
+    A story written after a person merged it away hands its members to the survivor (a
+    process's clusterer may not know of the merge); then the merges and splits touching its
+    articles hold again (`_intended`), then the originals chosen."""
     survivor = conn.execute(
         sa.select(stories.c.merged_into).where(stories.c.id == story_id)
     ).scalar()
@@ -226,40 +303,91 @@ def enforce(conn: Connection, story_id: int, now: datetime) -> None:
             sa.select(stories.c.merged_into).where(stories.c.id == story_id)
         ).scalar()
         hops += 1
+    if conn.execute(sa.select(story_corrections.c.id).limit(1)).first() is None:
+        return  # no person corrected anything: ingest pays two indexed reads
     members = _members(conn, story_id)
     if not members:
         return
-    touching = conn.execute(
-        sa.select(story_corrections)
-        .where(
-            sa.or_(
-                story_corrections.c.article_id.in_(members),
-                story_corrections.c.other_article_id.in_(members),
+    touching = list(
+        conn.execute(
+            sa.select(story_corrections)
+            .where(
+                sa.or_(
+                    story_corrections.c.article_id.in_(members),
+                    story_corrections.c.other_article_id.in_(members),
+                )
             )
-        )
-        .order_by(story_corrections.c.id)
-    ).mappings()
-    # of the merges and splits of one pair of articles, only the latest counts; originals last
-    latest: dict[frozenset[int], RowMapping] = {}
-    originals: list[RowMapping] = []
+            .order_by(story_corrections.c.id)
+        ).mappings()
+    )
+    _settle(conn, [r for r in touching if r["kind"] in ("merge", "split")], now)
     for row in touching:
-        if row["kind"] == "original":
-            originals.append(row)
-        elif row["other_article_id"] is not None:
-            latest[frozenset((int(row["article_id"]), int(row["other_article_id"])))] = row
-    for row in sorted(latest.values(), key=lambda r: int(r["id"])):
-        first, other = int(row["article_id"]), int(row["other_article_id"])
-        home, away = _story_of(conn, first), _story_of(conn, other)
-        if home is None or away is None:
+        if row["kind"] != "original":
             continue
-        if row["kind"] == "merge" and home != away:
-            _apply_merge(conn, home, away, now)
-        elif row["kind"] == "split" and home == away:
-            _apply_split(conn, first, home, now)
-    for row in originals:
-        home = _story_of(conn, int(row["article_id"]))
-        if home is not None:
-            _apply_original(conn, home, int(row["article_id"]))  # the row and the relation
+        article_id = int(row["article_id"])
+        home = _story_of(conn, article_id)
+        if home is not None and not _is_original(conn, home, article_id):
+            _apply_original(conn, home, article_id)  # the row and the relation
+
+
+def _is_original(conn: Connection, story_id: int, article_id: int) -> bool:
+    """Whether the story already has this article as its original, locked, and no other
+    member calls itself the original."""
+    row = conn.execute(
+        sa.select(stories.c.original_article_id, stories.c.human_locked).where(
+            stories.c.id == story_id
+        )
+    ).first()
+    if row is None or row[0] != article_id or not row[1]:
+        return False
+    originals = conn.execute(
+        sa.select(story_articles.c.article_id).where(
+            story_articles.c.story_id == story_id, story_articles.c.relation == "original"
+        )
+    ).scalars()
+    return [int(a) for a in originals] == [article_id]
+
+
+def before_removal(conn: Connection, source_id: int) -> None:
+    """A source's articles are about to be deleted: a merge or a split made on one of them is
+    moved onto an article that remains in the same story, so that it goes on holding for the
+    articles left (a split of one of them, or one whose story loses every article, goes)."""
+    doomed = {
+        int(a)
+        for a in conn.execute(
+            sa.select(articles.c.id).where(articles.c.source_id == source_id)
+        ).scalars()
+    }
+    if not doomed:
+        return
+    rows = conn.execute(
+        sa.select(story_corrections).where(
+            story_corrections.c.kind.in_(("merge", "split")),
+            sa.or_(
+                story_corrections.c.article_id.in_(sorted(doomed)),
+                story_corrections.c.other_article_id.in_(sorted(doomed)),
+            ),
+        )
+    ).mappings()
+    for row in list(rows):
+        ends = [int(row["article_id"]), row["other_article_id"]]
+        if ends[1] is None or (row["kind"] == "split" and ends[0] in doomed):
+            continue  # the article split out goes: nothing is left to keep apart
+        for n, gone in enumerate(ends):
+            if gone not in doomed:
+                continue
+            story_id = _story_of(conn, gone)
+            others = _members(conn, story_id) if story_id is not None else []
+            stand_in = next((a for a in others if a not in doomed and a not in ends), None)
+            if stand_in is None:
+                break  # no article of its story remains: the correction goes with them
+            ends[n] = stand_in
+        else:
+            conn.execute(
+                story_corrections.update()
+                .where(story_corrections.c.id == row["id"])
+                .values(article_id=ends[0], other_article_id=ends[1])
+            )
 
 
 # --- figures ----------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from actuel.model import Article
+from actuel.model import Article, StoryView
+from actuel.store import stories as story_rows
 from actuel.store.articles import article_from_row
 from actuel.store.schema import articles, metadata, sort_time, stories
 from actuel.store.types import UTCDateTime
@@ -74,23 +75,48 @@ def article_pages(conn: Connection, *, offset: int, limit: int) -> list[SitemapE
     return [SitemapEntry(str(row["id"]), row["changed"]) for row in rows]
 
 
-def recent_stories(conn: Connection, *, since: datetime, limit: int) -> list[SitemapEntry]:
-    """Stories first published since `since`, newest first (the news sitemap)."""
+def recent_stories(
+    conn: Connection, *, since: datetime, limit: int, lang: str | None = None
+) -> list[SitemapEntry]:
+    """Stories first published since `since`, newest first (the news sitemap), each with its
+    headline in `lang` and that headline's language (`StoryView.headline`)."""
+    original = articles.alias("original")
     stmt = (
-        sa.select(stories.c.key, stories.c.first_published_at, stories.c.title, stories.c.languages)
+        sa.select(
+            stories.c.id,
+            stories.c.key,
+            stories.c.first_published_at,
+            stories.c.title,
+            stories.c.summary,
+            stories.c.original_article_id,
+            original.c.language,
+        )
+        .select_from(stories.outerjoin(original, original.c.id == stories.c.original_article_id))
         .where(_live_stories(), stories.c.first_published_at >= since)
         .order_by(stories.c.first_published_at.desc(), stories.c.id.desc())
         .limit(max(0, limit))
     )
-    return [
-        SitemapEntry(
-            row.key,
-            row.first_published_at,
-            row.title,
-            (row.languages or "").split(",")[0] or None,
+    rows = list(conn.execute(stmt))
+    views = {
+        int(row.id): StoryView(
+            id=int(row.id),
+            key=row.key,
+            title=row.title,
+            summary=row.summary,
+            original_article_id=row.original_article_id,
+            language=row.language,
         )
-        for row in conn.execute(stmt)
-    ]
+        for row in rows
+    }
+    if views:
+        story_rows.fill_headlines(conn, views)
+    entries = []
+    for row in rows:
+        headline = views[int(row.id)].headline(lang)
+        entries.append(
+            SitemapEntry(row.key, row.first_published_at, headline.title, headline.language)
+        )
+    return entries
 
 
 def articles_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, Article]:

@@ -237,6 +237,8 @@ class Store:
         with self._write(shown=True) as conn:
             source_id = source_rows.get(conn, id_or_url).id
             touched = story_rows.stories_of_source(conn, source_id) if source_id else []
+            if touched:  # editors' corrections made on its articles move to articles that stay
+                editorial.before_removal(conn, int(source_id or 0))
             count = source_rows.remove(conn, id_or_url)
             story_rows.recount(conn, touched)
             return count
@@ -534,10 +536,14 @@ class Store:
         with self._read() as conn:
             return listings.article_pages(conn, offset=offset, limit=limit)
 
-    def news_stories(self, *, since: datetime, limit: int) -> list[listings.SitemapEntry]:
-        """Stories first published since `since`, newest first (for a news sitemap)."""
+    def news_stories(
+        self, *, since: datetime, limit: int, lang: str | None = None
+    ) -> list[listings.SitemapEntry]:
+        """Stories first published since `since`, newest first (for a news sitemap), each with
+        its headline in `lang` (a member's in that language when it has one, else the
+        original's) and the headline's language."""
         with self._read() as conn:
-            return listings.recent_stories(conn, since=since, limit=limit)
+            return listings.recent_stories(conn, since=since, limit=limit, lang=lang)
 
     def articles_by_id(self, ids: list[int]) -> dict[int, Article]:
         with self._read() as conn:

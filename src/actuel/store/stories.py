@@ -13,11 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from actuel.enrich.quotes import quote_key, same_quote
+from actuel.enrich.quotes import quote_key
 from actuel.errors import NotFoundError
 from actuel.model import (
     Article,
     Credit,
+    Headline,
     Quote,
     QuoteView,
     Relation,
@@ -38,6 +39,8 @@ from actuel.store.schema import (
     story_articles,
 )
 from actuel.store.types import UTCDateTime
+from actuel.stories.display import Placed, headline_choices, timeline_order
+from actuel.stories.story_quotes import CarriedQuote, gather_quotes
 
 SUMMARY_CHARS = 300
 MAX_QUOTE_KEY = 255  # longer quotes sharing their first 255 folded characters are one quote
@@ -530,7 +533,86 @@ def _views(conn: Connection, rows: Iterable[RowMapping]) -> list[StoryView]:
     for story_id, name, _first in outlets:
         if name:
             by_id[int(story_id)].outlets.append(name)
+    fill_headlines(conn, by_id)
     return views
+
+
+@cache  # built once, like _view_select: building a select costs more than running this one
+def _placements_select() -> sa.Select[Any]:
+    return (
+        sa.select(
+            story_articles.c.story_id,
+            story_articles.c.article_id,
+            story_articles.c.relation,
+            story_articles.c.derived_from,
+            articles.c.language,
+            articles.c.published_at,
+            articles.c.first_seen_at,
+        )
+        .select_from(story_articles.join(articles, articles.c.id == story_articles.c.article_id))
+        .where(story_articles.c.story_id.in_(sa.bindparam("ids", expanding=True)))
+    )
+
+
+@cache
+def _leads_select() -> sa.Select[Any]:
+    return sa.select(
+        articles.c.id,
+        articles.c.title,
+        articles.c.summary,
+        articles.c.language,
+        sa.func.substr(articles.c.text, 1, SUMMARY_CHARS * 2).label("lead"),
+    ).where(articles.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _placements(conn: Connection, story_ids: Sequence[int]) -> dict[int, list[Placed]]:
+    """Each story's members with their language, derivation and dates (no text)."""
+    rows = conn.execute(_placements_select(), {"ids": list(story_ids)}).all()
+    placed: dict[int, list[Placed]] = {}
+    for row in rows:
+        placed.setdefault(int(row.story_id), []).append(
+            Placed(
+                int(row.article_id),
+                row.language or None,
+                str(row.relation),
+                int(row.derived_from) if row.derived_from is not None else None,
+                row.published_at,
+                row.first_seen_at,
+            )
+        )
+    return placed
+
+
+def fill_headlines(conn: Connection, by_id: dict[int, StoryView]) -> None:
+    """Each story's headline in every language it has a member in (`headline_choices`): the
+    members' derivations and dates in one query, the chosen titles and leads in another."""
+    placed = _placements(conn, list(by_id))
+    chosen = {
+        story_id: headline_choices(members, by_id[story_id].original_article_id)
+        for story_id, members in placed.items()
+    }
+    wanted = {
+        article_id
+        for story_id, choices in chosen.items()
+        for article_id in choices.values()
+        if article_id != by_id[story_id].original_article_id
+    }
+    leads: dict[int, Headline] = {}
+    if wanted:
+        for found in conn.execute(_leads_select(), {"ids": sorted(wanted)}).mappings():
+            leads[int(found["id"])] = Headline(
+                found["title"],
+                _lead(found["summary"], found["lead"]),
+                found["language"],
+                int(found["id"]),
+            )
+    for story_id, choices in chosen.items():
+        view = by_id[story_id]
+        for lang, article_id in choices.items():
+            if article_id == view.original_article_id:
+                view.headlines[lang] = Headline(view.title, view.summary, lang, article_id)
+            elif article_id in leads:
+                view.headlines[lang] = leads[article_id]
 
 
 def latest(
@@ -614,12 +696,24 @@ def _member(row: RowMapping) -> StoryMember:
 
 
 def members(conn: Connection, story_id: int) -> list[StoryMember]:
-    stmt = (
-        _member_select()
-        .where(story_articles.c.story_id == story_id)
-        .order_by(sort_time(), articles.c.id)
+    """The story's articles in timeline order (`timeline_order`: by date, a bare date after the
+    times of its day, and never above what it derives from)."""
+    stmt = _member_select().where(story_articles.c.story_id == story_id)
+    found = {int(m.article.id or 0): m for m in map(_member, conn.execute(stmt).mappings())}
+    order = timeline_order([_placed(m) for m in found.values()])
+    return [found[article_id] for article_id in order]
+
+
+def _placed(member: StoryMember) -> Placed:
+    article = member.article
+    return Placed(
+        int(article.id or 0),
+        article.language,
+        member.relation,
+        member.derived_from,
+        article.published_at,
+        article.first_seen_at,
     )
-    return [_member(row) for row in conn.execute(stmt).mappings()]
 
 
 def of_article(conn: Connection, article_id: int) -> tuple[StoryView, StoryMember] | None:
@@ -635,10 +729,13 @@ def of_article(conn: Connection, article_id: int) -> tuple[StoryView, StoryMembe
 
 
 def quotes(conn: Connection, story_id: int) -> list[QuoteView]:
-    """The story's quotes, one per quote however many articles carry it (cut-off ones too)."""
+    """The story's quotes, each once however many articles carry it (cut-off ones too), with
+    its translations beside it, fragments inside the quotes that hold them
+    (`gather_quotes`)."""
+    placed = _placements(conn, [story_id]).get(story_id, [])
+    place = {article_id: n for n, article_id in enumerate(timeline_order(placed))}
     stmt = (
         sa.select(
-            article_quotes.c.quote_key,
             article_quotes.c.text,
             article_quotes.c.speaker,
             article_quotes.c.lang,
@@ -653,29 +750,16 @@ def quotes(conn: Connection, story_id: int) -> list[QuoteView]:
             .join(sources, sources.c.id == articles.c.source_id)
         )
         .where(story_articles.c.story_id == story_id)
-        .order_by(sort_time(), articles.c.id, article_quotes.c.id)
+        .order_by(article_quotes.c.article_id, article_quotes.c.id)
     )
-    groups: list[tuple[Quote, QuoteView]] = []
-    for row in conn.execute(stmt).mappings():
-        quote = Quote(text=row["text"], speaker=row["speaker"], lang=row["lang"])
-        group = next((view for q, view in groups if same_quote(q, quote)), None)
-        if group is None:
-            group = QuoteView(text=quote.text, speaker=quote.speaker, lang=quote.lang)
-            groups.append((quote, group))
-        elif group.speaker is None and quote.speaker:
-            group.speaker = quote.speaker
-        if len(quote.text) > len(group.text) and quote_key(quote).startswith(
-            quote_key(Quote(group.text))
-        ):
-            group.text = quote.text  # the full quote rather than an excerpt's cut
-        if row["article_id"] not in group.article_ids:
-            group.article_ids.append(int(row["article_id"]))
-        name = row["source_name"]
-        if name and name not in group.outlets:
-            group.outlets.append(name)
-    views = [view for _, view in groups]
-    order = {id(v): n for n, v in enumerate(views)}
-    return sorted(views, key=lambda v: (-len(v.article_ids), order[id(v)]))
+    carried = [
+        CarriedQuote(
+            int(row["article_id"]), row["text"], row["speaker"], row["lang"], row["source_name"]
+        )
+        for row in conn.execute(stmt).mappings()
+    ]
+    carried.sort(key=lambda q: place.get(q.article_id, len(place)))  # stable: text order kept
+    return gather_quotes(carried, placed)
 
 
 def related(conn: Connection, story_id: int, *, limit: int) -> list[StoryView]:

@@ -68,9 +68,10 @@ def _credit(article: Article | None, source: Source | None, fallback: str | None
 
 
 def story_entries(
-    store: Store, views: list[StoryView], base: str, _: Gettext, summary_chars: int
+    store: Store, views: list[StoryView], base: str, _: Gettext, summary_chars: int, lang: str
 ) -> list[FeedEntry]:
-    """Feed entries for stories, each crediting the outlet that published first."""
+    """Feed entries for stories, each under its headline in `lang` (a member's in that language
+    when the story has one, as the site shows it), crediting the outlet that published first."""
     originals = store.articles_by_id(
         [v.original_article_id for v in views if v.original_article_id]
     )
@@ -81,16 +82,17 @@ def story_entries(
         source = sources.get(original.source_id) if original else None
         credit = _credit(original, source, view.original_credit or view.original_source)
         url = f"{base}/stories/{view.key}"
+        headline = view.headline(lang)
         entries.append(
             FeedEntry(
                 id=url,
                 url=url,
-                title=view.title or _("Sans titre"),
-                summary=excerpt(view.summary, summary_chars),
+                title=headline.title or _("Sans titre"),
+                summary=excerpt(headline.summary, summary_chars),
                 published=view.first_published_at or view.updated_at,
                 updated=_latest(view.updated_at, view.first_published_at),
                 author=original.author if original else None,
-                language=original.language if original else None,
+                language=headline.language,
                 image=safe_href(view.image),
                 credit=credit,
                 credit_line=_("Publié d'abord par %(outlet)s", outlet=credit.outlet)

@@ -67,7 +67,7 @@ def routes(site: Site) -> list[BaseRoute]:
         _ = gettext_for(site.lang(request))
         doc, base = start(request, _("Dernières nouvelles"), "")
         views = site.store().latest_stories(limit=items())
-        doc.entries = story_entries(site.store(), views, base, _, chars())
+        doc.entries = story_entries(site.store(), views, base, _, chars(), doc.language)
         if not views:  # no story yet: the articles themselves, as the home page does
             doc.entries = article_entries(base, _, site.store().latest_articles(limit=items()))
         return written(request, doc)
@@ -84,7 +84,7 @@ def routes(site: Site) -> list[BaseRoute]:
             raise HTTPException(404, N_("Cette catégorie n'existe pas."))
         doc, base = start(request, category, f"/categories/{quote(category)}")
         views = store.latest_stories(limit=items(), category=category)
-        doc.entries = story_entries(store, views, base, _, chars())
+        doc.entries = story_entries(store, views, base, _, chars(), doc.language)
         return written(request, doc)
 
     def outlet_feed(request: Request) -> Response:
@@ -110,7 +110,8 @@ def routes(site: Site) -> list[BaseRoute]:
         fmt = request.path_params["fmt"]
         if view.key != key:
             return RedirectResponse(f"/stories/{quote(view.key)}/feed.{fmt}", status_code=301)
-        doc, base = start(request, view.title or key, f"/stories/{quote(view.key)}")
+        title = view.headline(site.lang(request)).title
+        doc, base = start(request, title or key, f"/stories/{quote(view.key)}")
         sources = {s.id: s for s in store.list_sources() if s.id is not None}
         members = store.story_members(view.id)
         doc.entries = member_entries(members, sources, base, _, chars())[: items()]
@@ -137,7 +138,12 @@ def routes(site: Site) -> list[BaseRoute]:
         return Response(body, media_type=sitemaps.SITEMAP_TYPE)
 
     def news_sitemap(request: Request) -> Response:
-        found = site.store().news_stories(since=sitemaps.news_since(), limit=sitemaps.NEWS_MAX)
+        # the headline a crawler reads on the page: it sends no language, so the site's
+        found = site.store().news_stories(
+            since=sitemaps.news_since(),
+            limit=sitemaps.NEWS_MAX,
+            lang=str(site.settings.site_lang),
+        )
         body = sitemaps.news(
             base_url(site, request),
             str(site.settings.site_name),

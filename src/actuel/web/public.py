@@ -188,8 +188,8 @@ def routes(site: Site) -> list[BaseRoute]:
             "story.html",
             page=page,
             canonical=url,
-            json_ld=story_json_ld(page, url, str(site.settings.site_name)),
-            shares=share_links(url, view.title or ""),
+            json_ld=story_json_ld(page, url, str(site.settings.site_name), lang),
+            shares=share_links(url, view.headline(lang).title or ""),
             feed_path=f"/stories/{quote(view.key)}",
         )
 

@@ -100,9 +100,11 @@ def article_json_ld(page: ArticlePage, url: str, site_name: str) -> JSON:
     return _drop_empty(data)
 
 
-def story_json_ld(page: StoryPage, url: str, site_name: str) -> JSON:
-    """A story: the original it is based on, the outlets that carried it as its sources."""
+def story_json_ld(page: StoryPage, url: str, site_name: str, lang: str) -> JSON:
+    """A story: its headline as readers of `lang` see it, the original it is based on, the
+    outlets that carried it as its sources."""
     story = page.story
+    headline = story.headline(lang)
     original: StoryMember | None = page.original
     based_on: list[JSON] = []
     if original is not None:
@@ -116,10 +118,10 @@ def story_json_ld(page: StoryPage, url: str, site_name: str) -> JSON:
         {
             "@context": "https://schema.org",
             "@type": "NewsArticle",
-            "headline": story.title,
+            "headline": headline.title,
             "url": url,
             "mainEntityOfPage": url,
-            "inLanguage": original.article.language if original else None,
+            "inLanguage": headline.language,
             "datePublished": _iso(story.first_published_at),
             "dateModified": _iso(story.updated_at),
             "image": safe_href(story.image),

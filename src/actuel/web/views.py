@@ -73,13 +73,16 @@ def story_page(store: Store, view: StoryView, site_lang: str) -> StoryPage:
     for member in members:
         langs.setdefault(member.article.language, []).append(member)
     order = sorted(langs, key=lambda lang: (lang != site_lang, lang is None, lang or ""))
+    quotes = store.story_quotes(view.id)
+    for quote in quotes:  # the reader's language first among a quote's translations
+        quote.translations.sort(key=lambda t: t.lang != site_lang)
     return StoryPage(
         story=view,
         timeline=members,
         original=original,
         by_id=by_id,
         groups=[LanguageGroup(lang, langs[lang]) for lang in order],
-        quotes=store.story_quotes(view.id),
+        quotes=quotes,
         related=store.related_stories(view.id),
     )
 
