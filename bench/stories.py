@@ -5,9 +5,13 @@
 Each figure is printed beside an anchor measured in the same run: a character n-gram TF-IDF cosine
 (scikit-learn) for quality, datasketch MinHash over the same shingles for speed.
 `--fit` refits the same-story weights on all SemEval pairs (the lexical ones on the demo corpus's
-pairs too, see LEXICAL_DEMO_WEIGHT) and prints the constants for src/actuel/stories/relate.py; the
-held-out figures come from 5-fold cross-validation of that recipe. With the encoder installed, the
-demo and SemEval sections run with and without it, and a table compares the two calibrations.
+pairs too, see LEXICAL_DEMO_WEIGHT) and prints the constants for src/actuel/stories/relate.py.
+Held-out figures refit that recipe three ways: 5 folds that never split pairs linked by an article
+or its machine translation; each language left out in turn (its pairs scored by weights fitted
+without it); and every pair scored by weights fitted on pairs in none of its languages ("unseen",
+what a test set in other languages asks). Pearson comes with a 95% interval from resampling those
+groups, F1 with its spread across folds. With the encoder installed, the demo and SemEval sections
+run with and without it, and a table compares the two calibrations.
 Clustering and throughput are in bench/stories_throughput.py.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -29,11 +34,16 @@ from actuel.model import RelationKind, StoryDoc
 from actuel.stories import relate as rel
 from actuel.stories.encoder import CachedEncoder, Encoder, USEEncoder, default_encoder
 from actuel.stories.features import pair_features
-from actuel.stories.fingerprint import fingerprint_many, shingle_hashes
+from actuel.stories.fingerprint import (
+    embedding_text,
+    fingerprint_many,
+    shingle_hashes,
+)
 from actuel.stories.text import tokens
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 FOLDS = 5
+BOOTSTRAP = 1000  # resamples for the intervals
 SAME, UNRELATED = 1.5, 3.5  # SemEval "Overall": same story at or below, unrelated at or above
 
 
@@ -150,8 +160,9 @@ class Extra:
     weight: float
 
 
-def _matrix(features: list[dict[str, float]], names: Sequence[str]) -> np.ndarray:
-    return np.array([[f.get(n, 0.0) for n in names] for f in features], dtype=float)
+def _matrix(features: list[dict[str, float]], encoder: bool) -> np.ndarray:
+    """The model's inputs, one row per pair (gated features zeroed as relate.py does)."""
+    return np.array([rel.model_inputs(f, encoder=encoder) for f in features], dtype=float)
 
 
 def soft_target(overall: np.ndarray) -> np.ndarray:
@@ -175,11 +186,11 @@ def fit_weights(
 
 
 def _fit(
-    x: np.ndarray, overall: np.ndarray, names: Sequence[str], extra: Extra | None
+    x: np.ndarray, overall: np.ndarray, encoder: bool, extra: Extra | None
 ) -> tuple[np.ndarray, float]:
     if extra is None:
         return fit_weights(x, soft_target(overall))
-    x_extra = _matrix(extra.features, names)
+    x_extra = _matrix(extra.features, encoder)
     return fit_weights(
         np.vstack([x, x_extra]),
         np.r_[soft_target(overall), extra.target],
@@ -187,31 +198,102 @@ def _fit(
     )
 
 
+def _scores(x: np.ndarray, coef: np.ndarray, bias: float) -> np.ndarray:
+    return np.asarray(1 / (1 + np.exp(-(x @ coef + bias))))
+
+
+def pair_groups(pairs: Sequence[Pair]) -> np.ndarray:
+    """One group per set of pairs linked by an article, its translations counted as the article.
+
+    A third of the training pairs are machine translations of another pair ("123zh_456zh" beside
+    "123_456"), some pairs come twice: folds that split such a set would score a pair the fit saw.
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    ends = [[re.sub(r"[a-z]+$", "", side) for side in p.id.split("_")] for p in pairs]
+    for sides in ends:
+        for side in sides[1:]:
+            parent[root(side)] = root(sides[0])
+    ids: dict[str, int] = {}
+    return np.array([ids.setdefault(root(sides[0]), len(ids)) for sides in ends])
+
+
 def cross_validated(
-    features: list[dict[str, float]],
-    overall: np.ndarray,
-    names: Sequence[str],
-    extra: Extra | None = None,
-) -> np.ndarray:
-    """Held-out scores: each fold scored by weights fitted on the other folds (and `extra`)."""
-    from sklearn.model_selection import KFold
+    x: np.ndarray, overall: np.ndarray, groups: np.ndarray, encoder: bool, extra: Extra | None
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Held-out scores, each fold scored by weights fitted on the other folds (and `extra`), folds
+    cut between groups of linked pairs; and the pairs of each fold."""
+    from sklearn.model_selection import GroupKFold
 
-    x = _matrix(features, names)
+    shuffled = np.random.default_rng(0).permutation(groups.max() + 1)[groups]
     out = np.zeros(len(x))
-    for train, test in KFold(FOLDS, shuffle=True, random_state=0).split(x):
-        coef, bias = _fit(x[train], overall[train], names, extra)
-        out[test] = 1 / (1 + np.exp(-(x[test] @ coef + bias)))
-    return out
+    folds = []
+    for train, test in GroupKFold(FOLDS).split(x, groups=shuffled):
+        out[test] = _scores(x[test], *_fit(x[train], overall[train], encoder, extra))
+        folds.append(test)
+    return out, folds
 
 
-def print_fit(
-    features: list[dict[str, float]], overall: np.ndarray, extra: Extra | None = None
-) -> None:
-    if "embedding_cosine" in features[0]:
-        label, names, added = "WEIGHTS_ENCODER", rel.FEATURES_ENCODER, None
-    else:
-        label, names, added = "WEIGHTS_LEXICAL", rel.FEATURES_LEXICAL, extra
-    coef, bias = _fit(_matrix(features, names), overall, names, added)
+def languages_held_out(
+    x: np.ndarray,
+    overall: np.ndarray,
+    pairs: Sequence[Pair],
+    groups: np.ndarray,
+    encoder: bool,
+    extra: Extra | None,
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Transfer to languages the fit never saw, two ways.
+
+    Per language: its pairs (one side in it or both) and their scores by weights fitted on the
+    pairs with no side in it, nor linked to a held-out pair. Pooled: every pair scored by weights
+    fitted on the pairs sharing none of its languages, so that one Pearson covers them all.
+    """
+    sides = [set(p.langs.split("-")) for p in pairs]
+
+    def without(langs: set[str]) -> tuple[np.ndarray, tuple[np.ndarray, float]]:
+        held = np.array([bool(s & langs) for s in sides])
+        train = ~held & ~np.isin(groups, groups[held])
+        return held, _fit(x[train], overall[train], encoder, extra)
+
+    per_lang = {}
+    for lang in sorted(set().union(*sides)):
+        held, weights = without({lang})
+        per_lang[lang] = (np.flatnonzero(held), _scores(x[held], *weights))
+    pooled = np.zeros(len(x))
+    for key in sorted({p.langs for p in pairs}):
+        these = np.array([p.langs == key for p in pairs])
+        pooled[these] = _scores(x[these], *without(set(key.split("-")))[1])
+    return per_lang, pooled
+
+
+def bootstrap(
+    scores: np.ndarray, overall: np.ndarray, groups: np.ndarray, rounds: int = BOOTSTRAP
+) -> tuple[float, float]:
+    """95% interval of the Pearson with -Overall, resampling groups of linked pairs."""
+    rng = np.random.default_rng(1)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, g in enumerate(groups):
+        members[int(g)].append(i)
+    sets = [np.array(v) for v in members.values()]
+    values = []
+    for _ in range(rounds):
+        idx = np.concatenate([sets[k] for k in rng.integers(0, len(sets), len(sets))])
+        values.append(pearson(scores[idx], -overall[idx]))
+    low, high = np.nanpercentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def print_fit(features: list[dict[str, float]], overall: np.ndarray, extra: Extra | None) -> None:
+    encoder = "embedding_cosine" in features[0]
+    label = "WEIGHTS_ENCODER" if encoder else "WEIGHTS_LEXICAL"
+    names = rel.FEATURES_ENCODER if encoder else rel.FEATURES_LEXICAL
+    coef, bias = _fit(_matrix(features, encoder), overall, encoder, extra)
     items = [f'"bias": {bias:.4f}'] + [f'"{n}": {c:.4f}' for n, c in zip(names, coef, strict=True)]
     print(f"{label}: dict[str, float] = {{" + ", ".join(items) + "}")
 
@@ -240,41 +322,91 @@ def demo_training() -> Extra:
 # --- the sections ------------------------------------------------------------------------------
 
 
+def _interval(scores: np.ndarray, overall: np.ndarray, groups: np.ndarray) -> str:
+    low, high = bootstrap(scores, overall, groups)
+    return f"{pearson(scores, -overall):.3f} [{low:.3f}, {high:.3f}]"
+
+
+def _per_language_pair(
+    pairs: Sequence[Pair], overall: np.ndarray, scores: dict[str, np.ndarray]
+) -> None:
+    by_langs: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(pairs):
+        by_langs[p.langs].append(i)
+    rows = [("all", list(range(len(pairs)))), *sorted(by_langs.items(), key=lambda kv: -len(kv[1]))]
+    print(f"{'languages':<10} {'pairs':>5}" + "".join(f" {k:>9}" for k in scores))
+    for name, idx in rows:
+        figures = [pearson(s[idx], -overall[idx]) for s in scores.values()]
+        print(f"{name:<10} {len(idx):>5}" + "".join(f" {f:>9.3f}" for f in figures))
+
+
+def _per_language_held_out(
+    by_lang: dict[str, tuple[np.ndarray, np.ndarray]],
+    overall: np.ndarray,
+    groups: np.ndarray,
+    tfidf: np.ndarray,
+) -> None:
+    print("leave one language out: its pairs (one side in it or both), weights fitted without it")
+    print(f"{'language':<10} {'pairs':>5} {'Pearson [95%]':>22} {'TF-IDF':>7}")
+    figures = []
+    for lang, (idx, scores) in by_lang.items():
+        figures.append(pearson(scores, -overall[idx]))
+        interval = _interval(scores, overall[idx], groups[idx])
+        tfidf_r = pearson(tfidf[idx], -overall[idx])
+        print(f"{lang:<10} {len(idx):>5} {interval:>22} {tfidf_r:>7.3f}")
+    print(f"{'mean':<10} {'':>5} {np.mean(figures):>22.3f}")
+
+
 def semeval(encoder: Encoder | None, fit: bool) -> dict[str, float]:
     pairs = load_semeval()
     docs = [d for p in pairs for d in (p.a, p.b)]
     prints = fingerprint_many(docs, encoder=encoder)
     features = [pair_features(prints[2 * i], prints[2 * i + 1]) for i in range(len(pairs))]
     overall = np.array([p.overall for p in pairs])
+    groups = pair_groups(pairs)
     extra = demo_training() if encoder is None else None
     if fit:
         print_fit(features, overall, extra)
     verdicts = [rel.relate(prints[2 * i], prints[2 * i + 1]) for i in range(len(pairs))]
     shipped = np.array([v.same_story for v in verdicts])
-    names = rel.FEATURES_ENCODER if encoder is not None else rel.FEATURES_LEXICAL
-    held_out = cross_validated(features, overall, names, extra)
+    x = _matrix(features, encoder is not None)
+    held_out, folds = cross_validated(x, overall, groups, encoder is not None, extra)
+    per_fold = [pearson(held_out[test], -overall[test]) for test in folds]
+    by_lang, unseen = languages_held_out(x, overall, pairs, groups, encoder is not None, extra)
     tfidf = tfidf_cosines([(f"{p.a.title} {p.a.text}", f"{p.b.title} {p.b.text}") for p in pairs])
     mode = f"encoder {encoder.name}" if encoder is not None else "no encoder"
     print(f"\n== semeval2022t8-train: {len(pairs)} pairs, {mode}; Pearson with -Overall ==")
+    print(
+        f"held-out: {FOLDS} folds that never split pairs linked by an article or its machine "
+        f"translation ({groups.max() + 1} groups); [95% interval: {BOOTSTRAP} bootstrap resamples "
+        "of those groups]"
+    )
     if extra is not None:
         print(
             f"(the lexical weights also see the {len(extra.target)} demo-corpus pairs, each "
             f"weighing {extra.weight}; held-out SemEval folds never do)"
         )
-    print(f"{'languages':<10} {'pairs':>5} {'held-out':>9} {'shipped*':>9} {'TF-IDF':>7}")
-    by_langs: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(pairs):
-        by_langs[p.langs].append(i)
-    rows = [("all", list(range(len(pairs)))), *sorted(by_langs.items(), key=lambda kv: -len(kv[1]))]
-    for name, idx in rows:
-        figures = [pearson(x[idx], -overall[idx]) for x in (held_out, shipped, tfidf)]
-        print(f"{name:<10} {len(idx):>5} {figures[0]:>9.3f} {figures[1]:>9.3f} {figures[2]:>7.3f}")
+    spread = f"{np.mean(per_fold):.3f} ± {np.std(per_fold):.3f}, min {min(per_fold):.3f}"
+    print(f"  held-out {_interval(held_out, overall, groups)}; per fold {spread}")
+    unseen_r = _interval(unseen, overall, groups)
+    print(
+        f"  unseen: each pair scored by weights fitted on pairs in none of its languages {unseen_r}"
+    )
+    print(f"  TF-IDF anchor {_interval(tfidf, overall, groups)}")
+    columns = {"held-out": held_out, "unseen": unseen, "shipped*": shipped, "TF-IDF": tfidf}
+    _per_language_pair(pairs, overall, columns)
+    _per_language_held_out(by_lang, overall, groups, tfidf)
     f1_held, counted = f1_same(held_out, overall, rel.SAME_STORY)
     f1_ship, _ = f1_same(shipped, overall, rel.SAME_STORY)
     f1_tfidf, t_tfidf = best_f1(tfidf, overall)
+    f1_folds = [f1_same(held_out[test], overall[test], rel.SAME_STORY)[0] for test in folds]
     print(f"F1 same (Overall <= {SAME}) vs unrelated (>= {UNRELATED}), {counted} pairs:")
     cut = rel.SAME_STORY
-    print(f"  held-out at {cut}: {f1_held:.3f}   shipped* at {cut}: {f1_ship:.3f}")
+    f1_spread = f"{np.mean(f1_folds):.3f} ± {np.std(f1_folds):.3f}"
+    print(
+        f"  held-out at {cut}: {f1_held:.3f} (per fold {f1_spread}); "
+        f"shipped* at {cut}: {f1_ship:.3f}"
+    )
     print(f"  TF-IDF at its best threshold ({t_tfidf:.3f}, chosen on this data): {f1_tfidf:.3f}")
     print("  * shipped weights were fitted on these pairs: in-sample, for reference only")
     same, unrelated = overall <= SAME, overall >= UNRELATED
@@ -293,6 +425,7 @@ def semeval(encoder: Encoder | None, fit: bool) -> dict[str, float]:
         )
     return {
         "semeval_pearson": pearson(held_out, -overall),
+        "semeval_unseen": pearson(unseen, -overall),
         "semeval_f1": f1_held,
         "semeval_unrelated_over": float(np.mean(held_out[unrelated] >= cut)),
         "semeval_same_under": float(np.mean(held_out[same] < cut)),
@@ -445,6 +578,23 @@ def speed(with_encoder: bool) -> None:
         fingerprint_many(docs, encoder=encoder)
         rate = len(docs) / (time.perf_counter() - started)
         print(f"fingerprint() with encoder (warm cache) {rate:,.0f} docs/s")
+        encoder_cost(docs)
+
+
+def encoder_cost(docs: Sequence[StoryDoc], rounds: int = 3) -> None:
+    """CPU time of the encoder per article (its lead): process time, best of `rounds` runs, for a
+    shared machine slows one run or another."""
+    encoder = USEEncoder()
+    encoder.encode(["warm-up: load the weights"])
+    leads = [embedding_text(d) for d in docs]
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        for start in range(0, len(leads), 32):
+            encoder.encode(leads[start : start + 32])
+        best = min(best, (time.process_time() - started) / len(leads) * 1000)
+    chars = np.mean([len(t) for t in leads])
+    print(f"encoder CPU per article: lead {best:.2f} ms ({chars:.0f} characters)")
 
 
 def summary(figures: dict[str, dict[str, float]]) -> None:
@@ -456,6 +606,7 @@ def summary(figures: dict[str, dict[str, float]]) -> None:
         ("demo: ROC AUC same vs different", "demo_auc"),
         ("demo: relation accuracy", "demo_relations"),
         ("SemEval held-out: Pearson", "semeval_pearson"),
+        ("SemEval, languages unseen: Pearson", "semeval_unseen"),
         ("SemEval held-out: F1 at " + str(cut), "semeval_f1"),
         ("SemEval held-out: unrelated >= " + str(cut), "semeval_unrelated_over"),
         ("SemEval held-out: same < " + str(cut), "semeval_same_under"),

@@ -136,14 +136,22 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+def model_inputs(features: dict[str, float], *, encoder: bool) -> list[float]:
+    """A pair's inputs to the weights with (or without) the encoder, in the order of
+    FEATURES_ENCODER (FEATURES_LEXICAL)."""
+    return [features.get(n, 0.0) for n in (FEATURES_ENCODER if encoder else FEATURES_LEXICAL)]
+
+
 def same_story_score(features: dict[str, float]) -> float:
     """Probability-like score that two articles tell one story, from the fitted weights."""
-    if "embedding_cosine" in features and len(WEIGHTS_ENCODER) > 1:
-        weights, names = WEIGHTS_ENCODER, FEATURES_ENCODER
-    else:
-        weights, names = WEIGHTS_LEXICAL, FEATURES_LEXICAL
-    total = weights["bias"] + sum(weights.get(n, 0.0) * features.get(n, 0.0) for n in names)
-    return _sigmoid(total)
+    encoder = "embedding_cosine" in features and len(WEIGHTS_ENCODER) > 1
+    weights, names = (
+        (WEIGHTS_ENCODER, FEATURES_ENCODER) if encoder else (WEIGHTS_LEXICAL, FEATURES_LEXICAL)
+    )
+    inputs = model_inputs(features, encoder=encoder)
+    return _sigmoid(
+        weights["bias"] + sum(weights.get(n, 0.0) * x for n, x in zip(names, inputs, strict=True))
+    )
 
 
 def _as_prints(
