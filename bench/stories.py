@@ -38,6 +38,7 @@ from actuel.stories.fingerprint import (
     embedding_text,
     fingerprint_many,
     shingle_hashes,
+    title_text,
 )
 from actuel.stories.text import tokens
 
@@ -573,7 +574,7 @@ def speed(with_encoder: bool) -> None:
         started = time.perf_counter()
         fingerprint_many(docs, encoder=encoder)
         rate = len(docs) / (time.perf_counter() - started)
-        print(f"fingerprint() with encoder (cold cache, title + lead) {rate:,.0f} docs/s")
+        print(f"fingerprint() with encoder (cold cache, lead and headline) {rate:,.0f} docs/s")
         started = time.perf_counter()
         fingerprint_many(docs, encoder=encoder)
         rate = len(docs) / (time.perf_counter() - started)
@@ -582,19 +583,27 @@ def speed(with_encoder: bool) -> None:
 
 
 def encoder_cost(docs: Sequence[StoryDoc], rounds: int = 3) -> None:
-    """CPU time of the encoder per article (its lead): process time, best of `rounds` runs, for a
-    shared machine slows one run or another."""
+    """CPU time of the encoder per article: the lead, and the headline read on its own.
+
+    Process time, best of `rounds` alternating runs: a shared machine slows one run or another.
+    """
     encoder = USEEncoder()
     encoder.encode(["warm-up: load the weights"])
-    leads = [embedding_text(d) for d in docs]
-    best = float("inf")
+    texts = {"lead": [embedding_text(d) for d in docs], "headline": [title_text(d) for d in docs]}
+    best = dict.fromkeys(texts, float("inf"))
     for _ in range(rounds):
-        started = time.process_time()
-        for start in range(0, len(leads), 32):
-            encoder.encode(leads[start : start + 32])
-        best = min(best, (time.process_time() - started) / len(leads) * 1000)
-    chars = np.mean([len(t) for t in leads])
-    print(f"encoder CPU per article: lead {best:.2f} ms ({chars:.0f} characters)")
+        for kind, batch in texts.items():
+            started = time.process_time()
+            for start in range(0, len(batch), 32):
+                encoder.encode(batch[start : start + 32])
+            best[kind] = min(best[kind], (time.process_time() - started) / len(batch) * 1000)
+    lead_chars = np.mean([len(t) for t in texts["lead"]])
+    head_chars = np.mean([len(t) for t in texts["headline"]])
+    print(
+        f"encoder CPU per article: lead {best['lead']:.2f} ms ({lead_chars:.0f} characters), "
+        f"headline {best['headline']:.2f} ms ({head_chars:.0f} characters): "
+        f"+{best['headline'] / best['lead']:.1%}"
+    )
 
 
 def summary(figures: dict[str, dict[str, float]]) -> None:

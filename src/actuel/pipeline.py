@@ -58,7 +58,7 @@ from actuel.stories.align import aligned_sentences
 from actuel.stories.cluster import StoryClusterer, batched
 from actuel.stories.credits import extract_credits
 from actuel.stories.encoder import Encoder, default_encoder
-from actuel.stories.fingerprint import embedding_text
+from actuel.stories.fingerprint import embedding_text, title_text
 from actuel.stories.provenance import latest_time
 from actuel.workers import exit_with_parent, extract_and_detect
 
@@ -378,12 +378,12 @@ class StoriesStep:
         return self._encoder
 
     def warm(self, article: Article) -> None:
-        """Embed an article's lead ahead of `place` (worker threads: the writer then finds it
-        in the encoder's cache)."""
+        """Embed an article's lead and headline ahead of `place` (worker threads: the writer then
+        finds them in the encoder's cache)."""
         encoder = self.encoder if self.enabled else None
         if encoder is not None and (article.title or article.text):
             doc = StoryDoc(id="", title=article.title or "", text=article.text or "")
-            encoder.encode([embedding_text(doc)])
+            encoder.encode([text for text in (embedding_text(doc), title_text(doc)) if text])
 
     def reset(self) -> None:
         self._clusterer = None

@@ -1,4 +1,5 @@
-"""Embedding wisely: near-copies take their source's embedding, other articles are encoded."""
+"""Embedding wisely: near-copies take their source's embedding, other articles are encoded;
+each distinct headline is encoded once."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 from actuel.model import RelationKind, StoryDoc
 from actuel.stories.cluster import StoryClusterer
 from actuel.stories.encoder import normalise_rows
-from actuel.stories.fingerprint import embedding_text, fingerprint_many, twins
+from actuel.stories.fingerprint import embedding_text, fingerprint_many, title_text, twins
 
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
 TITLE = "Landslide closes the Vellone–Sarrac railway line"
@@ -70,7 +71,8 @@ REWRITE = doc(
     30,
     title="Vellone–Sarrac line closed by a landslide",
 )
-UNRELATED = doc("sport", OTHER, 40, title="Luzac reach the cup quarter-finals")
+TITLE_UNRELATED = "Luzac reach the cup quarter-finals"
+UNRELATED = doc("sport", OTHER, 40, title=TITLE_UNRELATED)
 
 
 def test_a_copy_in_another_template_is_not_encoded_again() -> None:
@@ -78,7 +80,9 @@ def test_a_copy_in_another_template_is_not_encoded_again() -> None:
     clusterer = StoryClusterer(encoder=encoder)
     clusterer.add_many([SOURCE])
     clusterer.add_many([COPY, UNRELATED])
-    assert sorted(encoder.seen) == sorted([embedding_text(SOURCE), embedding_text(UNRELATED)])
+    # the copy's lead is not encoded, nor its headline: the same as its source's
+    expected = [embedding_text(SOURCE), title_text(SOURCE)]
+    assert sorted(encoder.seen) == sorted([*expected, embedding_text(UNRELATED), TITLE_UNRELATED])
     placed = clusterer.assignment("copy")
     assert placed.story_id == clusterer.story_of("src")
     assert placed.relation == RelationKind.COPY and placed.derived_from == "src"
@@ -91,7 +95,9 @@ def test_twins_in_one_batch_are_encoded_once() -> None:
     clusterer.add_many([SOURCE, COPY, REWRITE, UNRELATED])
     pair = {embedding_text(SOURCE), embedding_text(COPY)}
     assert sum(text in pair for text in encoder.seen) == 1  # one of the twins, for both
-    assert len(encoder.seen) == 3  # and the rewrite and the unrelated report
+    headlines = [TITLE, REWRITE.title, TITLE_UNRELATED]  # the twins' once
+    assert sorted(t for t in encoder.seen if t in headlines) == sorted(headlines)
+    assert len(encoder.seen) == 6  # and the leads of the rewrite and of the unrelated report
     assert clusterer.assignment("copy").derived_from == "src"
     assert clusterer.story_of("rewrite") == clusterer.story_of("src")
 

@@ -7,9 +7,18 @@ import sys
 import time
 from datetime import UTC, datetime
 
+import numpy as np
+
 from actuel.model import StoryDoc
 from actuel.stories import text as txt
-from actuel.stories.fingerprint import fingerprint, fingerprint_many
+from actuel.stories.fingerprint import (
+    TITLE_CHARS,
+    embedding_text,
+    fingerprint,
+    fingerprint_many,
+    title_text,
+)
+from tests.stories.test_embed_twins import CountingEncoder
 
 ARTICLE = (
     "VELLONE – La préfecture de la Haute-Sarrine a fermé mardi la ligne ferroviaire "
@@ -67,6 +76,27 @@ def test_fingerprint_keeps_names_numbers_and_no_text() -> None:
     assert fp.quotes
     assert fp.embedding is None
     assert not fp.cut_off
+
+
+def test_the_encoder_reads_the_headline_apart_from_the_lead() -> None:
+    encoder = CountingEncoder()
+    titled = StoryDoc(id="t", title="La ligne Vellone–Sarrac fermée", text=ARTICLE, lang="fr")
+    untitled = StoryDoc(id="u", title="", text=ARTICLE, lang="fr")
+    empty = StoryDoc(id="e", title="", text="")
+    a, b, c = fingerprint_many([titled, untitled, empty], encoder=encoder)
+    # the lead (title and first sentences) and the headline, each once
+    assert encoder.seen == [
+        embedding_text(titled),
+        embedding_text(untitled),
+        *map(title_text, (titled, untitled)),
+    ]
+    assert title_text(titled) == "La ligne Vellone–Sarrac fermée"
+    # without a title, the first sentence stands for it, cut short
+    assert title_text(untitled) == ARTICLE[:TITLE_CHARS].strip()
+    assert a.title_embedding is not None and b.title_embedding is not None
+    assert not np.array_equal(a.title_embedding, a.embedding)
+    assert c.embedding is None and c.title_embedding is None
+    assert fingerprint(titled).title_embedding is None  # no encoder, no headline embedding
 
 
 def test_language_is_guessed_when_the_tag_is_missing() -> None:

@@ -15,8 +15,15 @@ import pytest
 from actuel.config import load_settings
 from actuel.model import RelationKind, StoryDoc
 from actuel.stories.encoder import Encoder, default_encoder, encoder_available
+from actuel.stories.features import pair_features
 from actuel.stories.fingerprint import fingerprint_many
-from actuel.stories.relate import SAME_STORY, relate
+from actuel.stories.relate import (
+    FEATURES_ENCODER,
+    GATES_ENCODER,
+    SAME_STORY,
+    model_inputs,
+    relate,
+)
 from tests.conftest import shared_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,13 +269,53 @@ def test_wrong_language_tag_does_not_make_a_copy_a_translation() -> None:
     assert verdict.relation is not RelationKind.TRANSLATION
 
 
+def test_a_page_whose_text_is_a_cookie_wall_is_judged_by_its_headline() -> None:
+    encoder = _encoder("use")
+    wall = (
+        "Nous utilisons des cookies et des technologies similaires pour vous offrir la meilleure "
+        "expérience sur notre site, mesurer notre audience et vous montrer des publicités adaptées "
+        "à vos centres d'intérêt. Vous pouvez tout accepter, tout refuser ou choisir vos finalités "
+        "dans les paramètres. Votre choix vaut pour ce site seulement ; vous pouvez le modifier à "
+        "tout moment depuis le lien « Confidentialité » en bas de chaque page."
+    )
+    headline = "Effondrement d'un talus : la ligne Vellone–Sarrac fermée six semaines"
+    walled = StoryDoc(id="walled", title=headline, text=wall, lang="fr")
+    elsewhere = StoryDoc(id="elsewhere", title=TITLES["unrelated"], text=wall, lang="fr")
+    # the headline, set against the other article's lead, tells what the page is about (0.67; 0.24
+    # when only the leads and the words were compared)
+    assert relate(walled, original(), encoder=encoder).same_story >= SAME_STORY
+    assert relate(elsewhere, original(), encoder=encoder).same_story < 0.2
+
+
+def test_overlaps_count_only_between_texts_cut_into_words_alike() -> None:
+    texts = (
+        "北京市政府周二宣布，地铁票价将从下个月起上涨两元。",
+        "上海市政府周二宣布，新的公园将在下个月开放。",
+    )
+    chinese = [StoryDoc(id=f"zh{n}", title="", text=t, lang="zh") for n, t in enumerate(texts)]
+    zh_a, zh_b, fr, en = fingerprint_many([*chinese, original(), derived("translation")])
+    gated = [n for n in FEATURES_ENCODER if n in GATES_ENCODER]
+    pairs = {"zh-zh": (zh_a, zh_b), "fr-en": (fr, en), "fr-fr": (fr, fr)}
+    inputs = {
+        k: dict(zip(FEATURES_ENCODER, model_inputs(pair_features(*v), encoder=True), strict=True))
+        for k, v in pairs.items()
+    }
+    # in Chinese a "word" is a character: shared ones say nothing the weights learnt elsewhere
+    assert pair_features(zh_a, zh_b)["word_overlap"] > 0.1
+    assert all(inputs["zh-zh"][n] == 0.0 for n in gated)
+    # across languages, names and character n-grams still count; word triples do not
+    assert inputs["fr-en"]["names"] > 0.3 and inputs["fr-en"]["char_overlap"] > 0.0
+    assert inputs["fr-en"]["word_overlap"] == 0.0
+    assert inputs["fr-fr"]["word_overlap"] == 1.0
+
+
 # --- quality gates: floors pinned from bench/stories.py (lower them only on purpose) ----------
 
 # measured 2026-11-25 with bench/stories.py; floors sit a little below
 DEMO_RELATION_FLOOR = 0.95  # measured 1.000 with and without the encoder
 DEMO_DIRECTION_FLOOR = 0.95  # measured 1.000
 SEMEVAL_LEXICAL_FLOOR = 0.59  # Pearson, all 1,283 pairs, no encoder: measured 0.609 (in-sample)
-SEMEVAL_ENCODER_FLOOR = 0.75  # Pearson, first 300 pairs, encoder: measured 0.774 (in-sample)
+SEMEVAL_ENCODER_FLOOR = 0.79  # Pearson, first 300 pairs, encoder: measured 0.811 (in-sample)
 WMT_P1_LEXICAL_FLOOR = 0.97  # human translations, no encoder: measured 0.986
 WMT_TRANSLATION_FLOOR = 0.95  # human translations called translation, encoder: measured 0.986
 
