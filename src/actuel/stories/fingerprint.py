@@ -206,10 +206,9 @@ def embed_prints(
                 borrowed[i] = twin
         if heads[i]:
             known.setdefault(heads[i], None)
+    # headlines are encoded here, in the caller's thread: handed to the encoder's background
+    # threads they would wait behind the next batch's leads, which the clusterer has them embed
     titles = [head for head, row in known.items() if row is None]
-    prefetch = getattr(encoder, "prefetch", None)
-    if titles and prefetch is not None:
-        prefetch(titles)  # background threads encode them while the leads are read or encoded
     if todo or titles:
         matrix = encoder.encode([leads[i] for i in todo] + titles)
         for row, i in enumerate(todo):
