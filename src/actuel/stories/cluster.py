@@ -1,15 +1,20 @@
 """Incremental clustering: each new article joins a story, opens one, or bridges two into one.
 
-Joining takes strong pairwise evidence against one member (single link on `relate` verdicts, never
-on a story centroid), so a story cannot drift from weak link to weak link; candidates come from
-`CandidateIndex` inside a time window, so the cost of an article does not grow with the archive.
-Story ids are stable: the id of a story's first article, hashed; when an article bridges two
-stories the older id survives and the other redirects to it.
+Two kinds of evidence place an article. A derivation (a copy, an excerpt, a translation, a rewrite
+sharing passages) found by `relate` against one member joins that member's story, and bridges two
+stories into one. Otherwise the article is compared with each candidate story as a whole (its
+profile: the words, names and figures its members share, their dates and mean embedding; see
+`profile` and `join_model`) and joins the one it fits best, when it fits well enough; two stories
+it fits equally well are found to be one. Candidates come from `CandidateIndex` inside a time
+window (an undated article is compared whatever the time), so the cost of an article does not grow
+with the archive. Story ids are stable: the id of a story's first article, hashed; when stories
+merge the older id survives and the other redirects to it.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -26,23 +31,31 @@ from actuel.stories.fingerprint import (
     twins,
 )
 from actuel.stories.index import DAY_S, CandidateIndex
+from actuel.stories.join_model import DEFAULT_MODEL, JoinModel, barred, model_name
+from actuel.stories.profile import (
+    StoryProfile,
+    Terms,
+    TermStats,
+    fit_features,
+    term_cosine,
+    terms_of,
+)
 from actuel.stories.provenance import choose_original, latest_time, reliable_time
 from actuel.stories.text import tokens
 
 DEFAULT_THRESHOLD = 0.5
-# an independent report shares no text with the member it is compared to: joining on it alone
-# takes more, so that a story cannot grow from topic-alike articles, and both must be long enough
-# to carry the evidence (a teaser shares a region's names with every story of the week). Set on the
-# demo corpus, among corroborated pairs (below) of 60+ words: without the encoder (its scores
-# calibrated so that other-story pairs rarely reach 0.5) other-story pairs reach 0.63 and each
-# same-story report has a partner at 0.71 or more; with it, none remain and same-story pairs have a
-# median of 0.89.
+# Across languages a story profile has few words to compare (names are spelled differently, the
+# vocabularies differ): there an independent report may also join on its likeness to one member.
+# It takes more than a derivation, both texts must be long enough to carry the evidence (a teaser
+# shares a region's names with every story of the week), and the likeness must be corroborated by
+# what reports of one event share whoever writes them: the figures (and dates), or the meaning
+# when an encoder is there. Set on the demo corpus (bench/stories.py): among corroborated pairs of
+# 60+ words, other-story pairs reach 0.63 without the encoder and same-story reports have a partner
+# at 0.71 or more; with it, none remain and same-story pairs have a median of 0.89. Every pair of
+# independent same-story reports there shares half its figures; other-story pairs a quarter.
 INDEPENDENT_THRESHOLD = 0.7
 INDEPENDENT_ENCODER_EXTRA = 0.05  # with the encoder's cosine in the score: 0.75
 MIN_INDEPENDENT_TOKENS = 60
-# ...and the likeness must be corroborated by what reports of one event share whoever writes them:
-# the figures (and dates), or the meaning when an encoder is there. On the demo corpus every pair of
-# independent same-story reports shares half its figures; other-story pairs share a quarter at most.
 INDEPENDENT_NUMBERS = 0.5
 INDEPENDENT_COSINE = 0.8
 INDEPENDENT_NAMES = 0.6  # when one side gives fewer than two figures to compare
@@ -53,6 +66,8 @@ REWRITE_THRESHOLD = 0.75
 # compared, its representatives for this article; stories of the demo corpus have 7 at most
 MAX_PER_STORY = 8
 EVICT_EVERY = 256  # articles between two sweeps of the time window
+# undated articles (a batch without dates) stay candidates whatever the time: the newest this many
+UNDATED_KEPT = 20_000
 LEAD_WORDS = 10  # an excerpt repeats the first words of its source
 MIN_TOKENS = 3  # fewer words than this cannot be told apart from anything
 # one site's pages this alike in text, with titles this different, share a template, not a story
@@ -178,14 +193,15 @@ class StoryClusterer:
         encoder: Encoder | None = None,
         window_days: float = 7.0,
         threshold: float = DEFAULT_THRESHOLD,
-        independent_threshold: float = INDEPENDENT_THRESHOLD,
         max_candidates: int = 40,
         relate: Relate | None = None,
         now: datetime | None = None,
+        join_model: JoinModel = DEFAULT_MODEL,
+        teacher: Mapping[str, str] | None = None,
     ) -> None:
         self.encoder = encoder
+        self.join_model = join_model
         self.threshold = threshold
-        self.independent_threshold = max(threshold, independent_threshold)
         self.window_s = window_days * DAY_S
         # dates later than a day past `now` are wrong clocks; by default, the wall clock read
         # at each article (a long-running process must not freeze it at start-up)
@@ -204,6 +220,16 @@ class StoryClusterer:
         self._seq = 0
         # fingerprints made by `look_ahead` for the batches not placed yet
         self._ahead: dict[str, tuple[StoryDoc, Fingerprint]] = {}
+        # story profiles, and the terms of the window's articles (their document frequencies)
+        self._profiles: dict[str, StoryProfile] = {}
+        self._terms: dict[str, Terms] = {}
+        self._term_stats = TermStats()
+        self._live: Counter[str] = Counter()  # story id -> its members still in the window
+        # fitting the join model (bench/stories_real.py --fit): doc id -> true story label; each
+        # article then goes where the truth says, and what it was compared with is recorded
+        self._teacher = teacher
+        self._teacher_story: dict[str, str] = {}
+        self.fit_examples: list[tuple[str, str, dict[str, float], bool]] = []
 
     # --- public ---------------------------------------------------------------------------
 
@@ -327,12 +353,12 @@ class StoryClusterer:
                 replace(doc, text=""), self._seq, moment, story.id, 1.0, self._credits(doc, fp),
                 *self._bounds(doc, moment),
             )  # fmt: skip
+            dated = reliable_time(doc, now=self.now)
+            terms = terms_of(fp, dated.timestamp() if dated is not None else None)
             if fp.length >= MIN_TOKENS:
+                self._profile(story.id).add(terms)
                 keys, strong = self._keys(doc, fp)
-                self._prints[doc.id] = fp
-                digest = fp.minhash.digest() if fp.shingles else None
-                self._index.add(doc.id, time=moment, lang=fp.lang, digest=digest,
-                                keys=[*keys, *strong], embedding=fp.embedding)  # fmt: skip
+                self._remember(doc, fp, terms, story.id, [*keys, *strong])
         for relation in relations:
             if relation.derived_id in self._records and relation.source_id in self._records:
                 self._parents[relation.derived_id] = relation
@@ -398,6 +424,8 @@ class StoryClusterer:
         self, doc: StoryDoc, fp: Fingerprint, given: Sequence[Credit] | None = None
     ) -> Assignment:
         moment = self._time_of(doc)
+        dated = reliable_time(doc, now=self.now)
+        when = dated.timestamp() if dated is not None else None  # None: compared at any time
         self._seq += 1
         if doc.source:
             self._outlets[doc.source] = None
@@ -408,15 +436,17 @@ class StoryClusterer:
         candidates = []
         if not thin:
             candidates = self._index.query(
-                time=moment,
+                time=when,
                 lang=fp.lang,
                 digest=digest,
                 keys=keys,
                 strong_keys=strong,
                 embedding=fp.embedding,
             )
+        terms = terms_of(fp, when)
         matches: list[tuple[str, VerdictLike]] = []
-        best_other = 0.0
+        # candidate story -> its closest member's cosine (meaning, then words)
+        nearest: dict[str, tuple[float, float]] = {}
         compared: dict[str, int] = {}
         for cand in candidates:
             other = self._prints.get(cand.doc_id)
@@ -427,14 +457,33 @@ class StoryClusterer:
                 continue  # its closest members were compared: the rest add cost, not evidence
             compared[story] = compared.get(story, 0) + 1
             if self._template_pair(doc, fp, self._records[cand.doc_id].doc, other):
+                continue  # a site's template or a wall: no evidence for the story either
+            cosine = _cosine(fp, other)
+            member = self._terms.get(cand.doc_id)
+            words = term_cosine(terms.words, member.words, self._term_stats) if member else 0.0
+            best_so_far = nearest.get(story, (0.0, 0.0))
+            nearest[story] = (max(best_so_far[0], cosine), max(best_so_far[1], words))
+            if self._teacher is not None:
                 continue
             verdict = self._relate(fp, other, encoder=self.encoder)
             if verdict.same_story >= self._bar(verdict, fp, other):
                 matches.append((cand.doc_id, verdict))
-            else:
-                best_other = max(best_other, verdict.same_story)
-        story_id, merged = self._join(doc.id, [m for m, _ in matches])
-        confidence = max((v.same_story for _, v in matches), default=1.0 - best_other)
+        fits = self._fits(doc.id, terms, nearest)
+        targets = {self.resolve(self._records[m].story_id) for m, _ in matches}
+        best = max(fits.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+        if self._teacher is not None:
+            truth = self._teacher_story.get(self._teacher.get(doc.id, doc.id))
+            targets = {truth} if truth is not None and truth in self._stories else set()
+        elif best is not None and (targets or best[1] >= self.join_model.join[self._model(terms)]):
+            # the stories a full text fits at the merge bar or more are one with the story it
+            # joins (a title and a line is too little to say two stories are one)
+            merge = self.join_model.merge if not terms.headline else float("inf")
+            targets |= {s for s, p in fits.items() if p >= merge or (not targets and s == best[0])}
+        story_id, merged = self._join(doc.id, targets)
+        if self._teacher is not None:
+            self._teacher_story.setdefault(self._teacher.get(doc.id, doc.id), story_id)
+        joined = [v.same_story for _, v in matches] + [fits.get(story_id, 0.0)]
+        confidence = max(joined) if targets else 1.0 - max(fits.values(), default=0.0)
         self._records[doc.id] = _Record(
             doc=replace(doc, text=""),
             seq=self._seq,
@@ -447,27 +496,67 @@ class StoryClusterer:
         record.spread, record.trusted, record.latest_at = self._bounds(doc, moment)
         self._link(doc.id, matches)
         if not thin:
-            self._prints[doc.id] = fp
-            self._index.add(
-                doc.id,
-                time=moment,
-                lang=fp.lang,
-                digest=digest,
-                keys=[*keys, *strong],
-                embedding=fp.embedding,
-            )
+            self._profile(story_id).add(terms)
+            self._remember(doc, fp, terms, story_id, [*keys, *strong])
         if self._seq % EVICT_EVERY == 0:
             self._evict()
         return replace(self.assignment(doc.id), merged=merged)
 
+    def _remember(
+        self, doc: StoryDoc, fp: Fingerprint, terms: Terms, story_id: str, keys: list[str]
+    ) -> None:
+        """Keep the article in the window: a candidate for the next ones, its words counted."""
+        self._prints[doc.id] = fp
+        self._terms[doc.id] = terms
+        self._term_stats.add(terms.words)
+        self._live[story_id] += 1
+        self._index.add(
+            doc.id,
+            time=terms.time,
+            lang=fp.lang,
+            digest=fp.minhash.digest() if fp.shingles else None,
+            keys=keys,
+            embedding=fp.embedding,
+        )
+
+    def _model(self, terms: Terms) -> str:
+        return model_name(headline=terms.headline, encoder=terms.embedding is not None)
+
+    def _fits(
+        self, doc_id: str, terms: Terms, nearest: Mapping[str, tuple[float, float]]
+    ) -> dict[str, float]:
+        """Each candidate story's join probability for the article (see `join_model`)."""
+        model = self._model(terms)
+        truth = None
+        if self._teacher is not None:
+            truth = self._teacher_story.get(self._teacher.get(doc_id, doc_id))
+        fits: dict[str, float] = {}
+        for story_id, (cosine, words) in nearest.items():
+            profile = self._profiles.get(story_id)
+            if profile is None:
+                continue
+            features = fit_features(terms, profile, self._term_stats)
+            features["embedding_max"] = cosine
+            features["words_max"] = words
+            if self._teacher is not None and not barred(features, model):
+                self.fit_examples.append((doc_id, model, features, story_id == truth))
+            fits[story_id] = self.join_model.probability(features, model)
+        return fits
+
     def _bar(self, verdict: VerdictLike, a: Fingerprint, b: Fingerprint) -> float:
-        """The same_story score a verdict needs for the article to join the other's story."""
+        """The same_story score a pair needs for the article to join the other's story: a
+        derivation, or an independent report in another language; in one language, likeness
+        without a derivation is the story profile's to judge."""
         if verdict.relation is None or verdict.relation == RelationKind.INDEPENDENT:
-            if min(a.length, b.length) < MIN_INDEPENDENT_TOKENS or not _corroborated(verdict, a, b):
-                return float("inf")  # a teaser's likeness to another report proves nothing
+            if (
+                a.lang == b.lang
+                or min(a.length, b.length) < MIN_INDEPENDENT_TOKENS
+                or not _corroborated(verdict, a, b)
+            ):
+                return float("inf")
             if "embedding_cosine" in verdict.evidence:
-                return max(self.threshold, self.independent_threshold + INDEPENDENT_ENCODER_EXTRA)
-            return self.independent_threshold
+                return max(self.threshold, INDEPENDENT_THRESHOLD + INDEPENDENT_ENCODER_EXTRA)
+            return max(self.threshold, INDEPENDENT_THRESHOLD)
         if verdict.relation == RelationKind.REWRITE:
             return max(self.threshold, REWRITE_THRESHOLD)
         return self.threshold
@@ -493,8 +582,10 @@ class StoryClusterer:
         return spread, reliable_time(doc, now=now), latest
 
     def _keys(self, doc: StoryDoc, fp: Fingerprint) -> tuple[list[str], list[str]]:
-        """Rare-key postings: names and numbers (two needed), lead and title (one is enough)."""
-        keys = [f"n:{w}" for w in fp.names if len(w) > 2] + [f"#:{n}" for n in fp.numbers]
+        """Rare-key postings: names, numbers and headline words (two needed), lead and title
+        (one is enough). Headline words find the stories of a title without text."""
+        named = fp.names | {w for w in fp.headline_terms if len(w) > 3}
+        keys = [f"n:{w}" for w in named if len(w) > 2] + [f"#:{n}" for n in fp.numbers]
         strong: list[str] = []
         words = tokens(doc.text[:400])
         if len(words) >= LEAD_WORDS:
@@ -534,9 +625,9 @@ class StoryClusterer:
             return False
         return bool(fa.minhash.jaccard(fb.minhash) >= TEMPLATE_TEXT_JACCARD)
 
-    def _join(self, doc_id: str, matched: list[str]) -> tuple[str, list[str]]:
-        ids = {self.resolve(self._records[m].story_id) for m in matched}
-        if not ids:
+    def _join(self, doc_id: str, story_ids: set[str]) -> tuple[str, list[str]]:
+        """Put the article in these stories, merged into the oldest; a new story when none."""
+        if not story_ids:
             story = _Story(story_id_for(doc_id), self._seq, [doc_id])
             n = 2
             while story.id in self._stories or story.id in self._redirects:
@@ -544,7 +635,7 @@ class StoryClusterer:
                 n += 1
             self._stories[story.id] = story
             return story.id, []
-        ordered = sorted((self._stories[i] for i in ids), key=lambda s: s.seq)
+        ordered = sorted((self._stories[self.resolve(i)] for i in story_ids), key=lambda s: s.seq)
         survivor, others = ordered[0], ordered[1:]
         for other in others:
             survivor.members.extend(other.members)
@@ -552,8 +643,18 @@ class StoryClusterer:
                 self._records[member].story_id = survivor.id
             self._redirects[other.id] = survivor.id
             del self._stories[other.id]
+            absorbed = self._profiles.pop(other.id, None)
+            if absorbed is not None:
+                self._profile(survivor.id).absorb(absorbed)
+            self._live[survivor.id] += self._live.pop(other.id, 0)
         survivor.members.append(doc_id)
         return survivor.id, [o.id for o in others]
+
+    def _profile(self, story_id: str) -> StoryProfile:
+        profile = self._profiles.get(story_id)
+        if profile is None:
+            profile = self._profiles[story_id] = StoryProfile()
+        return profile
 
     def _link(self, doc_id: str, matches: list[tuple[str, VerdictLike]]) -> None:
         """Record what the new article derives from, and what now derives from it."""
@@ -673,10 +774,20 @@ class StoryClusterer:
         return seen
 
     def _evict(self) -> None:
-        if self._clock is None:
-            return
-        for doc_id in self._index.evict_before(self._clock - self.window_s):
+        gone = self._index.evict_undated(UNDATED_KEPT)
+        if self._clock is not None:
+            gone += self._index.evict_before(self._clock - self.window_s)
+        for doc_id in gone:
             self._prints.pop(doc_id, None)
+            terms = self._terms.pop(doc_id, None)
+            if terms is not None:
+                self._term_stats.remove(terms.words)
+            story = self.resolve(self._records[doc_id].story_id)
+            self._live[story] -= 1
+            if self._live[story] <= 0:
+                # no member left to find it by: the story can take no new article
+                del self._live[story]
+                self._profiles.pop(story, None)
 
     # --- reading stories ------------------------------------------------------------------
 
@@ -709,6 +820,12 @@ def _corroborated(verdict: VerdictLike, a: Fingerprint, b: Fingerprint) -> bool:
     if min(len(a.numbers), len(b.numbers)) < 2:
         return float(evidence.get("names", 0.0)) >= INDEPENDENT_NAMES
     return float(evidence.get("numbers", 0.0)) >= INDEPENDENT_NUMBERS
+
+
+def _cosine(a: Fingerprint, b: Fingerprint) -> float:
+    if a.embedding is None or b.embedding is None:
+        return 0.0
+    return float(a.embedding @ b.embedding)
 
 
 def _relation(derived: str, source: str, v: VerdictLike) -> Relation:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -38,6 +39,7 @@ LANG_SAMPLE = 600  # characters read to guess a missing language: cost grows wit
 # word triples a copy shares with its source (of all either has) for it to take the source's
 # embedding: a copy in another template shares nearly all; a rewrite or an excerpt, far fewer
 TWIN_JACCARD = 0.9
+HEADLINE_WORDS = 30  # a first sentence standing in for a missing title: its first words
 SHINGLE = 3  # words per shingle: 3 keeps rewrites apart from copies, 4 misses short excerpts
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
@@ -97,6 +99,11 @@ class Fingerprint:
     )
     # the embedding of the headline alone (`title_text`); None without an encoder or a headline
     title_embedding: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # what a story profile counts (stories/profile.py): words of 3+ letters of title and text,
+    # those of the headline (the title, else the first sentence), names mentioned twice or more
+    terms: frozenset[str] = frozenset()
+    headline_terms: frozenset[str] = frozenset()
+    key_names: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=200_000)
@@ -266,6 +273,8 @@ def _fingerprint(doc: StoryDoc) -> Fingerprint:
     if len(distinct):
         minhash.update([str(h) for h in distinct.tolist()])
     found_names = text.name_words(text.names(full))
+    title_tokens = text.tokens(title)
+    headline = title_tokens or text.tokens(" ".join(text.sentences(body[:600])[:1]))
     found_numbers = text.numbers(full)
     quote_hashes: set[int] = set()
     for quote in text.quotes(body):
@@ -278,7 +287,7 @@ def _fingerprint(doc: StoryDoc) -> Fingerprint:
         shingles=frozenset(seq.tolist()),
         shingle_seq=seq,
         shingle_sorted=distinct,
-        title_words=frozenset(text.tokens(title)),
+        title_words=frozenset(title_tokens),
         minhash=minhash,
         names=frozenset(found_names),
         name_order=_first_seen(found_names),
@@ -286,7 +295,7 @@ def _fingerprint(doc: StoryDoc) -> Fingerprint:
         number_order=_first_seen(found_numbers),
         quotes=frozenset(quote_hashes),
         words=frozenset(w for w in words if len(w) > 3 or not w.isascii()),
-        char_grams=char_gram_hashes([w for w in text.tokens(title) + words[:800] if len(w) > 3]),
+        char_grams=char_gram_hashes([w for w in title_tokens + words[:800] if len(w) > 3]),
         first_sentences=tuple(text.sentences(body[:1500])[:3]),
         sentence_count=len(_SENTENCE_MARK.findall(body)) + 1 if body.strip() else 0,
         title=title,
@@ -297,4 +306,12 @@ def _fingerprint(doc: StoryDoc) -> Fingerprint:
         leftovers=len(_LEFTOVER.findall(body)),
         credit_lines=len(_SOURCE_LINE.findall(edges)) + len(_ATTRIBUTION.findall(edges)),
         source_lines=len(_SOURCE_LINE.findall(edges)),
+        terms=_terms(title_tokens + words),
+        headline_terms=_terms(headline[:HEADLINE_WORDS]),
+        key_names=frozenset(n for n, c in Counter(found_names).items() if c >= 2),
     )
+
+
+def _terms(words: Sequence[str]) -> frozenset[str]:
+    """Words that can tell stories apart: three letters or more, not bare figures."""
+    return frozenset(w for w in words if len(w) > 2 and not w.isdigit())

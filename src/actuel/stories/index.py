@@ -40,7 +40,7 @@ class Candidate:
 class _Entry:
     key: int
     doc_id: str
-    time: float
+    time: float | None  # None: undated, compared whatever the time
     lang: str | None
     bands: list[int] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
@@ -88,6 +88,7 @@ class CandidateIndex:
         self._buckets: _Table = {}
         self._postings: _Table = {}
         self._by_time: list[tuple[float, int]] = []
+        self._undated: dict[int, None] = {}  # keys of undated entries, oldest first
         self._vectors: Vector | None = None
         self._vector_keys: list[int | None] = []
         self._free_slots: list[int] = []
@@ -105,13 +106,14 @@ class CandidateIndex:
         self,
         doc_id: str,
         *,
-        time: float,
+        time: float | None,
         lang: str | None = None,
         digest: Sequence[int] | None = None,
         keys: Iterable[str] = (),
         embedding: Vector | None = None,
     ) -> None:
-        """Index an article; adding an id again replaces the earlier entry."""
+        """Index an article; adding an id again replaces the earlier entry. An undated article
+        (`time` None) is a candidate for any time, and leaves by `evict_undated`."""
         if doc_id in self._by_doc:
             self.remove(doc_id)
         entry = _Entry(self._next_key, doc_id, time, lang)
@@ -127,7 +129,10 @@ class CandidateIndex:
             entry.slot = self._store_vector(embedding, entry.key)
         self._entries[entry.key] = entry
         self._by_doc[doc_id] = entry.key
-        heapq.heappush(self._by_time, (time, entry.key))
+        if time is None:
+            self._undated[entry.key] = None
+        else:
+            heapq.heappush(self._by_time, (time, entry.key))
 
     def remove(self, doc_id: str) -> bool:
         """Forget an article; False when it was not indexed."""
@@ -135,6 +140,7 @@ class CandidateIndex:
         if key is None:
             return False
         entry = self._entries.pop(key)
+        self._undated.pop(key, None)
         for band in entry.bands:
             _unpost(self._buckets, band, key)
         for name in entry.keys:
@@ -154,12 +160,22 @@ class CandidateIndex:
                 gone.append(entry.doc_id)
         return gone
 
+    def evict_undated(self, keep: int) -> list[str]:
+        """Forget the oldest undated articles beyond the newest `keep`; returns their ids."""
+        gone: list[str] = []
+        while len(self._undated) > keep:
+            key = next(iter(self._undated))
+            entry = self._entries[key]
+            self.remove(entry.doc_id)
+            gone.append(entry.doc_id)
+        return gone
+
     # --- querying -------------------------------------------------------------------------
 
     def query(
         self,
         *,
-        time: float,
+        time: float | None,
         lang: str | None = None,
         digest: Sequence[int] | None = None,
         keys: Iterable[str] = (),
@@ -169,13 +185,14 @@ class CandidateIndex:
         """Articles within the window that share bands, rare keys or meaning, best first.
 
         `keys` need `min_shared_keys` in common (names and numbers); one `strong_keys` match is
-        enough (a lead or title); both must also have been given to `add` to be found.
+        enough (a lead or title); both must also have been given to `add` to be found. An undated
+        query (`time` None) or an undated entry is within the window whatever the other's time.
         """
         scores: dict[int, tuple[float, str]] = {}
 
         def offer(key: int, score: float, via: str) -> None:
             entry = self._entries.get(key)
-            if entry is None or abs(entry.time - time) > self.window_s:
+            if entry is None or not self._within(entry, time):
                 return
             if key not in scores or scores[key][0] < score:
                 scores[key] = (score, via)
@@ -203,7 +220,7 @@ class CandidateIndex:
                 for key, (count, weight) in key_hits.items()
                 if count >= self.min_shared_keys
                 and key in self._entries
-                and abs(self._entries[key].time - time) <= self.window_s
+                and self._within(self._entries[key], time)
             ),
             reverse=True,
         )
@@ -251,6 +268,9 @@ class CandidateIndex:
         self._prefetched = _Prefetched(columns, sims, list(self._vector_keys))
 
     # --- helpers --------------------------------------------------------------------------
+
+    def _within(self, entry: _Entry, time: float | None) -> bool:
+        return entry.time is None or time is None or abs(entry.time - time) <= self.window_s
 
     def _band_hashes(self, digest: Sequence[int], lang: str | None) -> list[int]:
         values = np.asarray(digest, dtype=np.uint64)

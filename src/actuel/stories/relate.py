@@ -124,6 +124,10 @@ FEATURES_LEXICAL: tuple[str, ...] = (
 MIN_TOKENS = 8  # fewer words than this: nothing to judge
 TEMPLATE_TITLE_WORDS = 0.15  # near-identical short bodies under titles sharing fewer words...
 TEMPLATE_MAX_TOKENS = 150  # ...are boilerplate (cookie walls, "page not found", agendas)
+# shared passages whose names and figures mostly differ (fewer than half of the smaller set's, of
+# two or more) are a template filled for another event
+TEMPLATE_MIN_SPECIFICS = 2
+TEMPLATE_SPECIFICS_SHARED = 0.5
 
 # relation rules (shares of 3-word shingles unless said otherwise)
 COPY_JACCARD = 0.7  # near-verbatim: another template, a credit line or a photo caption apart
@@ -220,8 +224,9 @@ def relate(
     if min(fa.length, fb.length) < MIN_TOKENS:
         score = 0.0  # too little text to compare: never merge empty or one-line pages
         relation = None
-    elif _template(fa, fb, features):
-        # the same short text under unrelated titles: a site's boilerplate, not a copy
+    elif _template(fa, fb, features) or (relation in _PASSAGES and _other_specifics(fa, fb)):
+        # the same short text under unrelated titles: a site's boilerplate, not a copy; the same
+        # text naming other people, places and figures: a template filled for another event
         score, relation = min(score, 0.1), None
         features = {**features, "template": 1.0}
     if score < SAME_STORY:
@@ -234,6 +239,24 @@ def relate(
     evidence["direction_by"] = direction_reason
     confidence = min(score, certainty) if relation is not RelationKind.INDEPENDENT else score
     return Verdict(score, relation, direction, round(confidence, 4), evidence)
+
+
+_PASSAGES = (RelationKind.COPY, RelationKind.EXCERPT)
+
+
+def _other_specifics(a: Fingerprint, b: Fingerprint) -> bool:
+    """True when near-verbatim text comes with other names and figures: copies and excerpts keep
+    who, where and how many, while a match report, a fire or a resignation written from one
+    template for each event keeps only the template's words. Fewer than half of the smaller set
+    of names and figures shared, or not one name, is another event. (Rewrites are left alone:
+    another newsroom's words name fewer of the same people and figures.)"""
+    if a.names and b.names and not a.names & b.names:
+        return True
+    mine, theirs = a.names | a.numbers, b.names | b.numbers
+    small, large = (mine, theirs) if len(mine) <= len(theirs) else (theirs, mine)
+    if len(small) < TEMPLATE_MIN_SPECIFICS:
+        return False  # too few to tell
+    return len(small & large) < TEMPLATE_SPECIFICS_SHARED * len(small)
 
 
 def _template(a: Fingerprint, b: Fingerprint, f: dict[str, float]) -> bool:

@@ -225,7 +225,8 @@ def names(text: str) -> list[str]:
     """Capitalised names in reading order, folded ("Pascal Oyono", "Port-Ambre", "BCK").
 
     A capitalised word opening a sentence counts only when the text also writes it capitalised
-    elsewhere, so "Les", "Mardi" or "The" at a sentence start are not taken for names.
+    elsewhere, so "Les", "Mardi" or "The" at a sentence start are not taken for names (the
+    capitalised words after it are: "Irene Sallow a démissionné" keeps "Sallow").
     """
     clipped = clip(text)
     candidates: list[tuple[str, bool]] = []
@@ -239,8 +240,9 @@ def names(text: str) -> list[str]:
     for name, sentence_start in candidates:
         words = name.split()
         if sentence_start:
-            # drop a leading common word: "Les dockers" → nothing, "Mardi Pascal Oyono" → the name
-            while words and fold(words[0]) not in mid_sentence:
+            # drop a leading common word: "Les dockers" → nothing, "Mardi Pascal Oyono" → the name;
+            # the words after it are capitalised mid-sentence: "Irene Sallow has left" → "Sallow"
+            if fold(words[0]) not in mid_sentence:
                 words = words[1:]
             while words and _is_connector(words[0]):
                 words = words[1:]
