@@ -36,7 +36,9 @@ from actuel.stories.profile import (
     StoryProfile,
     Terms,
     TermStats,
+    article_weights,
     fit_features,
+    norm_squared,
     term_cosine,
     terms_of,
 )
@@ -222,7 +224,7 @@ class StoryClusterer:
         self._ahead: dict[str, tuple[StoryDoc, Fingerprint]] = {}
         # story profiles, and the terms of the window's articles (their document frequencies)
         self._profiles: dict[str, StoryProfile] = {}
-        self._terms: dict[str, Terms] = {}
+        self._terms: dict[str, tuple[Terms, float]] = {}  # and the squared norm of its words
         self._term_stats = TermStats()
         self._live: Counter[str] = Counter()  # story id -> its members still in the window
         # fitting the join model (bench/stories_real.py --fit): doc id -> true story label; each
@@ -444,6 +446,8 @@ class StoryClusterer:
                 embedding=fp.embedding,
             )
         terms = terms_of(fp, when)
+        weights = article_weights(terms, self._term_stats)
+        own = norm_squared(terms.words, weights)
         matches: list[tuple[str, VerdictLike]] = []
         # candidate story -> its closest member's cosine (meaning, then words)
         nearest: dict[str, tuple[float, float]] = {}
@@ -460,7 +464,9 @@ class StoryClusterer:
                 continue  # a site's template or a wall: no evidence for the story either
             cosine = _cosine(fp, other)
             member = self._terms.get(cand.doc_id)
-            words = term_cosine(terms.words, member.words, self._term_stats) if member else 0.0
+            words = (
+                term_cosine(weights, own, member[0].words, member[1]) if member is not None else 0.0
+            )
             best_so_far = nearest.get(story, (0.0, 0.0))
             nearest[story] = (max(best_so_far[0], cosine), max(best_so_far[1], words))
             if self._teacher is not None:
@@ -468,17 +474,19 @@ class StoryClusterer:
             verdict = self._relate(fp, other, encoder=self.encoder)
             if verdict.same_story >= self._bar(verdict, fp, other):
                 matches.append((cand.doc_id, verdict))
-        fits = self._fits(doc.id, terms, nearest)
         targets = {self.resolve(self._records[m].story_id) for m, _ in matches}
+        # a derivation places the article: its likeness to other stories is not weighed (a teaser
+        # of one strike fits the story of another strike that names the first)
+        fits = self._fits(doc.id, terms, weights, nearest) if not targets or self._teacher else {}
         best = max(fits.items(), key=lambda kv: (kv[1], kv[0]), default=None)
         if self._teacher is not None:
             truth = self._teacher_story.get(self._teacher.get(doc.id, doc.id))
             targets = {truth} if truth is not None and truth in self._stories else set()
-        elif best is not None and (targets or best[1] >= self.join_model.join[self._model(terms)]):
+        elif best is not None and best[1] >= self.join_model.join[self._model(terms)]:
             # the stories a full text fits at the merge bar or more are one with the story it
             # joins (a title and a line is too little to say two stories are one)
             merge = self.join_model.merge if not terms.headline else float("inf")
-            targets |= {s for s, p in fits.items() if p >= merge or (not targets and s == best[0])}
+            targets = {s for s, p in fits.items() if p >= merge} | {best[0]}
         story_id, merged = self._join(doc.id, targets)
         if self._teacher is not None:
             self._teacher_story.setdefault(self._teacher.get(doc.id, doc.id), story_id)
@@ -497,17 +505,25 @@ class StoryClusterer:
         self._link(doc.id, matches)
         if not thin:
             self._profile(story_id).add(terms)
-            self._remember(doc, fp, terms, story_id, [*keys, *strong])
+            self._remember(doc, fp, terms, story_id, [*keys, *strong], weights)
         if self._seq % EVICT_EVERY == 0:
             self._evict()
         return replace(self.assignment(doc.id), merged=merged)
 
     def _remember(
-        self, doc: StoryDoc, fp: Fingerprint, terms: Terms, story_id: str, keys: list[str]
+        self,
+        doc: StoryDoc,
+        fp: Fingerprint,
+        terms: Terms,
+        story_id: str,
+        keys: list[str],
+        weights: Mapping[str, float] | None = None,
     ) -> None:
         """Keep the article in the window: a candidate for the next ones, its words counted."""
         self._prints[doc.id] = fp
-        self._terms[doc.id] = terms
+        # its squared norm with the idf of now: the next articles compare with it (term_cosine)
+        weights = weights if weights is not None else article_weights(terms, self._term_stats)
+        self._terms[doc.id] = (terms, norm_squared(terms.words, weights))
         self._term_stats.add(terms.words)
         self._live[story_id] += 1
         self._index.add(
@@ -523,7 +539,11 @@ class StoryClusterer:
         return model_name(headline=terms.headline, encoder=terms.embedding is not None)
 
     def _fits(
-        self, doc_id: str, terms: Terms, nearest: Mapping[str, tuple[float, float]]
+        self,
+        doc_id: str,
+        terms: Terms,
+        weights: Mapping[str, float],
+        nearest: Mapping[str, tuple[float, float]],
     ) -> dict[str, float]:
         """Each candidate story's join probability for the article (see `join_model`)."""
         model = self._model(terms)
@@ -535,7 +555,7 @@ class StoryClusterer:
             profile = self._profiles.get(story_id)
             if profile is None:
                 continue
-            features = fit_features(terms, profile, self._term_stats)
+            features = fit_features(terms, profile, self._term_stats, weights)
             features["embedding_max"] = cosine
             features["words_max"] = words
             if self._teacher is not None and not barred(features, model):
@@ -779,9 +799,9 @@ class StoryClusterer:
             gone += self._index.evict_before(self._clock - self.window_s)
         for doc_id in gone:
             self._prints.pop(doc_id, None)
-            terms = self._terms.pop(doc_id, None)
-            if terms is not None:
-                self._term_stats.remove(terms.words)
+            kept = self._terms.pop(doc_id, None)
+            if kept is not None:
+                self._term_stats.remove(kept[0].words)
             story = self.resolve(self._records[doc_id].story_id)
             self._live[story] -= 1
             if self._live[story] <= 0:

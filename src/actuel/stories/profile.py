@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,6 @@ import numpy as np
 if TYPE_CHECKING:
     from actuel.stories.fingerprint import Fingerprint
 
-DAY_S = 86_400.0
 # a story's core: what at least this share of its members (and two of them) mention
 CORE_SHARE = 0.5
 HEADLINE_TOKENS = 25  # fewer words of text than this: a title and a line, judged by its title
@@ -32,6 +31,11 @@ YEARS = range(1950, 2040)
 # the idf table is read again once the window has grown or shrunk by this much since a story's
 # sums were last weighed
 IDF_DRIFT = 0.1
+# ...and a story of FRESH_SIZE members or more is weighed again once it has grown by this share
+# (its sums are read for every candidate article: weighing a big story at each new member cost as
+# much as the rest of the clustering); the counts themselves are always up to date
+FRESH_SIZE = 8
+STALE_GROWTH = 0.25
 # an article missing this share (idf-weighted) of a story's core names, and naming none of them
 # twice, tells of other people and places
 NAMES_CONFLICT_MISSING = 0.5
@@ -108,8 +112,14 @@ class _Weighed:
 
     n: int
     version: int
+    size: int
     norm: dict[str, float]
-    core: dict[str, list[str]]
+    core: dict[str, dict[str, float]]  # field -> its core terms and their idf
+    core_total: dict[str, float]
+
+
+_NORMED = ("words", "title", "names")  # the fields compared by cosine
+_CORED = ("words", "names", "numbers")  # the fields whose core is read
 
 
 class StoryProfile:
@@ -122,7 +132,6 @@ class StoryProfile:
         self.counts: dict[str, Counter[str]] = {f: Counter() for f in self.FIELDS}
         self.embedding_sum: np.ndarray | None = None
         self.embedded = 0
-        self.times: list[float] = []
         self.langs: Counter[str | None] = Counter()
         self.version = 0
         self._weighed: _Weighed | None = None
@@ -137,8 +146,6 @@ class StoryProfile:
             total = self.embedding_sum
             self.embedding_sum = row.copy() if total is None else total + row
             self.embedded += 1
-        if terms.time is not None:
-            self.times.append(terms.time)
         self.langs[terms.lang] += 1
 
     def absorb(self, other: StoryProfile) -> None:
@@ -154,7 +161,6 @@ class StoryProfile:
                 else self.embedding_sum + other.embedding_sum
             )
             self.embedded += other.embedded
-        self.times.extend(other.times)
         self.langs.update(other.langs)
 
     def centroid(self) -> np.ndarray | None:
@@ -164,29 +170,41 @@ class StoryProfile:
         return self.embedding_sum / norm if norm else None
 
     def weighed(self, stats: TermStats) -> _Weighed:
+        """Norms and cores with the idf of now (or of a moment close enough; see FRESH_SIZE)."""
         cached = self._weighed
-        if (
-            cached is not None
-            and cached.version == self.version
-            and abs(stats.n - cached.n) <= IDF_DRIFT * max(cached.n, 1)
-        ):
-            return cached
+        if cached is not None and abs(stats.n - cached.n) <= IDF_DRIFT * max(cached.n, 1):
+            if cached.version == self.version:
+                return cached
+            if cached.size >= FRESH_SIZE and self.size < (1 + STALE_GROWTH) * cached.size:
+                return cached
         idf = stats.idf
         floor = max(2.0, CORE_SHARE * self.size) if self.size >= 2 else 1.0
         norm: dict[str, float] = {}
-        core: dict[str, list[str]] = {}
-        for name, counts in self.counts.items():
+        core: dict[str, dict[str, float]] = {}
+        for name in _NORMED:
+            counts = self.counts[name]
             norm[name] = math.sqrt(sum((c * idf(t)) ** 2 for t, c in counts.items()))
-            core[name] = [t for t, c in counts.items() if c >= floor]
+        for name in _CORED:
+            core[name] = {t: idf(t) for t, c in self.counts[name].items() if c >= floor}
         if stats.n >= SPECIFIC_MIN_WINDOW:
             common = SPECIFIC_SHARE * stats.n
-            core["names"] = [t for t in core["names"] if stats.df(t) <= common]
-        self._weighed = _Weighed(stats.n, self.version, norm, core)
+            core["names"] = {t: w for t, w in core["names"].items() if stats.df(t) <= common}
+        total = {name: sum(found.values()) for name, found in core.items()}
+        self._weighed = _Weighed(stats.n, self.version, self.size, norm, core, total)
         return self._weighed
 
 
+def article_weights(terms: Terms, stats: TermStats) -> dict[str, float]:
+    """The idf of each of an article's terms, read once for all the stories it is compared with."""
+    return {t: stats.idf(t) for t in terms.words | terms.names | terms.title}
+
+
+def norm_squared(terms: frozenset[str], weights: Mapping[str, float]) -> float:
+    return sum(weights[t] ** 2 for t in terms)
+
+
 def _cosine_and_cover(
-    terms: frozenset[str], counts: Mapping[str, int], norm: float, stats: TermStats
+    terms: frozenset[str], counts: Mapping[str, int], norm: float, weights: Mapping[str, float]
 ) -> tuple[float, float]:
     """Cosine of the article's idf vector with the story's (counts × idf), and the idf-weighted
     share of the article's terms the story uses."""
@@ -194,7 +212,7 @@ def _cosine_and_cover(
         return 0.0, 0.0
     dot = own = total = covered = 0.0
     for term in terms:
-        weight = stats.idf(term)
+        weight = weights[term]
         square = weight * weight
         own += square
         total += weight
@@ -205,67 +223,86 @@ def _cosine_and_cover(
     return dot / (math.sqrt(own) * norm), covered / total
 
 
-def term_cosine(a: frozenset[str], b: frozenset[str], stats: TermStats) -> float:
-    """Cosine of two articles' idf-weighted term sets (the TF-IDF likeness of two articles)."""
-    if not a or not b:
+def term_cosine(
+    weights: Mapping[str, float], own: float, other: frozenset[str], other_norm: float
+) -> float:
+    """Cosine of two articles' idf-weighted term sets (the TF-IDF likeness of two articles):
+    the article's terms and weights and its squared norm, the other's terms and squared norm."""
+    if not own or not other_norm:
         return 0.0
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    shared = sum(stats.idf(t) ** 2 for t in small if t in large)
-    if not shared:
-        return 0.0
-    norm_a = sum(stats.idf(t) ** 2 for t in a)
-    norm_b = sum(stats.idf(t) ** 2 for t in b)
-    return shared / math.sqrt(norm_a * norm_b)
+    if len(weights) <= len(other):
+        shared = sum(w * w for t, w in weights.items() if t in other)
+    else:
+        shared = sum(weights[t] ** 2 for t in other if t in weights)
+    return shared / math.sqrt(own * other_norm)
 
 
 def _share_missing(
-    wanted: Iterable[str], have: frozenset[str] | Mapping[str, int], stats: TermStats
+    wanted: Iterable[str], have: Container[str], weights: Mapping[str, float]
 ) -> float:
+    """The idf-weighted share of the article's `wanted` terms not in `have`."""
     total = missing = 0.0
     for term in wanted:
-        weight = stats.idf(term)
+        weight = weights[term]
         total += weight
         if term not in have:
             missing += weight
     return missing / total if total else 0.0
 
 
-def _names_conflict(
-    terms: Terms, core: list[str], f: Mapping[str, float], stats: TermStats
-) -> bool:
+def _core_missing(core: Mapping[str, float], total: float, have: frozenset[str]) -> float:
+    """The idf-weighted share of a story's core terms the article lacks."""
+    if not total:
+        return 0.0
+    if len(core) <= len(have):
+        present = sum(w for t, w in core.items() if t in have)
+    else:
+        present = sum(core[t] for t in have if t in core)
+    return 1.0 - present / total
+
+
+def _names_conflict(terms: Terms, weighed: _Weighed, key_names_core: float) -> bool:
     """True when the article and the story are about different people or places: it names
     someone, yet none of the names it repeats is one of the story's core names, and it lacks most
     of those. A story whose members share no specific name (a template filled for many events)
     takes only articles that name no one."""
     if not terms.names:
         return False
-    if not core:
+    if not weighed.core["names"]:
         return True
-    if f["key_names_core"] > 0:
+    if key_names_core > 0:
         return False
-    return _share_missing(core, terms.names, stats) >= NAMES_CONFLICT_MISSING
+    missing = _core_missing(weighed.core["names"], weighed.core_total["names"], terms.names)
+    return missing >= NAMES_CONFLICT_MISSING
 
 
-def fit_features(terms: Terms, story: StoryProfile, stats: TermStats) -> dict[str, float]:
-    """How well an article fits a story, as numbers the join model weighs (see FEATURES)."""
+def fit_features(
+    terms: Terms,
+    story: StoryProfile,
+    stats: TermStats,
+    weights: Mapping[str, float] | None = None,
+) -> dict[str, float]:
+    """How well an article fits a story, as numbers the join model weighs (see FEATURES);
+    `weights`: `article_weights(terms, stats)`, when the caller has them already."""
+    weights = weights if weights is not None else article_weights(terms, stats)
     weighed = story.weighed(stats)
     f: dict[str, float] = {}
-    for name, key in (("words", "words"), ("title", "title"), ("names", "names")):
+    for name in ("words", "title", "names"):
         cos, cover = _cosine_and_cover(
-            getattr(terms, name), story.counts[key], weighed.norm[key], stats
+            getattr(terms, name), story.counts[name], weighed.norm[name], weights
         )
         f[f"{name}_cos"] = cos
         f[f"{name}_cover"] = cover
-    core_words = weighed.core["words"]
-    f["core_words_cover"] = 1.0 - _share_missing(core_words, terms.words, stats)
-    f["core_names_missing"] = _share_missing(weighed.core["names"], terms.names, stats)
-    f["key_names_missing"] = _share_missing(terms.key_names, story.counts["names"], stats)
+    core, total = weighed.core, weighed.core_total
+    f["core_words_cover"] = 1.0 - _core_missing(core["words"], total["words"], terms.words)
+    f["core_names_missing"] = _core_missing(core["names"], total["names"], terms.names)
+    key_names = terms.key_names
+    f["key_names_missing"] = _share_missing(key_names, story.counts["names"], weights)
     # who the article is about should be who the story is about, not a name one member dropped
-    core_names = frozenset(weighed.core["names"])
     f["key_names_core"] = (
-        1.0 - _share_missing(terms.key_names, core_names, stats) if terms.key_names else 0.0
+        1.0 - _share_missing(key_names, core["names"], weights) if key_names else 0.0
     )
-    f["names_conflict"] = float(_names_conflict(terms, weighed.core["names"], f, stats))
+    f["names_conflict"] = float(_names_conflict(terms, weighed, f["key_names_core"]))
     numbers = story.counts["numbers"]
     f["numbers_cover"] = (
         sum(1 for n in terms.numbers if n in numbers) / len(terms.numbers) if terms.numbers else 0.0
@@ -285,13 +322,6 @@ def fit_features(terms: Terms, story: StoryProfile, stats: TermStats) -> dict[st
         if terms.embedding is not None and centroid is not None
         else 0.0
     )
-    if terms.time is not None and story.times:
-        gap = min(abs(terms.time - t) for t in story.times) / DAY_S
-        f["gap_days_log"] = math.log1p(gap)
-    else:
-        # unknown: taken as the same day, so that an undated article is judged on what it says
-        # (a "dated" flag would learn the training data's mix of dated and undated articles)
-        f["gap_days_log"] = 0.0
     f["size_log"] = math.log1p(story.size)
     f["same_lang"] = story.langs.get(terms.lang, 0) / story.size if story.size else 0.0
     return f
