@@ -394,7 +394,7 @@ def report(data: DataSet, encoders: Sequence[Encoder | None], seeds: int) -> Non
 FIT_SETS = ("ecb", "semeval", "headlines")
 FOLDS = 5
 JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
-MERGE_GRID = (0.7, 0.85)
+MERGE_GRID = (0.7, 0.75, 0.85)
 LOOKALIKE_PRECISION = 0.93  # the bars must keep look-alike events apart this well (ecbplus)
 HEADLINE_PRECISION = 0.8
 
