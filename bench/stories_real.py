@@ -394,7 +394,7 @@ def report(data: DataSet, encoders: Sequence[Encoder | None], seeds: int) -> Non
 FIT_SETS = ("ecb", "semeval", "headlines")
 FOLDS = 5
 JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7)
-MERGE_GRID = (0.7, 0.75, 0.85)
+MERGE_GRID = (0.7, 0.75, 0.8, 0.85)
 LOOKALIKE_PRECISION = 0.93  # the bars must keep look-alike events apart this well (ecbplus)
 HEADLINE_PRECISION = 0.8
 
@@ -463,6 +463,8 @@ def fit_weights(
         for set_name, found in examples.items():
             left_out = (skip or {}).get(set_name, set())
             chosen = [e for e in found if e.model == model_name and e.unit not in left_out]
+            if not chosen:
+                continue
             rows += [[e.features.get(f, 0.0) for f in names] for e in chosen]
             labels += [e.label for e in chosen]
             sample += [1.0 / len(chosen)] * len(chosen)

@@ -489,8 +489,9 @@ class StoriesStep:
     def place(self, doc: StoryDoc) -> None:
         self.place_many([doc])
 
-    def place_many(self, docs: list[StoryDoc]) -> None:
-        """Place stored articles (ids are article ids) and write where they went."""
+    def place_many(self, docs: list[StoryDoc], *, refilled: bool = False) -> None:
+        """Place stored articles (ids are article ids) and write where they went; `refilled`:
+        articles kept from their feed item alone whose page came since (`StoryClusterer.refill`)."""
         if not docs:
             return
         clusterer = self.ready()
@@ -505,7 +506,8 @@ class StoriesStep:
         now = utcnow()
         docs = sorted(docs, key=lambda d: _placing_order(d, now))
         credits = {d.id: self._credits_of(d) for d in docs}  # once: for provenance and the store
-        assignments = clusterer.add_many(docs, credits=credits)
+        place = clusterer.refill if refilled else clusterer.add_many
+        assignments = place(docs, credits=credits)
         # one write per story, however many of its articles came together; stories merged on
         # the way (perhaps opened in this very batch) redirect to the survivor
         merged: dict[str, dict[str, None]] = {}
@@ -1130,8 +1132,9 @@ class Ingestor:
                     content_type=outcome.fetched.content_type if outcome.fetched else None,
                     final_url=outcome.fetched.final_url if outcome.fetched else None,
                 )
-                # its story stays; its credit lines and quotes come from the full text now
-                self.stories.save_extras(story_doc(fresh, outcome.source.name))
+                # placed again when alone in its story (a story it now fits takes it); its
+                # credit lines and quotes come from the full text now
+                self.stories.place_many([story_doc(fresh, outcome.source.name)], refilled=True)
             recovered += 1
         return recovered
 

@@ -66,3 +66,67 @@ def test_page_failure_keeps_feed_text_then_recovers(loopback: Loopback, settings
         assert not article.from_feed_only
         assert "deux cent mille foyers" in article.text
         assert store.count_articles() == 1
+
+
+WIRE_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>L'Agence d'essai</title><link>{base}/</link>
+<item><title>Le barrage de la Sorène achevé</title><link>{base}/depeches/barrage</link>
+<guid>depeche-barrage</guid><pubDate>Mon, 23 Nov 2026 08:00:00 +0100</pubDate>
+<description>Les travaux du barrage sont terminés.</description></item>
+</channel></rss>"""
+
+TEASER_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>La Gazette d'essai</title><link>{base}/</link>
+<item><title>Énergie : fin de chantier au nord</title><link>{base}/gazette/energie</link>
+<guid>gazette-energie</guid><pubDate>Mon, 23 Nov 2026 11:30:00 +0100</pubDate>
+<description>Notre dossier du jour.</description></item>
+</channel></rss>"""
+
+REWRITE_PAGE = """<!doctype html><html lang="fr"><head>
+<title>Énergie : fin de chantier au nord</title></head><body><article>
+<h1>Énergie : fin de chantier au nord</h1>
+<p>Quatre ans après le premier coup de pioche, le barrage de la Sorène est terminé. La ministre de
+l'Énergie l'a inauguré lundi à Kalaba, en présence des élus de la région.</p>
+<p>Les turbines seront mises en service progressivement à partir du mois prochain et doivent
+alimenter près de deux cent mille foyers. Le chantier a pris du retard à plusieurs reprises à cause
+des crues de la saison des pluies, ont rappelé les ingénieurs.</p>
+<p>« Une étape décisive pour tout le pays », a dit la ministre.</p></article></body></html>"""
+
+
+def test_headline_item_joins_the_story_when_its_page_comes(
+    loopback: Loopback, settings: Settings
+) -> None:
+    """A feed item with a title and a line shares too little to join the story it tells; once its
+    page (the same event in the newsroom's own words) is fetched, it joins that story and leaves
+    no story of its own behind."""
+    base = loopback.base_url
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    rss = {"Content-Type": "application/rss+xml"}
+    loopback.route("/agence.xml", Reply(headers=rss, body=WIRE_FEED.format(base=base).encode()))
+    loopback.route("/gazette.xml", Reply(headers=rss, body=TEASER_FEED.format(base=base).encode()))
+    loopback.route("/depeches/barrage", Reply(headers=html, body=PAGE.encode()))
+    loopback.route("/gazette/energie", Reply(status=503, body=b"maintenance"))
+    settings = settings.replace(backoff_base=1)
+    with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
+        sources = [
+            store.add_source(
+                Source(url=loopback.url(path), name=name, kind=SourceKind.FEED, lang="fr")
+            )
+            for path, name in (("/agence.xml", "Agence"), ("/gazette.xml", "Gazette"))
+        ]
+        with Ingestor(store, fetcher, settings) as ingestor:
+            ingestor.run_pass(sources)
+            teaser = next(a for a in store.latest_articles() if a.from_feed_only)
+            assert len(store.latest_stories()) == 2, "the title and line alone join no story"
+
+            loopback.route("/gazette/energie", Reply(headers=html, body=REWRITE_PAGE.encode()))
+            stored = store.get_article(teaser.id)  # type: ignore[arg-type]
+            stored.next_page_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
+            store.update_extraction(stored)
+            assert ingestor.retry_pages() == 1
+
+        [story] = store.latest_stories()
+        members = {m.article.url: m for m in store.story_members(story.id)}
+        assert set(members) == {loopback.url("/depeches/barrage"), loopback.url("/gazette/energie")}
+        assert members[loopback.url("/gazette/energie")].relation != "original"
+        assert story.article_count == 2

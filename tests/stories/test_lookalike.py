@@ -405,3 +405,30 @@ def test_the_events_stay_apart_without_their_dates_or_languages() -> None:
     for event, doc in pairs:
         events_of.setdefault(clusterer.story_of(doc.id), set()).add(event)
     assert all(len(events) == 1 for events in events_of.values()), events_of
+
+
+@pytest.mark.parametrize("dated", [True, False], ids=["dated", "undated"])
+def test_a_title_and_a_line_that_came_first_joins_its_event_once_the_reports_arrive(
+    encoder: Encoder | None, dated: bool
+) -> None:
+    """A feed item (a title and a line, its page unfetched) about the Halvik strike comes before
+    any full report: alone at first, it joins the Halvik story once the reports arrive, and
+    never the Corbel strike's of the same week."""
+    when = EVENTS["greve-halvik"][1] - timedelta(hours=1) if dated else None
+    teaser = StoryDoc(
+        "teaser",
+        "Grève des dockers à Halvik : le port à l'arrêt",
+        "Les dockers de Halvik ont cessé le travail ce matin à l'appel de leur syndicat.",
+        published_at=when,
+        lang="fr",
+        source="Radio Littoral",
+    )
+    clusterer = StoryClusterer(encoder=encoder)
+    clusterer.add(teaser)
+    pairs = [(e, d) for e, d in articles(dated=dated) if e.startswith("greve")]
+    for _, doc in pairs:
+        clusterer.add(doc)
+    halvik = {clusterer.story_of(d.id) for e, d in pairs if e == "greve-halvik"}
+    corbel = {clusterer.story_of(d.id) for e, d in pairs if e == "greve-corbel"}
+    assert len(halvik) == 1 and halvik.isdisjoint(corbel), (halvik, corbel)
+    assert clusterer.story_of("teaser") in halvik

@@ -270,6 +270,45 @@ class StoryClusterer:
             self._index.prefetch(())
         return out
 
+    def refill(
+        self, docs: Sequence[StoryDoc], *, credits: Mapping[str, Sequence[Credit]] | None = None
+    ) -> list[Assignment]:
+        """Articles placed from their feed item alone, now with their page's text, weighed again.
+
+        One alone in its story is placed anew: a story it now fits takes it, and its old story is
+        reported merged into that one. One in a story with others stays there (what placed it
+        there still holds). Articles never placed are placed."""
+        alone: dict[str, str] = {}
+        for doc in docs:
+            record = self._records.get(doc.id)
+            if record is None:
+                continue
+            story_id = self.resolve(record.story_id)
+            story = self._stories.get(story_id)
+            if story is not None and story.members == [doc.id]:
+                self._forget(doc.id, story_id)
+                alone[doc.id] = story_id
+        out = []
+        for assignment in self.add_many(docs, credits=credits):
+            old = alone.get(assignment.doc_id)
+            if old is not None and old != assignment.story_id:
+                self._redirects[old] = assignment.story_id
+                assignment = replace(assignment, merged=[*assignment.merged, old])
+            out.append(assignment)
+        return out
+
+    def _forget(self, doc_id: str, story_id: str) -> None:
+        """Take an article alone in its story out of the clusterer, story and all."""
+        self._index.remove(doc_id)
+        self._prints.pop(doc_id, None)
+        kept = self._terms.pop(doc_id, None)
+        if kept is not None:
+            self._term_stats.remove(kept[0].words)
+        del self._records[doc_id]
+        del self._stories[story_id]
+        self._profiles.pop(story_id, None)
+        self._live.pop(story_id, None)
+
     def look_ahead(self, docs: Sequence[StoryDoc]) -> None:
         """Get the next batch ready while the current one is placed: fingerprint it now, and start
         embedding the leads it will need in the encoder's background threads.
@@ -506,6 +545,8 @@ class StoryClusterer:
         if not thin:
             self._profile(story_id).add(terms)
             self._remember(doc, fp, terms, story_id, [*keys, *strong], weights)
+            if targets and self._teacher is None:
+                merged = [*merged, *self._gather_alone(story_id, nearest)[1]]
         if self._seq % EVICT_EVERY == 0:
             self._evict()
         return replace(self.assignment(doc.id), merged=merged)
@@ -655,7 +696,16 @@ class StoryClusterer:
                 n += 1
             self._stories[story.id] = story
             return story.id, []
-        ordered = sorted((self._stories[self.resolve(i)] for i in story_ids), key=lambda s: s.seq)
+        survivor_id, others = self._merge(story_ids)
+        self._stories[survivor_id].members.append(doc_id)
+        return survivor_id, others
+
+    def _merge(self, story_ids: set[str]) -> tuple[str, list[str]]:
+        """Stories found to be one become the oldest of them: its id, and the others' ids."""
+        ordered = sorted(
+            {self.resolve(i): self._stories[self.resolve(i)] for i in story_ids}.values(),
+            key=lambda s: s.seq,
+        )
         survivor, others = ordered[0], ordered[1:]
         for other in others:
             survivor.members.extend(other.members)
@@ -667,8 +717,40 @@ class StoryClusterer:
             if absorbed is not None:
                 self._profile(survivor.id).absorb(absorbed)
             self._live[survivor.id] += self._live.pop(other.id, 0)
-        survivor.members.append(doc_id)
         return survivor.id, [o.id for o in others]
+
+    def _gather_alone(
+        self, story_id: str, nearest: Mapping[str, tuple[float, float]]
+    ) -> tuple[str, list[str]]:
+        """Titles and lines alone in a story of their own that fit this story now that a fuller
+        report has joined it join it too (a feed item that came before the reports it announced).
+        Each is weighed as if it arrived now, with the headline bar; the new member's likeness
+        stands for the story's closest member. Full texts left alone are not gathered: on
+        ecbplus-dev that cost 3 points of precision for 1 of F1."""
+        profile = self._profiles.get(story_id)
+        if profile is None or profile.size < 2:
+            return story_id, []
+        alone: set[str] = set()
+        for candidate, (cosine, words) in nearest.items():
+            other = self.resolve(candidate)
+            story = self._stories.get(other)
+            if other == story_id or story is None or len(story.members) != 1:
+                continue
+            held = self._terms.get(story.members[0])
+            if held is None:
+                continue
+            terms = held[0]
+            if not terms.headline:
+                continue
+            features = fit_features(terms, profile, self._term_stats)
+            features["embedding_max"] = cosine
+            features["words_max"] = words
+            model = self._model(terms)
+            if self.join_model.probability(features, model) >= self.join_model.join[model]:
+                alone.add(other)
+        if not alone:
+            return story_id, []
+        return self._merge({story_id, *alone})
 
     def _profile(self, story_id: str) -> StoryProfile:
         profile = self._profiles.get(story_id)

@@ -40,8 +40,13 @@ STALE_GROWTH = 0.25
 # twice, tells of other people and places
 NAMES_CONFLICT_MISSING = 0.5
 # a name in more of the window's articles than this share ("City", "Paul", "Police") says little
-# of who a story is about: a story's core names are the others (once the window holds 50 articles)
+# of who a story is about: a story's core names are the others (once the window holds 50
+# articles). A name in 10 articles or fewer stays specific: in a small window 3% is one or two
+# articles, and every name of a story of three would be common. The story's own members are not
+# left out of the count: a template story that gathered most reports naming "Omar" would then find
+# "Omar" specific and take every other Omar (tests/stories/test_lookalike.py)
 SPECIFIC_SHARE = 0.03
+SPECIFIC_ALWAYS = 10
 SPECIFIC_MIN_WINDOW = 50
 
 
@@ -187,7 +192,7 @@ class StoryProfile:
         for name in _CORED:
             core[name] = {t: idf(t) for t, c in self.counts[name].items() if c >= floor}
         if stats.n >= SPECIFIC_MIN_WINDOW:
-            common = SPECIFIC_SHARE * stats.n
+            common = max(SPECIFIC_SHARE * stats.n, SPECIFIC_ALWAYS)
             core["names"] = {t: w for t, w in core["names"].items() if stats.df(t) <= common}
         total = {name: sum(found.values()) for name, found in core.items()}
         self._weighed = _Weighed(stats.n, self.version, self.size, norm, core, total)
