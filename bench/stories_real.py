@@ -14,8 +14,12 @@ resampling the data set's topics or stories. Data (../shared/corpora; never in t
 - semeval: SemEval-2022 task 8 train pairs in 10 languages made into story groups: pairs rated
   the same story (Overall <= 1.5) joined, articles of pairs rated unrelated kept apart, articles
   seen only in pairs rated in between left out (the groups are partial: two pairs about one event
-  count as two stories);
-- wmt: WMT21 fr-de, each French article with its German translations (human and systems);
+  count as two stories), so the pairs annotators rated are scored too (precision and recall of
+  putting them in one story);
+- wmt: WMT21 fr-de, each French article with its German translations (human and systems); two
+  outlets' articles of one event count as two stories here (read: every merge across two French
+  articles seen on 2026-12-07 was such a pair: the UNIS affair and Bill Morneau's refund, Wall
+  Street's Friday close, the 630-million aviation fund, the Holroyd report, the GAFA hearing);
 - demo: the demo world (ours: a regression check, not evidence).
 `--fit` refits the story-level weights (src/actuel/stories/profile.py) on ecbplus-dev,
 news-headlines-2014 and the SemEval groups, and prints their held-out figures (topic folds).
@@ -68,6 +72,9 @@ class DataSet:
     items: list[Item]
     note: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+    # pairs annotators rated (SemEval): True the same story, False unrelated; the groups say
+    # nothing of two articles never rated together
+    rated: dict[frozenset[str], bool] = field(default_factory=dict)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -122,6 +129,7 @@ def load_semeval(corpora: Path = CORPORA) -> DataSet:
     csv.field_size_limit(sys.maxsize)
     docs: dict[str, StoryDoc] = {}
     same: list[tuple[str, str]] = []
+    rated: dict[frozenset[str], bool] = {}
     decided: set[str] = set()
     undecided: set[str] = set()
     with (corpora / "semeval2022t8-train" / "training_set.csv").open(encoding="utf-8") as fh:
@@ -135,6 +143,7 @@ def load_semeval(corpora: Path = CORPORA) -> DataSet:
                 same.append((ids[0], ids[1]))
             if overall <= SAME or overall >= UNRELATED:
                 decided.update(ids)
+                rated[frozenset(ids)] = overall <= SAME
             else:
                 undecided.update(ids)
     parent = {d: d for d in docs}
@@ -151,7 +160,9 @@ def load_semeval(corpora: Path = CORPORA) -> DataSet:
     items = [Item(docs[d], root(d), root(d)) for d in sorted(keep) if docs[d].text.strip()]
     groups = Counter(i.gold for i in items)
     note = f"{len(items)} articles, {sum(1 for n in groups.values() if n > 1)} groups of 2+"
-    return DataSet("semeval-groups", items, note)
+    kept = {i.doc.id for i in items}
+    rated = {pair: verdict for pair, verdict in rated.items() if pair <= kept and len(pair) == 2}
+    return DataSet("semeval-groups", items, note, rated=rated)
 
 
 def load_wmt(corpora: Path = CORPORA) -> DataSet:
@@ -271,6 +282,22 @@ def interval(
     return float(low), float(high)
 
 
+def rated_pairs(
+    pred: Sequence[str], items: Sequence[Item], rated: dict[frozenset[str], bool]
+) -> str:
+    """Of the pairs annotators rated, how many a clustering puts in one story: the precision and
+    recall that the partial groups cannot give (two articles never rated together may be one
+    event, and B-cubed counts them apart)."""
+    story = {i.doc.id: p for i, p in zip(items, pred, strict=True)}
+    joined = Counter(
+        verdict for pair, verdict in rated.items() if len({story[d] for d in pair}) == 1
+    )
+    same = sum(rated.values())
+    precision = joined[True] / max(1, joined[True] + joined[False])
+    return (f"P {precision:.3f} R {joined[True] / max(1, same):.3f} "
+            f"({joined[False]} of {len(rated) - same} unrelated pairs joined)")  # fmt: skip
+
+
 def lookalike_merges(pred: Sequence[str], items: Sequence[Item]) -> int:
     """Predicted stories holding articles of two different events of one topic."""
     events: dict[str, set[tuple[str | None, str]]] = defaultdict(set)
@@ -380,6 +407,12 @@ def report(data: DataSet, encoders: Sequence[Encoder | None], seeds: int) -> Non
         print("look-alike merges (stories joining two events of one topic): " + ", ".join(
             f"actuel {mode} {lookalike_merges(pred, data.items)}" for mode, pred in predictions)
             + f", TF-IDF {lookalike_merges(base_pred, data.items)}")  # fmt: skip
+    if data.rated:
+        print(f"pairs annotators rated ({sum(data.rated.values())} same story, "
+              f"{len(data.rated) - sum(data.rated.values())} unrelated), joined in one story: "
+              + ", ".join(f"actuel {mode} {rated_pairs(pred, data.items, data.rated)}"
+                          for mode, pred in predictions)
+              + f", TF-IDF {rated_pairs(base_pred, data.items, data.rated)}")  # fmt: skip
     base_langs = per_language(base_pred, data.items)
     if len(base_langs) > 1:
         for mode, pred in predictions:
