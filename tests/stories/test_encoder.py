@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from actuel.model import RelationKind, StoryDoc
 from actuel.stories.encoder import (
     CachedEncoder,
     Encoder,
+    ProcessEncoder,
     USEEncoder,
     default_encoder,
     encoder_available,
@@ -102,6 +105,57 @@ def test_fast_tokenizer_gives_the_packages_own_embeddings() -> None:
     ours = USEEncoder().encode(texts)
     theirs = USE(threads=1).encode(texts)  # the package's pure Python tokenizer
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+def test_worker_processes_give_the_same_embeddings_from_many_threads() -> None:
+    """Two worker processes serve four threads at once; each thread gets its own texts' rows."""
+    needs_use()
+    texts = [FR, EN, SPORT, "Ça coûte 1 400 € — « oui »", "東京で 12 % の増加", "x" * 3000]
+    expected = USEEncoder().encode(texts)
+    workers = ProcessEncoder(2)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(workers.encode, [texts[i:] + texts[:i] for i in range(6)]))
+        assert workers.worker_cpu_seconds() > 0
+    finally:
+        workers.close()
+    for i, rows in enumerate(answers):
+        np.testing.assert_allclose(rows, np.roll(expected, -i, axis=0), atol=1e-5)
+
+
+def test_a_killed_worker_costs_one_batch_in_this_process_not_the_answer() -> None:
+    needs_use()
+    expected = USEEncoder().encode([FR, EN])
+    workers = ProcessEncoder(1)
+    try:
+        np.testing.assert_allclose(workers.encode([FR, EN]), expected, atol=1e-5)
+        [worker] = workers._started
+        worker.kill()
+        worker.wait()
+        np.testing.assert_allclose(workers.encode([FR, EN]), expected, atol=1e-5)
+        np.testing.assert_allclose(workers.encode([EN, FR]), expected[::-1], atol=1e-5)
+        assert len(workers._started) == 1 and workers._started[0] is not worker  # started anew
+    finally:
+        workers.close()
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """Workers are plain child processes: the caller's script is not imported again in them (as
+    multiprocessing's spawn and forkserver would do, running an unguarded script twice)."""
+    needs_use()
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from actuel.stories.encoder import ProcessEncoder\n"
+        "print('script ran', flush=True)\n"
+        "rows = ProcessEncoder(2).encode(['un', 'deux'])\n"
+        "print(rows.shape, flush=True)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.count("script ran") == 1, done.stdout
+    assert "(2, 512)" in done.stdout
 
 
 def test_embeddings_come_from_title_and_lead_only() -> None:

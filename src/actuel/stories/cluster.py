@@ -28,6 +28,7 @@ from actuel.stories.fingerprint import (
     embed_prints,
     embedding_text,
     fingerprint_many,
+    title_text,
     twins,
 )
 from actuel.stories.index import DAY_S, CandidateIndex
@@ -329,6 +330,9 @@ class StoryClusterer:
                 lead = embedding_text(doc)
                 if lead.strip():
                     leads.append(lead)
+            head = title_text(doc)  # embedded with the leads, not behind the next batch's
+            if head:
+                leads.append(head)
             pending.append(fp)
         if prefetch is not None and leads:
             prefetch(leads)
