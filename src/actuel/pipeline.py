@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from actuel.config import Settings
 from actuel.enrich import detect_language
 from actuel.enrich.quotes import extract_quotes
-from actuel.errors import ActuelError, FetchError, NotAFeedError
+from actuel.errors import ActuelError, ExtractError, FetchError, NotAFeedError, ParseError
 from actuel.extract import compress_html, extract_page
 from actuel.extract.cleanup import strip_site_name
 from actuel.extract.fragment import html_to_text
@@ -620,6 +620,22 @@ class StoriesStep:
         self.store.save_article_extras(int(doc.id), credits, quotes, fresh=fresh)
 
 
+def _unexpected(exc: Exception, what: str, source: Source, url: str | None = None) -> ActuelError:
+    """A library's failure on one feed or page as an error of that source alone (logged with its
+    traceback: it is a bug to report, not a fault of the publisher)."""
+    log.error(
+        f"unexpected error reading a {what}",
+        exc_info=exc,
+        extra={"source": source.label, "url": url or source.url},
+    )
+    kind = ParseError if what == "feed" else ExtractError
+    return kind(
+        f"the {what} could not be read: {type(exc).__name__}: {exc}",
+        fix="report it to actuel with the URL; the other sources go on",
+        source=source.label,
+    )
+
+
 def _sort_time(doc: StoryDoc) -> datetime:
     """The store's timeline order: published, else first seen (naive read as UTC)."""
     moment = doc.published_at or doc.first_seen_at or datetime.min
@@ -734,6 +750,8 @@ class Ingestor:
             if exc.source in (None, source.url, fetched.final_url):
                 exc.source = source.label
             return source, None, fetched, exc, logs
+        except Exception as exc:  # a library's bug on this feed must not stop the pass
+            return source, None, fetched, _unexpected(exc, "feed", source), logs
         return source, feed, fetched, None, logs
 
     def _rediscover(
@@ -812,6 +830,8 @@ class Ingestor:
             outcome.page, outcome.language = self._extraction.extract(fetched, guess_date=not dated)
         except ActuelError as exc:
             outcome.error = exc
+        except Exception as exc:  # the extractor's bug on this page: kept from the feed instead
+            outcome.error = _unexpected(exc, "page", source, item.link)
         return outcome, entry
 
     def _collect_article(self, source: Source, item: FeedItem) -> PageCollected:

@@ -36,6 +36,11 @@ FRAGMENTS = [
     "<opml><body><outline xmlUrl='https://ex.fr/rss'/></body></opml>",
     "\x00",
     "\ufeff",
+    "<rdf:RDF ",
+    " xmlns:rdf='",
+    " xmlns='",
+    "\ud800/",
+    "' t=''/>",
 ]
 XMLISH = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=20), max_size=25).map("".join)
 
@@ -48,6 +53,14 @@ def test_parse_feed_gives_a_feed_or_a_parse_error(content: bytes) -> None:
     except ParseError:
         return
     assert isinstance(result, Feed)
+
+
+def test_a_namespace_that_breaks_feedparser_is_a_parse_error() -> None:
+    """Found by fuzzing: feedparser's strict parser raised ValueError on a namespace URI with a
+    lone surrogate's bytes, and that stopped every source's ingest."""
+    crafted = b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="\xed\xa0/" t=""/>'
+    with pytest.raises(ParseError, match="feed could not be read"):
+        parse_feed(crafted, url="https://veilleur.example/feed.xml")
 
 
 @settings(max_examples=100, deadline=None)

@@ -25,6 +25,13 @@ qu'un espace consacré aux coopératives de femmes productrices de manioc et de 
 </article></body></html>"""
 
 
+CRAFTED = b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="\xed\xa0/" t=""/>'
+
+
+def states_of(store: Store) -> dict[str, SourceState]:
+    return {s.url: s.state for s in store.list_sources()}
+
+
 def _serve_good(loopback: Loopback) -> None:
     base = loopback.base_url
     loopback.route(
@@ -48,6 +55,8 @@ def test_broken_sources_fail_alone_with_named_errors(
         Reply(headers={"Content-Type": "application/json"}, body=b'{"error": "rate limited"}'),
     )
     loopback.route("/empty.xml", Reply(body=b""))
+    # found by fuzzing: feedparser's strict parser raises ValueError on this namespace
+    loopback.route("/crafted.xml", Reply(body=CRAFTED))
     loopback.route(
         "/page.html",
         Reply(
@@ -56,7 +65,7 @@ def test_broken_sources_fail_alone_with_named_errors(
         ),
     )
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        urls = ["/gone.xml", "/json-error", "/empty.xml", "/page.html", "/feed.xml"]
+        urls = ["/gone.xml", "/json-error", "/empty.xml", "/page.html", "/crafted.xml", "/feed.xml"]
         sources = [
             store.add_source(Source(url=loopback.url(u), name=u, kind=SourceKind.FEED))
             for u in urls
@@ -74,6 +83,8 @@ def test_broken_sources_fail_alone_with_named_errors(
         assert "rate limited" in by_url[loopback.url("/json-error")].error  # type: ignore[operator]
         assert "empty" in by_url[loopback.url("/empty.xml")].error  # type: ignore[operator]
         assert "HTML page" in by_url[loopback.url("/page.html")].error  # type: ignore[operator]
+        assert "feed" in by_url[loopback.url("/crafted.xml")].error  # type: ignore[operator]
+        assert states_of(store)[loopback.url("/crafted.xml")] == SourceState.ERROR
         states = {s.url: s.state for s in store.list_sources()}
         assert states[loopback.url("/gone.xml")] == SourceState.DISABLED
         assert states[loopback.url("/json-error")] == SourceState.ERROR

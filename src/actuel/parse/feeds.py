@@ -99,9 +99,16 @@ def _parse_tolerant(xml: bytes, url: str | None) -> Mapping[str, Any]:
     headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
-    return feedparser.parse(
-        xml, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
+    try:
+        return feedparser.parse(
+            xml, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except Exception as exc:  # feedparser's own bug on crafted input (found by fuzzing)
+        raise ParseError(
+            f"the feed could not be read: feedparser failed on it ({type(exc).__name__}: {exc})",
+            fix="the publisher's feed is broken: tell them, or add the site's home page instead",
+            source=url,
+        ) from exc
 
 
 def _first_link(entry: Entry) -> str | None:
