@@ -197,3 +197,47 @@ def test_every_worker_signs_with_the_same_stored_key(site: AdminSite) -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert other_process.stdout.strip() == anonymous_token(site.settings)
+
+
+HUGE = "99999999999999999999"
+
+
+def test_numbers_past_the_databases_integers_are_not_found_with_the_headers(
+    site: AdminSite,
+) -> None:
+    """SQLite raised OverflowError on these: a 500 without security headers, connection dropped."""
+    paths = [
+        f"/outlets/{HUGE}",
+        f"/outlets/{HUGE}/feed.xml",
+        f"/articles/{HUGE}",
+        f"/sitemaps/articles-{HUGE}.xml",
+        "/sitemaps/stories-9223372036854775807.xml",
+        f"/api/v1/articles/{HUGE}",
+        f"/api/v1/articles/{HUGE}/comments",
+    ]
+    with site.client() as client:
+        for path in paths:
+            answer = client.get(path)
+            assert answer.status_code == 404, (path, answer.status_code)
+            assert "default-src 'none'" in answer.headers["content-security-policy"], path
+        assert client.get("/outlets/1").status_code == 200  # ids that fit still work
+
+
+def test_a_server_error_is_a_page_with_the_headers_and_the_connection_kept(
+    demo_site: DemoSite, tmp_path: Path
+) -> None:
+    """A database damaged under the site (a table gone): the article page fails, as it must,
+    with the site's 500 page, its security headers, and the connection still usable."""
+    settings = copy_demo(demo_site, tmp_path)
+    with admin_site(settings) as broken, broken.client() as client:
+        assert client.get("/articles/1").status_code == 200
+        with sqlite3.connect(settings.db) as conn:
+            conn.execute("ALTER TABLE articles RENAME TO articles_gone")
+        page = client.get("/articles/3")  # not cached yet
+        assert page.status_code == 500
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        assert "<html" in page.text.lower()
+        api = client.get("/api/v1/articles/3")
+        assert api.status_code == 500 and api.json()["error"]["code"] == "store"
+        assert "default-src 'none'" in api.headers["content-security-policy"]
+        assert client.get("/static/site.css").status_code == 200  # same client, still served

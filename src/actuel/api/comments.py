@@ -64,7 +64,7 @@ def routes(get_store: Callable[[], Store]) -> list[Route]:
             }
         )
 
-    return [Route("/articles/{article_id:int}/comments", article_comments)]
+    return [Route("/articles/{article_id:id}/comments", article_comments)]
 
 
 COMMENT_SCHEMA: dict[str, Any] = {

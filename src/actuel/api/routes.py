@@ -181,7 +181,7 @@ def create_api(
             Route("/", index),
             Route("/stories", stories),
             Route("/stories/{key}", story),
-            Route("/articles/{article_id:int}", article),
+            Route("/articles/{article_id:id}", article),
             *comment_api.routes(get_store),
             *search_api.routes(get_store, settings),
             *write_api.routes(get_writer or get_store, settings),

@@ -188,14 +188,14 @@ def routes(get_writer: Callable[[], Store], settings: Settings) -> list[Route]:
     return [
         Route("/sources", authorized(list_sources), methods=["GET"]),
         Route("/sources", authorized(add_source), methods=["POST"]),
-        Route("/sources/{source_id:int}", authorized(delete_source), methods=["DELETE"]),
+        Route("/sources/{source_id:id}", authorized(delete_source), methods=["DELETE"]),
         Route(
-            "/sources/{source_id:int}/pause",
+            "/sources/{source_id:id}/pause",
             authorized(source_action(operations.pause)),
             methods=["POST"],
         ),
         Route(
-            "/sources/{source_id:int}/resume",
+            "/sources/{source_id:id}/resume",
             authorized(source_action(operations.resume)),
             methods=["POST"],
         ),

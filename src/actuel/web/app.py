@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from importlib.resources import files
 
 from starlette.applications import Starlette
@@ -20,6 +21,8 @@ from actuel.web import admin, comments, feeds, public, search
 from actuel.web.cache import PageCache
 from actuel.web.security import CSRFMiddleware
 from actuel.web.site import Site
+
+log = logging.getLogger("actuel.web")
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' https: http:; "
@@ -58,6 +61,44 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class ServerErrors:
+    """An unexpected error becomes a 500 page (JSON under /api/) inside the security headers,
+    logged with its traceback, the connection kept: Starlette's own handler sits outside every
+    middleware and raises the error again to the server, which drops the connection."""
+
+    def __init__(self, app: ASGIApp, site: Site) -> None:
+        self.app = app
+        self.site = site
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            log.exception("server error", extra={"path": scope.get("path")})
+            if started:  # half a response is out: nothing better than closing it
+                raise
+            response: Response
+            if str(scope.get("path", "")).startswith("/api/"):
+                body = {"error": {"code": "server_error", "message": "the server failed"}}
+                response = JSONResponse(body, status_code=500)  # the API's one error shape
+            else:
+                request = Request(scope, receive)
+                response = self.site.page(
+                    request, "error.html", status=500, status_code=500, detail="server error"
+                )
+            await response(scope, receive, send)
+
+
 def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     """The web application over `store` (opened from settings when not given)."""
     site = Site(settings, store)
@@ -86,6 +127,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         middleware=[
             Middleware(PageCache, site=site),  # first: a cached page skips everything below
             Middleware(SecurityHeaders),
+            Middleware(ServerErrors, site=site),
             Middleware(CSRFMiddleware, settings=settings),
         ],
         exception_handlers={HTTPException: error_page},

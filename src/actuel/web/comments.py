@@ -287,6 +287,6 @@ def routes(site: Site) -> list[BaseRoute]:
         return RedirectResponse(f"/articles/{article_id}{ANCHOR}", status_code=303)
 
     return [
-        Route("/articles/{article_id:int}/comments", post_comment, methods=["POST"]),
-        Route("/articles/{article_id:int}/comments", back_to_article, methods=["GET"]),
+        Route("/articles/{article_id:id}/comments", post_comment, methods=["POST"]),
+        Route("/articles/{article_id:id}/comments", back_to_article, methods=["GET"]),
     ]

@@ -158,10 +158,10 @@ def routes(site: Site) -> list[BaseRoute]:
     return [
         Route("/feed.{fmt}", home_feed),
         Route("/categories/{category}/feed.{fmt}", category_feed),
-        Route("/outlets/{source_id:int}/feed.{fmt}", outlet_feed),
+        Route("/outlets/{source_id:id}/feed.{fmt}", outlet_feed),
         Route("/stories/{key}/feed.{fmt}", story_feed),
         Route("/sitemap.xml", sitemap_index),
-        Route("/sitemaps/{kind}-{page:int}.xml", sitemap_page),
+        Route("/sitemaps/{kind}-{page:page}.xml", sitemap_page),
         Route("/sitemap-news.xml", news_sitemap),
         Route("/robots.txt", robots),
     ]

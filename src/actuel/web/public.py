@@ -266,9 +266,9 @@ def routes(site: Site) -> list[BaseRoute]:
         Route("/", home),
         Route("/categories/{category}", category_page),
         Route("/languages/{code}", language_page),
-        Route("/outlets/{source_id:int}", outlet_page),
+        Route("/outlets/{source_id:id}", outlet_page),
         Route("/stories/{key}", story),
-        Route("/articles/{article_id:int}", article),
+        Route("/articles/{article_id:id}", article),
         Route("/theme.css", theme),
         Route("/langue", choose_language, methods=["POST"]),
     ]

@@ -174,7 +174,7 @@ def routes(site: Site) -> list[BaseRoute]:
         Route("/admin/sources", guarded(site, add_source), methods=["POST"]),
         Route("/admin/sources/new", guarded(site, new_source), methods=["GET"]),
         Route(
-            "/admin/sources/{source_id:int}/{action:str}",
+            "/admin/sources/{source_id:id}/{action:str}",
             guarded(site, source_action),
             methods=["POST"],
         ),
