@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import feedparser
 import httpx
+import lxml.html
 import pytest
 
 from actuel.config import Settings
@@ -194,8 +195,12 @@ def test_html_in_a_title_or_author_stays_text_in_every_feed(
         ours = parse_feed(body)
         assert [i.title for i in ours.items] == [HOSTILE_TITLE]
         assert ours.items[0].author == HOSTILE_AUTHOR
-        if fmt == "atom":  # RSS titles have no declared type (readers may sniff them as HTML)
+        if fmt == "atom":
             assert [e.title for e in feedparser.parse(body).entries] == [HOSTILE_TITLE]
+        if fmt == "xml":  # readers take RSS titles for HTML: what they show is the title
+            [entry] = feedparser.parse(body).entries
+            shown = lxml.html.fragment_fromstring(entry.title, create_parent="p").text_content()
+            assert shown == HOSTILE_TITLE
 
 
 def test_every_feed_a_page_advertises_is_there(demo: tuple[httpx.Client, Store]) -> None:

@@ -47,6 +47,9 @@ _ROOT_TAG = re.compile(r"<((?:[A-Za-z_][\w.-]*:)?(?:rss|RDF|feed|channel))[\s>]"
 Entry = Mapping[str, Any]
 
 
+_HTML_ESCAPE = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
@@ -238,6 +241,16 @@ def _summary_and_content(entry: Entry, parser: str) -> tuple[str | None, str | N
     return summary, content
 
 
+def _title(entry: Entry, parser: str) -> str | None:
+    """The title as text. A title written as escaped HTML (`Tom &amp;amp; Jerry`, as RSS
+    writers do for readers that take titles for HTML) is read as HTML once: feedparser does so
+    already, fastfeedparser gives the escapes as they are."""
+    title = _line(_get(entry, "title"))
+    if title and parser == "fastfeedparser" and _HTML_ESCAPE.search(title):
+        return _line(html.unescape(title))
+    return title
+
+
 def _item(
     entry: Entry,
     base: str | None,
@@ -264,7 +277,7 @@ def _item(
         updated = None
     return FeedItem(
         link=resolved,
-        title=_line(_get(entry, "title")),
+        title=_title(entry, parser),
         guid=guid,
         published_at=published,
         updated_at=updated,

@@ -1,11 +1,14 @@
 """Outgoing feeds written from a FeedDoc: RSS 2.0 and Atom 1.0 with lxml, JSON Feed 1.1 with json.
 
 Text goes in as element text and attributes, never spliced into markup, so a title holding
-`<script>` comes out escaped in every format.
+`<script>` comes out escaped in every format. RSS titles are escaped as HTML first: RSS 2.0 never
+said whether a title is text or HTML and most readers decode it as HTML, where a title escaped once
+shows its `<b>` as markup (Atom says `type="text"`, and JSON Feed's title is text).
 """
 
 from __future__ import annotations
 
+import html as html_text
 import json
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -63,10 +66,15 @@ def _xml(root: etree._Element) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
 
 
+def _rss_title(title: str) -> str:
+    """A plain-text title as the HTML that RSS readers take titles for."""
+    return html_text.escape(title, quote=False)
+
+
 def rss(doc: FeedDoc) -> bytes:
     root = etree.Element("rss", nsmap={"atom": ATOM, "dc": DC}, version="2.0")
     channel = _sub(root, "channel")
-    _sub(channel, "title", doc.title)
+    _sub(channel, "title", _rss_title(doc.title))
     _sub(channel, "link", doc.home_url)
     _sub(channel, "description", doc.description or doc.title)
     _sub(channel, "language", doc.language)
@@ -82,7 +90,7 @@ def rss(doc: FeedDoc) -> bytes:
     )
     for entry in doc.entries:
         item = _sub(channel, "item")
-        _sub(item, "title", entry.title)
+        _sub(item, "title", _rss_title(entry.title))
         _sub(item, "link", entry.url)
         _sub(item, "guid", entry.id, isPermaLink="true")
         if entry.published:
