@@ -194,7 +194,7 @@ def test_html_in_a_title_or_author_stays_text_in_every_feed(
         assert b"<script" not in body and b"<img" not in body and b"<b>" not in body
         ours = parse_feed(body)
         assert [i.title for i in ours.items] == [HOSTILE_TITLE]
-        assert ours.items[0].author == HOSTILE_AUTHOR
+        assert ours.items[0].author == "Ana"  # read back: a name loses its markup, not its words
         if fmt == "atom":
             assert [e.title for e in feedparser.parse(body).entries] == [HOSTILE_TITLE]
         if fmt == "xml":  # readers take RSS titles for HTML: what they show is the title

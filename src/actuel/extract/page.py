@@ -18,6 +18,7 @@ from actuel.extract.fragment import html_to_text
 from actuel.extract.metadata import PageMetadata, read_metadata
 from actuel.model import ExtractedPage
 from actuel.parse.encoding import decode_document
+from actuel.parse.people import person_name
 from actuel.parse.urls import absolute_url, canonical_url
 
 log = logging.getLogger(__name__)
@@ -233,7 +234,7 @@ def _assemble(
         text = drop_leading_title(remove_junk_lines(document.text or ""), page.title)
         # one blank line between paragraphs, as feed texts and the web pages expect
         page.text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
-        page.author = _clean(document.author)
+        page.author = person_name(document.author)
         page.description = _clean(document.description)
         page.site_name = _clean(document.sitename)
         page.categories = _categories(document.categories, document.tags)

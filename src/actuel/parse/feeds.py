@@ -24,6 +24,7 @@ import feedparser
 from actuel.errors import ParseError
 from actuel.model import Enclosure, Feed, FeedItem
 from actuel.parse.dates import normalize_date
+from actuel.parse.people import person_name
 from actuel.parse.urls import absolute_url, is_http_url
 from actuel.parse.xmlsafe import prepare_xml
 
@@ -136,11 +137,11 @@ def _date(entry: Entry, key: str, now: datetime) -> datetime | None:
 def _author(entry: Entry) -> str | None:
     author = _line(_get(entry, "author")) or _line(_get(_get(entry, "author_detail"), "name"))
     if author:
-        return author
+        return person_name(author)
     for person in _get(entry, "authors") or ():
         name = _line(_get(person, "name")) or _line(_get(person, "email"))
         if name:
-            return name
+            return person_name(name)
     return None
 
 

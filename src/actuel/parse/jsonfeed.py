@@ -13,6 +13,7 @@ from typing import Any
 
 from actuel.model import Enclosure, Feed, FeedItem
 from actuel.parse.dates import normalize_date
+from actuel.parse.people import person_name
 from actuel.parse.urls import absolute_url
 
 
@@ -30,7 +31,7 @@ def _author(obj: Mapping[str, Any]) -> str | None:
         candidates.append(obj["author"])
     for person in candidates:
         if isinstance(person, Mapping):
-            name = _str(person.get("name"))
+            name = person_name(_str(person.get("name")))
             if name:
                 return name
     return None

@@ -1,0 +1,24 @@
+"""Author names as plain text: tags dropped with their attributes (words kept), entities read,
+and a leading "By", "Par", "Von" or "Por" of a byline left out (not "Di", "De": names begin so)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_TAG = re.compile(r"<[^>]*>?")
+_BYLINE = re.compile(r"^(?:by|par|von|por)\s+(?=\S)", re.IGNORECASE)
+
+
+def person_name(raw: str | None) -> str | None:
+    """`<b onmouseover="…">Evil Author</b>` -> "Evil Author"; "Par Awa Nfor" -> "Awa Nfor"."""
+    if raw is None:
+        return None
+    text = html.unescape(_TAG.sub(" ", raw)) if "<" in raw else html.unescape(raw)
+    if "<" in text:  # markup written escaped: read once more
+        text = _TAG.sub(" ", text)
+    text = " ".join(text.split())
+    without = _BYLINE.sub("", text)
+    if without and without[0].isupper():
+        text = without
+    return text or None
