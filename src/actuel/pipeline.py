@@ -1047,6 +1047,7 @@ class Ingestor:
     def run_pass(self, sources: Iterable[Source] | None = None) -> PassReport:
         """Refresh every due source (or the given ones), then retry pages that failed before."""
         clock = time.monotonic()
+        self.fetcher.load_holds()  # waits that hosts asked of other processes meanwhile
         todo = list(sources) if sources is not None else self.store.due_sources(utcnow())
         result = PassReport()
         feed_jobs: dict[Future[FeedCollected], Source] = {}

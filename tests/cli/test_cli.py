@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +151,27 @@ def test_parse_prints_items_and_names_the_file_that_is_not_a_feed(
     lines = [json.loads(line) for line in result.output.strip().splitlines()]
     assert lines[0]["path"] == str(feed) and lines[1]["path"] == str(html)
     assert str(html) in lines[1]["error"]
+
+
+def test_a_hosts_retry_after_holds_for_the_next_processes(
+    loopback: Loopback, env: dict[str, str]
+) -> None:
+    """A 429 with Retry-After: 3600 in one `actuel fetch`; the next fetch (cron, another process),
+    `fetch --source` and `sources add` of another page of that host send it nothing."""
+    loopback.route("/feed.xml", Reply(429, {"Retry-After": "3600"}, b"slow down"))
+    run(env, "sources", "add", loopback.url("/feed.xml"), "--kind", "feed")
+    run(env, "fetch")
+    assert len(loopback.hits_to("/feed.xml")) == 1
+    later = subprocess.run(
+        [sys.executable, "-m", "actuel", "fetch"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert later.returncode == 0, later.stderr
+    run(env, "fetch", "--source", "1")
+    added = CliRunner().invoke(main, ["sources", "add", loopback.url("/other")], env=env)
+    assert added.exit_code != 0 and "Retry-After" in added.output, added.output
+    assert len(loopback.hits_to("/feed.xml")) == 1
+    assert not loopback.hits_to("/other")

@@ -67,7 +67,7 @@ def demo_command(settings: Settings, no_serve: bool, port: int | None, host: str
     with DemoWorld(port=DEMO_OUTLETS_PORT) as world:
         console.print(f"demo world: {len(world.outlets)} outlets on loopback", highlight=False)
         with open_store(settings) as store:
-            with Fetcher(settings) as fetcher:
+            with Fetcher(settings, holds=store) as fetcher:
                 sources = register_outlets(store, fetcher, world.outlets)
             report = ingest_once(store, settings, source_ids=[s.id for s in sources if s.id])
             print_report(report)

@@ -40,7 +40,7 @@ def ingest_once(
 ) -> PassReport:
     """One pass over the due sources (or the given ones), with a progress bar."""
     sources = [store.get_source(i) for i in source_ids] if source_ids else None
-    with Fetcher(settings) as fetcher, progress_bar() as progress:
+    with Fetcher(settings, holds=store) as fetcher, progress_bar() as progress:
         task = progress.add_task("ingesting", total=None, visible=show_progress)
 
         def advance(_what: str, done: int, total: int) -> None:

@@ -69,7 +69,11 @@ def add_command(
     if kind:
         source = new_source(url, None, kind=SourceKind(kind), **fields)
     else:
-        with Fetcher(settings) as fetcher, console.status(f"discovering {url}"):
+        with (
+            open_store(settings) as store,
+            Fetcher(settings, holds=store) as fetcher,
+            console.status(f"discovering {url}"),
+        ):
             found = discover(url, fetcher)
         source = new_source(url, found, **fields)
         if found.url != url:

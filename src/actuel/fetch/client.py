@@ -10,10 +10,12 @@ import functools
 import logging
 import ssl
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -74,14 +76,29 @@ class _Answer:
     wire_bytes: int
 
 
+class HostHolds(Protocol):
+    """Where the waits hosts ask for are kept for other processes (the Store)."""
+
+    def host_holds(self) -> Mapping[str, tuple[datetime, int]]: ...
+
+    def hold_host(self, host: str, until: datetime, status: int) -> None: ...
+
+
 class Fetcher:
     """GET with an SSRF guard at connect time, size caps, a total deadline and politeness.
 
     Thread-safe: one Fetcher serves every thread of the pipeline.
     """
 
-    def __init__(self, settings: Settings, *, resolver: Resolver | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        resolver: Resolver | None = None,
+        holds: HostHolds | None = None,
+    ):
         self._settings = settings
+        self._holds = holds
         self._backend = backend = GuardedBackend(
             resolver or default_resolver,
             allow_private=bool(settings.fetch_allow_private),
@@ -110,6 +127,7 @@ class Fetcher:
             per_host_delay=float(settings.fetch_per_host_delay),
         )
         self._robots = RobotsCache(ttl=settings.fetch_robots_ttl, user_agent=settings.user_agent)
+        self.load_holds()
 
     def _tls_context(self) -> ssl.SSLContext:
         ca_file = str(self._settings.fetch_ca_file or "")
@@ -146,6 +164,13 @@ class Fetcher:
             max_bytes=int(self._settings.fetch_max_bytes),
             truncate=False,
         )
+
+    def load_holds(self) -> None:
+        """Take up the waits hosts asked of other processes (`holds`, when given)."""
+        if self._holds is None:
+            return
+        for key, (until, status) in self._holds.host_holds().items():
+            self._politeness.block_until(key, until, status)
 
     def host_ready_at(self, url: str) -> datetime | None:
         """When the Retry-After a 429/503 of this URL's host set ends; None when it may be asked."""
@@ -333,7 +358,9 @@ class Fetcher:
         if retry_after is None:
             return None
         retry_after = min(retry_after, float(self._settings.fetch_retry_after_max))
-        self._politeness.block(host_key(url), retry_after, status)
+        until = self._politeness.block(host_key(url), retry_after, status)
+        if self._holds is not None:
+            self._holds.hold_host(host_key(url), until, status)
         return retry_after
 
     def _check_scheme(self, url: str, source: str | None) -> None:

@@ -109,6 +109,14 @@ class Politeness:
                 host.blocked_status = status
             return host.blocked_until
 
+    def block_until(self, key: str, until: datetime, status: int) -> None:
+        """Remember a wait another process was asked for (`until` in UTC)."""
+        host = self._host(key)
+        with host.lock:
+            if host.blocked_until is None or until > host.blocked_until:
+                host.blocked_until = until
+                host.blocked_status = status
+
     def blocked(self, key: str) -> tuple[datetime, int] | None:
         """When the Retry-After of `key` ends and the status that set it; None: requests may go."""
         with self._lock:

@@ -26,7 +26,7 @@ from actuel.model import (
     StoryMember,
     StoryView,
 )
-from actuel.store import activity, editorial, listings, maintenance, migrate, users
+from actuel.store import activity, editorial, hosts, listings, maintenance, migrate, users
 from actuel.store import articles as article_rows
 from actuel.store import comments as comment_rows
 from actuel.store import search as full_text
@@ -344,6 +344,18 @@ class Store:
         """Replace what extraction produced (text, title, dates, ...); the search index follows."""
         with self._write(shown=True) as conn:
             article_rows.update_extraction(conn, article)
+
+    def host_holds(self, now: datetime | None = None) -> dict[str, tuple[datetime, int]]:
+        """Hosts that asked us (Retry-After) to wait past `now`: host -> (until, status)."""
+        with self._read() as conn:
+            return hosts.holds(conn, now or datetime.now(UTC))
+
+    def hold_host(self, host: str, until: datetime, status: int) -> None:
+        """Remember that `host` asked to be left alone until `until` (for every process)."""
+        if self.readonly:
+            return
+        with self._write() as conn:
+            hosts.hold(conn, host, until, status)
 
     def count_articles(self) -> int:
         with self._read() as conn:

@@ -16,9 +16,10 @@ MODERATION = {"approve": "published", "spam": "spam", "delete": "deleted"}
 MAX_BULK = 500
 
 
-def preview(settings: Settings, url: str) -> DiscoveryResult:
-    """What registering `url` would poll (fetches it; FetchError and ParseError on failure)."""
-    with Fetcher(settings) as fetcher:
+def preview(settings: Settings, url: str, store: Store | None = None) -> DiscoveryResult:
+    """What registering `url` would poll (fetches it; FetchError and ParseError on failure);
+    with `store`, the waits hosts asked of any process hold."""
+    with Fetcher(settings, holds=store) as fetcher:
         return discover(normalize_source_url(url), fetcher)
 
 
@@ -36,7 +37,7 @@ def add_source(
     if kind:
         source = new_source(normalize_source_url(url), None, kind=SourceKind(kind), **clean)
     elif discover_first:
-        source = new_source(url, preview(settings, url), **clean)
+        source = new_source(url, preview(settings, url, store), **clean)
     else:
         source = new_source(normalize_source_url(url), None, **clean)
     return store.add_source(source)  # DuplicateSourceError when its URL is known
