@@ -65,6 +65,7 @@ class FetchResult:
     etag: str | None = None
     last_modified: str | None = None
     permanent_redirect: str | None = None  # a 301/308 target, checked, for updating the stored URL
+    truncated: bool = False  # cut at the download limit (a feed is read that far, not refused)
 
     @property
     def not_modified(self) -> bool:

@@ -26,6 +26,7 @@ from actuel.extract import compress_html, extract_page
 from actuel.extract.cleanup import strip_site_name
 from actuel.extract.fragment import html_to_text
 from actuel.fetch import Fetcher
+from actuel.fetch.messages import size as size_text
 from actuel.model import (
     Article,
     Credit,
@@ -794,6 +795,15 @@ class Ingestor:
             content_type=fetched.content_type,
             max_items=max_items,
         )
+        if fetched.truncated:  # read up to the download limit: its first items are kept
+            limit = int(self.settings.fetch_max_bytes)
+            feed.notes.insert(
+                0, f"the feed is larger than the {size_text(limit)} download limit: read that far"
+            )
+            log.warning(
+                "feed cut at the download limit",
+                extra={"source": source.label, "limit_bytes": limit, "notes": feed.notes},
+            )
         if feed.format == "sitemapindex":
             children: list[FeedItem] = []
             for child_url in feed.sitemaps[:SITEMAP_CHILDREN_MAX]:

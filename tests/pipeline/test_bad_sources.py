@@ -137,3 +137,33 @@ def test_conditional_get_makes_a_second_pass_cheap(loopback: Loopback, settings:
         assert second.new_articles == 0
         assert len(loopback.hits_to("/a/foire")) == 1
         assert store.get_source(source.id).etag == etag  # type: ignore[arg-type]
+
+
+def test_a_feed_past_the_download_limit_gives_its_first_items(
+    loopback: Loopback, settings: Settings
+) -> None:
+    """100,000 items, 24 MB (Content-Length announced): read up to the 15 MB limit, the first
+    1,000 items kept, where the whole feed used to be refused with none."""
+    base = loopback.base_url
+    summary = "un résumé assez long pour que cent mille articles pèsent leur poids. " * 2
+    items = "".join(
+        f"<item><title>Article {i} de la foire</title><link>{base}/a/{i}</link>"
+        f"<guid>g{i}</guid><description>Stand {i} : {summary}</description></item>"
+        for i in range(100_000)
+    )
+    body = (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Le Veilleur</title><link>{base}/</link>{items}</channel></rss>"
+    ).encode()
+    assert len(body) > 24_000_000
+    loopback.route("/big.xml", Reply(headers={"Content-Type": "application/rss+xml"}, body=body))
+    settings = settings.replace(fetch_pages=False)
+    with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
+        source = store.add_source(
+            Source(url=loopback.url("/big.xml"), name="Le Veilleur", kind=SourceKind.FEED)
+        )
+        with Ingestor(store, fetcher, settings) as ingestor:
+            [report] = ingestor.run_pass([source]).sources
+        assert report.error is None
+        assert store.count_articles() == 1000
+        assert states_of(store)[source.url] == SourceState.ACTIVE

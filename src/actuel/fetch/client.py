@@ -74,6 +74,7 @@ class _Answer:
     headers: dict[str, str]
     content: bytes
     wire_bytes: int
+    truncated: bool = False  # cut at the size limit (feeds and robots.txt are read that far)
 
 
 class HostHolds(Protocol):
@@ -162,7 +163,8 @@ class Fetcher:
             purpose=purpose,
             source=source,
             max_bytes=int(self._settings.fetch_max_bytes),
-            truncate=False,
+            # a feed past the limit is read up to it: its first items are what a poll wants
+            truncate=purpose == "feed",
         )
 
     def load_holds(self) -> None:
@@ -257,6 +259,7 @@ class Fetcher:
                 etag=answer.headers.get("etag"),
                 last_modified=answer.headers.get("last-modified"),
                 permanent_redirect=current if hop > 0 and permanent else None,
+                truncated=answer.truncated,
             )
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
@@ -318,7 +321,7 @@ class Fetcher:
             raise msg.bad_status(url, status, self._retry_after(url, status, headers), source)
         length = headers.get("content-length", "")
         if not truncate and length.isdigit() and int(length) > max_bytes:
-            announced = f"announces {msg.size(int(length))}"
+            announced = f"announces {msg.size(int(length))}, past"
             raise msg.too_large(url, announced, max_bytes, source)
         decoded_cap = int(self._settings.fetch_max_decoded_bytes)
         if truncate:
@@ -326,6 +329,7 @@ class Fetcher:
         decoder = BoundedDecoder(headers.get("content-encoding"), decoded_cap)
         parts: list[bytes] = []
         wire = 0
+        cut = False
         try:
             for chunk in response.iter_raw():
                 if wire + len(chunk) > max_bytes:
@@ -333,6 +337,7 @@ class Fetcher:
                         raise msg.too_large(url, "went past", max_bytes, source)
                     chunk = chunk[: max_bytes - wire]
                     wire += len(chunk)
+                    cut = True
                     parts.append(decoder.feed(chunk))
                     break
                 wire += len(chunk)
@@ -343,10 +348,11 @@ class Fetcher:
             if not truncate:
                 encoding = headers.get("content-encoding")
                 raise msg.decoded_too_large(url, encoding, decoded_cap, source) from None
+            cut = True
         except UndecodableBody as exc:
             encoding = headers.get("content-encoding")
             raise msg.undecodable(url, encoding, exc, source) from None
-        return _Answer(status, headers, b"".join(parts), wire)
+        return _Answer(status, headers, b"".join(parts), wire, cut)
 
     # errors and checks
 
