@@ -1229,6 +1229,13 @@ def discover(url: str, fetcher: Fetcher) -> DiscoveryResult:
     """Find what to poll for a URL: a feed or sitemap as is, else the feeds a home page announces,
     else common feed paths and robots.txt `Sitemap:` lines, else the home page itself."""
     fetched = fetcher.get(url, purpose="discovery", source=url)
+    if not fetched.content.strip():
+        raise ParseError(
+            f"{fetched.final_url} answered HTTP {fetched.status} with an empty body: "
+            "no feed, sitemap or page to poll",
+            fix="check the address in a browser; give the site's feed or home page",
+            source=url,
+        )
     kind_of = detect_format(fetched.content, fetched.content_type)
     if kind_of and kind_of != "html":
         feed = parse_feed(fetched.content, url=fetched.final_url, content_type=fetched.content_type)
@@ -1274,6 +1281,12 @@ def discover(url: str, fetcher: Fetcher) -> DiscoveryResult:
                 language=page.language,
                 candidates=candidates,
             )
+    if not article_links_from_home(html, fetched.final_url, max_links=1):
+        raise ParseError(
+            f"{fetched.final_url} announces no feed, lists no sitemap and links to no article",
+            fix="give the address of the site's feed, sitemap or a home page listing articles",
+            source=url,
+        )
     return DiscoveryResult(
         url=fetched.final_url,
         kind=SourceKind.PAGE,

@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from actuel.cli import main
+from actuel.config import load_settings
+from actuel.store import Store
 from tests.support.loopback import Loopback, Reply
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>
@@ -102,15 +104,25 @@ def test_opml_export_then_import_round_trips(
 ) -> None:
     serve_site(loopback)
     run(env, "sources", "add", loopback.url("/feed.xml"), "--name", "Gazette", "--lang", "fr")
+    run(env, "sources", "add", loopback.url("/"), "--kind", "page", "--name", "Accueil")
+    run(env, "sources", "add", loopback.url("/sitemap.xml"), "--kind", "sitemap")
     opml = tmp_path / "sources.opml"
     run(env, "sources", "export", str(opml))
     assert b"<opml" in opml.read_bytes()
     other = dict(env, ACTUEL_DB=str(tmp_path / "other.db"))
-    assert "imported 1 sources" in run(other, "sources", "import", str(opml))
-    [source] = json.loads(run(other, "sources", "list", "--json"))
-    assert source["url"] == loopback.url("/feed.xml") and source["name"] == "Gazette"
+    assert "imported 3 sources" in run(other, "sources", "import", str(opml))
+    sources = json.loads(run(other, "sources", "list", "--json"))
+    kinds = {s["url"]: s["kind"] for s in sources}  # a page or sitemap stays one (not a feed)
+    assert kinds == {
+        loopback.url("/feed.xml"): "feed",
+        loopback.url("/"): "page",
+        loopback.url("/sitemap.xml"): "sitemap",
+    }
+    source = next(s for s in sources if s["kind"] == "feed")
+    assert source["name"] == "Gazette"
     assert "already registered" in run(other, "sources", "import", str(opml))
-    run(other, "sources", "remove", str(source["id"]))
+    for each in sources:
+        run(other, "sources", "remove", str(each["id"]))
     assert json.loads(run(other, "sources", "list", "--json")) == []
 
 
@@ -175,3 +187,21 @@ def test_a_hosts_retry_after_holds_for_the_next_processes(
     assert added.exit_code != 0 and "Retry-After" in added.output, added.output
     assert len(loopback.hits_to("/feed.xml")) == 1
     assert not loopback.hits_to("/other")
+
+
+def test_adding_an_address_with_nothing_to_poll_is_refused_at_once(
+    loopback: Loopback, env: dict[str, str]
+) -> None:
+    """An empty 200 body was registered as a page source named after the host, after 20 s of
+    probing; a page linking to no article the same."""
+    loopback.route("/empty", Reply(body=b""))
+    loopback.route(
+        "/bare", Reply(headers={"Content-Type": "text/html"}, body=b"<html><p>Bienvenue</p></html>")
+    )
+    added = CliRunner().invoke(main, ["sources", "add", loopback.url("/empty")], env=env)
+    assert added.exit_code != 0 and "empty body" in added.output, added.output
+    assert [h.path for h in loopback.hits] == ["/empty"]  # refused at once, nothing probed
+    added = CliRunner().invoke(main, ["sources", "add", loopback.url("/bare")], env=env)
+    assert added.exit_code != 0 and "links to no article" in added.output, added.output
+    with Store.open(env["ACTUEL_DB"], load_settings(environ=env)) as store:
+        assert store.list_sources() == []

@@ -32,10 +32,13 @@ def test_round_trip_keeps_every_field() -> None:
             site_url="https://www.exemple-regional.fr/",
             category="Régions/Var",
             lang="fr",
+            kind="feed",
         ),
-        OpmlOutline(url="https://b.example.org/feed", title="B", category="Régions/Var"),
-        OpmlOutline(url=C_URL, title=C_URL, lang="de"),
-        OpmlOutline(url="https://d.example.org/sitemap.xml", title="D"),
+        OpmlOutline(
+            url="https://b.example.org/feed", title="B", category="Régions/Var", kind="feed"
+        ),
+        OpmlOutline(url=C_URL, title=C_URL, lang="de", kind="feed"),
+        OpmlOutline(url="https://d.example.org/sitemap.xml", title="D", kind="sitemap"),
     ]
 
 

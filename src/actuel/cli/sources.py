@@ -170,6 +170,7 @@ def import_command(settings: Settings, file: str) -> None:
                     new_source(
                         source.url,
                         None,
+                        kind=SourceKind(outline.kind or "feed"),
                         name=source.name or None,
                         category=source.category,
                         lang=source.lang,

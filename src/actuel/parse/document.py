@@ -41,6 +41,8 @@ def _gunzip(content: bytes, limit: int, url: str | None) -> bytes:
 
 
 def _describe_json(document: object) -> str:
+    if isinstance(document, Mapping) and not document:
+        return "an empty JSON object, not a JSON Feed (no version, no items)"
     if isinstance(document, Mapping):
         keys = ", ".join(sorted(str(k) for k in document)[:6])
         message = document.get("error") or document.get("message") or document.get("detail")

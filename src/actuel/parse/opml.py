@@ -14,6 +14,8 @@ from actuel.parse.urls import is_http_url
 from actuel.parse.xmlsafe import prepare_xml, safe_parser
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# outline types -> source kinds: readers write rss or atom; actuel writes sitemap and page too
+_KINDS = {"rss": "feed", "atom": "feed", "feed": "feed", "sitemap": "sitemap", "page": "page"}
 
 
 @dataclass
@@ -25,6 +27,7 @@ class OpmlOutline:
     site_url: str | None = None
     category: str | None = None
     lang: str | None = None
+    kind: str | None = None  # "feed", "sitemap" or "page" (the `type` actuel writes); None: a feed
 
 
 def _attr(element: etree._Element, *names: str) -> str | None:
@@ -53,6 +56,7 @@ def _walk(element: etree._Element, folders: list[str], found: dict[str, OpmlOutl
                 site_url=_attr(child, "htmlUrl"),
                 category=category or ("/".join(folders) or None),
                 lang=_attr(child, "language", "lang", _XML_LANG),
+                kind=_KINDS.get((_attr(child, "type") or "").lower()),
             )
             found.setdefault(url, outline)
             _walk(child, folders, found)
