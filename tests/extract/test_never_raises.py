@@ -81,3 +81,13 @@ def test_extract_page_never_raises(content: str | bytes, caplog: pytest.LogCaptu
     assert isinstance(page.text, str)
     assert page.canonical_url is not None and page.canonical_url.startswith("https://")
     assert page.published_at is None or page.published_at.tzinfo is not None
+
+
+def test_a_title_holding_html_alone_is_read_without_the_safety_net(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Found by the fuzzing above: lxml asserts ("too many bodies") on a title of "<html>"."""
+    with caplog.at_level(logging.DEBUG, logger="actuel.extract.page"):
+        page = extract_page("<title><html>", url="https://exemple.fr/a", content_type="text/html")
+    assert not [r for r in caplog.records if r.getMessage().startswith("extraction failed")]
+    assert isinstance(page, ExtractedPage)

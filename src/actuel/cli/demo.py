@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import threading
+from urllib.parse import urlsplit
 
 import click
 
@@ -16,8 +19,37 @@ from actuel.model import Source, SourceKind
 from actuel.pipeline import discover, new_source
 from actuel.store import Store
 
-# Outlets listen on 127.0.1.N at this port, so their URLs stay the same from one demo to the next.
-DEMO_OUTLETS_PORT = 8090
+# Outlets listen on 127.0.1.N at one port of these, the same from one demo of a database to the
+# next (their URLs are its sources'): 8090, or the next one free when another demo holds it.
+DEMO_OUTLETS_PORTS = range(8090, 8190)
+DEMO_OUTLETS_PORT = DEMO_OUTLETS_PORTS[0]
+
+
+def outlets_port(store: Store) -> int:
+    """The port of this database's demo outlets: the one its registered outlets use, else the
+    first of DEMO_OUTLETS_PORTS free (a second `actuel demo` on another database runs beside)."""
+    for source in store.list_sources():
+        parts = urlsplit(source.url)
+        port = parts.port
+        if (parts.hostname or "").startswith("127.0.1.") and port in DEMO_OUTLETS_PORTS:
+            return int(port or 0)
+    for port in DEMO_OUTLETS_PORTS:
+        if _free(port):
+            return port
+    return DEMO_OUTLETS_PORT  # all taken: DemoWorld says so, naming the fix
+
+
+def _free(port: int) -> bool:
+    for address in ("127.0.1.1", "127.0.0.1"):  # some systems have only 127.0.0.1 for loopback
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((address, port))
+            except OSError as exc:
+                if exc.errno == errno.EADDRNOTAVAIL:
+                    continue
+                return False
+            return True
+    return False
 
 
 def demo_settings(settings: Settings) -> Settings:
@@ -64,7 +96,9 @@ def register_outlets(store: Store, fetcher: Fetcher, outlets: list[DemoOutlet]) 
 def demo_command(settings: Settings, no_serve: bool, port: int | None, host: str | None) -> None:
     """Start the bundled demo outlets, ingest them all, then serve the site."""
     settings = demo_settings(settings).replace(web_port=port, web_host=host)
-    with DemoWorld(port=DEMO_OUTLETS_PORT) as world:
+    with open_store(settings) as store:
+        outlets_at = outlets_port(store)
+    with DemoWorld(port=outlets_at) as world:
         console.print(f"demo world: {len(world.outlets)} outlets on loopback", highlight=False)
         with open_store(settings) as store:
             with Fetcher(settings, holds=store) as fetcher:

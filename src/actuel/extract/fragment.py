@@ -62,6 +62,8 @@ _DROP = {"script", "style", "noscript", "iframe", "object", "embed", "template"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
+_TAG = re.compile(r"<[^>]*>?")
+
 def html_to_text(fragment: str | None) -> str:
     """Text of an HTML fragment: scripts dropped, one blank line between blocks, spaces folded."""
     if not fragment or not fragment.strip():
@@ -70,8 +72,8 @@ def html_to_text(fragment: str | None) -> str:
         return _tidy(fragment)
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return _tidy(fragment)
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on "<html>" alone
+        return _tidy(_TAG.sub(" ", fragment))
     parts: list[str] = []
     _walk(root, parts)
     return _tidy("".join(parts))
