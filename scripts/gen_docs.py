@@ -55,9 +55,7 @@ def cli_reference() -> str:
 
 def render(readme: str) -> str:
     for name, body in (("settings", settings_table()), ("cli", cli_reference())):
-        pattern = re.compile(
-            rf"(<!-- {name}:start -->\n).*?(\n<!-- {name}:end -->)", re.DOTALL
-        )
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(\n<!-- {name}:end -->)", re.DOTALL)
         readme = pattern.sub(lambda m, body=body: m.group(1) + body + m.group(2), readme)
     return readme
 

@@ -64,6 +64,7 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 _TAG = re.compile(r"<[^>]*>?")
 
+
 def html_to_text(fragment: str | None) -> str:
     """Text of an HTML fragment: scripts dropped, one blank line between blocks, spaces folded."""
     if not fragment or not fragment.strip():
