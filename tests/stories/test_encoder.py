@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -135,6 +138,29 @@ def test_a_killed_worker_costs_one_batch_in_this_process_not_the_answer() -> Non
         np.testing.assert_allclose(workers.encode([FR, EN]), expected, atol=1e-5)
         np.testing.assert_allclose(workers.encode([EN, FR]), expected[::-1], atol=1e-5)
         assert len(workers._started) == 1 and workers._started[0] is not worker  # started anew
+    finally:
+        workers.close()
+
+
+def test_a_frozen_worker_costs_one_batch_not_a_hung_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker stopped by SIGSTOP never answers: after the answer deadline (1 s here) it is
+    killed and the batch is embedded in the caller's process."""
+    needs_use()
+    import actuel.stories.encoder as encoder_module
+
+    expected = USEEncoder().encode([FR, EN])
+    workers = ProcessEncoder(1)
+    try:
+        workers.encode([FR])
+        [worker] = workers._started
+        os.kill(worker.pid, signal.SIGSTOP)
+        monkeypatch.setattr(encoder_module, "WORKER_ANSWER_S", 1.0)
+        started = time.monotonic()
+        np.testing.assert_allclose(workers.encode([FR, EN]), expected, atol=1e-5)
+        assert time.monotonic() - started < 30
+        assert worker.poll() is not None  # killed, not left frozen
     finally:
         workers.close()
 

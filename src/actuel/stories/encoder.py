@@ -33,6 +33,7 @@ import json
 import logging
 import os
 import queue
+import select
 import subprocess
 import sys
 import threading
@@ -59,6 +60,8 @@ CACHE_SIZE = 20_000  # embeddings kept, about 40 MB at 512 float32 each
 ENCODER_CHOICES = ("auto", "use", "none")
 MAX_WORKERS = 4  # background embedding threads at most, one per usable core below that
 MAX_WORKER_FAILURES = 3  # encoder worker processes that may fail before the work stays here
+# a batch takes well under a second, the first one a few seconds more (the model loads)
+WORKER_ANSWER_S = 120.0
 
 
 @runtime_checkable
@@ -275,6 +278,9 @@ class ProcessEncoder:
     def _ask(self, worker: subprocess.Popen[bytes], texts: list[str]) -> np.ndarray:
         assert worker.stdin is not None and worker.stdout is not None
         write_frame(worker.stdin, json.dumps(texts).encode("utf-8"))
+        ready, _, _ = select.select([worker.stdout], [], [], WORKER_ANSWER_S)
+        if not ready:  # a worker that hangs must not hang the caller: it is stopped
+            raise OSError(f"encoder worker {worker.pid} gave no answer in {WORKER_ANSWER_S:g} s")
         answer = read_frame(worker.stdout)
         if answer is None:
             raise OSError(f"encoder worker {worker.pid} ended (exit status {worker.poll()})")
