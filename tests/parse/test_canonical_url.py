@@ -39,3 +39,13 @@ def test_distinct_articles_keep_distinct_urls() -> None:
 def test_non_http_urls_are_not_http(url: str) -> None:
     assert not is_http_url(url)
     assert absolute_url(url, None) is None or url == "//x"
+
+
+def test_a_port_that_is_no_number_is_no_address() -> None:
+    """Found by the 1,000-mutated-feeds pass: an item link with a damaged port raised ValueError
+    in the writer thread and stopped every source's ingest."""
+    damaged = "http://127.0.0.1:44575\u00e9f137/f1/a0"
+    assert not is_http_url(damaged)
+    assert absolute_url(damaged, None) is None
+    assert canonical_url(damaged) == damaged
+    assert not is_http_url("https://veilleur.example:99999/")
