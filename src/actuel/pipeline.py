@@ -42,7 +42,7 @@ from actuel.model import (
     StoryDoc,
 )
 from actuel.parse import decode_document, detect_format, parse_feed
-from actuel.parse.urls import canonical_url
+from actuel.parse.urls import canonical_url, without_tracking
 from actuel.sources.discovery import (
     Discovered,
     article_links_from_home,
@@ -198,7 +198,7 @@ def build_article(outcome: PageOutcome, now: datetime, settings: Settings) -> Ar
     attempts = 0 if not from_feed_only else 1
     return Article(
         source_id=source.id,
-        url=link,
+        url=without_tracking(link),
         canonical_url=canonical,
         title=title,
         text=text,

@@ -85,6 +85,21 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+def without_tracking(url: str) -> str:
+    """The URL as given, less its tracking parameters (utm_*, fbclid, ...) and its fragment:
+    what is stored, linked and cited ("Lire la suite", isBasedOn, feeds)."""
+    url = url.strip()
+    if not is_http_url(url):
+        return url
+    parts = urlsplit(url)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and not is_tracking_param(unquote(pair.split("=", 1)[0]))
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, no default port, no fragment, no tracking parameters,
     percent-encoding normalised; other query parameters kept in their order."""
