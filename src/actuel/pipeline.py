@@ -16,7 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from actuel.config import Settings
 from actuel.enrich import detect_language
@@ -1242,7 +1242,8 @@ def discover(url: str, fetcher: Fetcher) -> DiscoveryResult:
         return DiscoveryResult(
             url=fetched.final_url,
             kind=_kind_of_format(feed.format),
-            title=feed.title,
+            # a sitemap has no title (nor have some feeds): the site's name, not its host
+            title=feed.title or _site_name(fetched.final_url, fetcher),
             site_url=feed.link,
             language=feed.language,
             candidates=[],
@@ -1295,6 +1296,20 @@ def discover(url: str, fetcher: Fetcher) -> DiscoveryResult:
         language=page.language,
         candidates=candidates,
     )
+
+
+def _site_name(url: str, fetcher: Fetcher) -> str | None:
+    """The name a site's home page gives itself (og:site_name, else its title), if it answers."""
+    parts = urlsplit(url)
+    home = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+    try:
+        fetched = fetcher.get(home, purpose="discovery", source=url)
+    except ActuelError:
+        return None
+    if detect_format(fetched.content, fetched.content_type) not in (None, "html"):
+        return None
+    page = extract_page(decode_document(fetched.content, fetched.content_type), url=home)
+    return page.site_name or page.title
 
 
 def _robots_url(url: str) -> str:

@@ -205,3 +205,26 @@ def test_adding_an_address_with_nothing_to_poll_is_refused_at_once(
     assert added.exit_code != 0 and "links to no article" in added.output, added.output
     with Store.open(env["ACTUEL_DB"], load_settings(environ=env)) as store:
         assert store.list_sources() == []
+
+
+def test_a_sitemap_source_is_named_after_its_site_not_its_host(
+    loopback: Loopback, env: dict[str, str]
+) -> None:
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{loopback.url('/a/marche')}</loc></url></urlset>"
+    )
+    loopback.route(
+        "/sitemap.xml", Reply(headers={"Content-Type": "application/xml"}, body=sitemap.encode())
+    )
+    home = (
+        '<html><head><meta property="og:site_name" content="Le Veilleur">'
+        "<title>Accueil</title></head><body><main><h2>À la une</h2><p>"
+        + "La foire agricole de Téréna ouvre samedi sur l'esplanade du marché. " * 6
+        + "</p></main></body></html>"
+    )
+    loopback.route("/", Reply(headers={"Content-Type": "text/html"}, body=home.encode()))
+    run(env, "sources", "add", loopback.url("/sitemap.xml"))
+    [source] = json.loads(run(env, "sources", "list", "--json"))
+    assert source["kind"] == "sitemap" and source["name"] == "Le Veilleur"
