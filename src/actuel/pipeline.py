@@ -21,7 +21,14 @@ from urllib.parse import urlsplit, urlunsplit
 from actuel.config import Settings
 from actuel.enrich import detect_language
 from actuel.enrich.quotes import extract_quotes
-from actuel.errors import ActuelError, ExtractError, FetchError, NotAFeedError, ParseError
+from actuel.errors import (
+    ActuelError,
+    ExtractError,
+    FetchError,
+    NotAFeedError,
+    ParseError,
+    StoreError,
+)
 from actuel.extract import compress_html, extract_page
 from actuel.extract.cleanup import strip_site_name
 from actuel.extract.fragment import html_to_text
@@ -66,6 +73,9 @@ from actuel.workers import exit_with_parent, extract_and_detect
 log = logging.getLogger("actuel.pipeline")
 
 SITEMAP_CHILDREN_MAX = 5
+# a feed unreadable this many polls in a row is replaced by its site's home page, when that page
+# links to articles (the fix its error message gives the operator, applied)
+FEED_FALLBACK_AFTER = 3
 STORIES_BATCH = 64  # new articles placed in stories together (one write per story touched)
 # fewer pages than this finished together: wait this long for more to store in one transaction
 STORE_BATCH_PAGES = 32
@@ -750,10 +760,51 @@ class Ingestor:
         except ActuelError as exc:
             if exc.source in (None, source.url, fetched.final_url):
                 exc.source = source.label
+            home = self._home_page_instead(source, exc, logs)
+            if home is not None:
+                return source, home[1], home[0], None, logs
             return source, None, fetched, exc, logs
         except Exception as exc:  # a library's bug on this feed must not stop the pass
             return source, None, fetched, _unexpected(exc, "feed", source), logs
         return source, feed, fetched, None, logs
+
+    def _home_page_instead(
+        self, source: Source, error: ActuelError, logs: list[FetchLog]
+    ) -> tuple[FetchResult, Feed] | None:
+        """The site's home page, read as a page source, for a feed that stayed unreadable
+        FEED_FALLBACK_AFTER polls in a row; None when it lists no article (the error stands)."""
+        if (
+            source.kind != SourceKind.FEED
+            or not isinstance(error, ParseError)
+            or isinstance(error, NotAFeedError)
+            or source.error_count < FEED_FALLBACK_AFTER - 1
+        ):
+            return None
+        parts = urlsplit(source.site_url or source.url)
+        home = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+        found, failed, entry = self._logged_get(home, source=source, kind="page")
+        logs.append(entry)
+        if found is None or failed is not None:
+            return None
+        if detect_format(found.content, found.content_type) not in (None, "html"):
+            return None
+        html = decode_document(found.content, found.content_type)
+        max_items = self.settings.parse_max_items
+        links = article_links_from_home(html, found.final_url, max_links=max_items)
+        if not links:
+            return None
+        log.warning(
+            "feed unreadable: the source now reads the site's home page",
+            extra={"source": source.label, "feed": source.url, "home": found.final_url},
+        )
+        note = f"the feed {source.url} was unreadable {FEED_FALLBACK_AFTER} times: home page read"
+        page = Feed(
+            format="html",
+            link=found.final_url,
+            items=[FeedItem(link=u) for u in links],
+            notes=[note],
+        )
+        return replace(found, permanent_redirect=found.final_url), page
 
     def _rediscover(
         self, source: Source, fetched: FetchResult, logs: list[FetchLog]
@@ -1006,9 +1057,18 @@ class Ingestor:
         )
         if fetched and fetched.permanent_redirect:
             updated.url = fetched.permanent_redirect
+        if feed is not None and feed.format == "html" and source.kind == SourceKind.FEED:
+            updated.kind = SourceKind.PAGE  # its feed was unreadable: the home page replaced it
         if feed and not updated.site_url and feed.link:
             updated.site_url = feed.link
-        self.store.update_source(updated)
+        try:
+            self.store.update_source(updated)
+        except StoreError:
+            if updated.url == source.url:
+                raise
+            # its new address is another source's (a unique URL): it keeps its own
+            updated.url, updated.kind = source.url, source.kind
+            self.store.update_source(updated)
         report.source = updated
 
     def _fail_source(self, source: Source, error: ActuelError, report: SourceReport) -> None:

@@ -167,3 +167,45 @@ def test_a_feed_past_the_download_limit_gives_its_first_items(
         assert report.error is None
         assert store.count_articles() == 1000
         assert states_of(store)[source.url] == SourceState.ACTIVE
+
+
+BROKEN_ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Le Portail</title><subtitle>Actualit
+<br />
+<b>Fatal error</b>:  Allowed memory size of 134217728 bytes exhausted in feed-atom.php"""
+
+HOME = """<!doctype html><html lang="fr"><head><title>Le Portail</title></head><body>
+<main><article><h2><a href="/index.php/2026/11/24/foire-agricole-teréna">La foire agricole de
+Téréna ouvre samedi</a></h2></article>
+<article><h2><a href="/index.php/2026/11/24/barrage-sorene">Le barrage de la Sorène
+est achevé</a></h2></article></main></body></html>"""
+
+
+def test_a_feed_unreadable_three_polls_in_a_row_gives_way_to_the_home_page(
+    loopback: Loopback, settings: Settings
+) -> None:
+    """The fix the error names ("add the site's home page instead"), applied by actuel itself
+    after three failed polls, when the home page links to articles."""
+    loopback.route(
+        "/feed/atom/", Reply(headers={"Content-Type": "application/atom+xml"}, body=BROKEN_ATOM)
+    )
+    loopback.route(
+        "/", Reply(headers={"Content-Type": "text/html; charset=utf-8"}, body=HOME.encode())
+    )
+    settings = settings.replace(fetch_pages=False)
+    with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
+        added = store.add_source(
+            Source(url=loopback.url("/feed/atom/"), name="Le Portail", kind=SourceKind.FEED)
+        )
+        assert added.id is not None
+        with Ingestor(store, fetcher, settings) as ingestor:
+            for _ in range(2):
+                [report] = ingestor.run_pass([store.get_source(added.id)]).sources
+                assert report.error and "feed" in report.error
+            assert store.get_source(added.id).state == SourceState.ERROR
+            [report] = ingestor.run_pass([store.get_source(added.id)]).sources
+        assert report.error is None
+        source = store.get_source(added.id)
+        assert source.kind == SourceKind.PAGE and source.url == loopback.url("/")
+        assert source.state == SourceState.ACTIVE
+        assert store.count_articles() == 2
