@@ -780,8 +780,7 @@ class Ingestor:
             or source.error_count < FEED_FALLBACK_AFTER - 1
         ):
             return None
-        parts = urlsplit(source.site_url or source.url)
-        home = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+        home = _home_url(source.site_url or source.url)
         found, failed, entry = self._logged_get(home, source=source, kind="page")
         logs.append(entry)
         if found is None or failed is not None:
@@ -1360,8 +1359,7 @@ def discover(url: str, fetcher: Fetcher) -> DiscoveryResult:
 
 def _site_name(url: str, fetcher: Fetcher) -> str | None:
     """The name a site's home page gives itself (og:site_name, else its title), if it answers."""
-    parts = urlsplit(url)
-    home = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+    home = _home_url(url)
     try:
         fetched = fetcher.get(home, purpose="discovery", source=url)
     except ActuelError:
@@ -1373,8 +1371,13 @@ def _site_name(url: str, fetcher: Fetcher) -> str | None:
 
 
 def _robots_url(url: str) -> str:
+    return _home_url(url) + "robots.txt"
+
+
+def _home_url(url: str) -> str:
+    """The root of `url`'s site: scheme://host[:port]/."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/robots.txt"
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
 
 
 def _kind_of_format(fmt: str) -> SourceKind:

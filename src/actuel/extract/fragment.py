@@ -7,6 +7,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from actuel.parse.markup import strip_tags
+
 # HTML's block-level elements: each starts a paragraph of its own; inline ones (a, em, span,
 # img, wbr) add nothing, so "l'<em>État</em>" stays one word
 _BLOCKS = frozenset(
@@ -62,9 +64,6 @@ _DROP = {"script", "style", "noscript", "iframe", "object", "embed", "template"}
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
-_TAG = re.compile(r"<[^>]*>?")
-
-
 def html_to_text(fragment: str | None) -> str:
     """Text of an HTML fragment: scripts dropped, one blank line between blocks, spaces folded."""
     if not fragment or not fragment.strip():
@@ -74,7 +73,7 @@ def html_to_text(fragment: str | None) -> str:
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on "<html>" alone
-        return _tidy(_TAG.sub(" ", fragment))
+        return _tidy(strip_tags(fragment))
     parts: list[str] = []
     _walk(root, parts)
     return _tidy("".join(parts))

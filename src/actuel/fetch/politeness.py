@@ -101,21 +101,16 @@ class Politeness:
 
     def block(self, key: str, seconds: float, status: int) -> datetime:
         """Remember that `key` answered `status` (429/503) asking for nothing during `seconds`."""
+        return self.block_until(key, datetime.now(UTC) + timedelta(seconds=seconds), status)
+
+    def block_until(self, key: str, until: datetime, status: int) -> datetime:
+        """Hold `key` back until `until` (UTC; a later hold already there stays); when it ends."""
         host = self._host(key)
-        until = datetime.now(UTC) + timedelta(seconds=seconds)
         with host.lock:
             if host.blocked_until is None or until > host.blocked_until:
                 host.blocked_until = until
                 host.blocked_status = status
             return host.blocked_until
-
-    def block_until(self, key: str, until: datetime, status: int) -> None:
-        """Remember a wait another process was asked for (`until` in UTC)."""
-        host = self._host(key)
-        with host.lock:
-            if host.blocked_until is None or until > host.blocked_until:
-                host.blocked_until = until
-                host.blocked_status = status
 
     def blocked(self, key: str) -> tuple[datetime, int] | None:
         """When the Retry-After of `key` ends and the status that set it; None: requests may go."""

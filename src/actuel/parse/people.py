@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 import re
 
-_TAG = re.compile(r"<[^>]*>?")
+from actuel.parse.markup import strip_tags
+
 _BYLINE = re.compile(r"^(?:by|par|von|por)\s+(?=\S)", re.IGNORECASE)
 
 
@@ -14,9 +15,9 @@ def person_name(raw: str | None) -> str | None:
     """`<b onmouseover="…">Evil Author</b>` -> "Evil Author"; "Par Awa Nfor" -> "Awa Nfor"."""
     if raw is None:
         return None
-    text = html.unescape(_TAG.sub(" ", raw)) if "<" in raw else html.unescape(raw)
+    text = html.unescape(strip_tags(raw))
     if "<" in text:  # markup written escaped: read once more
-        text = _TAG.sub(" ", text)
+        text = strip_tags(text)
     text = " ".join(text.split())
     without = _BYLINE.sub("", text)
     if without and without[0].isupper():

@@ -92,12 +92,7 @@ def without_tracking(url: str) -> str:
     if not is_http_url(url):
         return url
     parts = urlsplit(url)
-    kept = [
-        pair
-        for pair in parts.query.split("&")
-        if pair and not is_tracking_param(unquote(pair.split("=", 1)[0]))
-    ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, _untracked(parts.query), ""))
 
 
 def canonical_url(url: str) -> str:
@@ -114,9 +109,14 @@ def canonical_url(url: str) -> str:
     netloc = f"{host}:{port}" if port else host
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
     path = re.sub(r"/{2,}", "/", path)
+    return urlunsplit((parts.scheme.lower(), netloc, path, _untracked(parts.query), ""))
+
+
+def _untracked(query: str) -> str:
+    """A query string less its tracking parameters, the others in their order."""
     kept = [
         pair
-        for pair in parts.query.split("&")
+        for pair in query.split("&")
         if pair and not is_tracking_param(unquote(pair.split("=", 1)[0]))
     ]
-    return urlunsplit((parts.scheme.lower(), netloc, path, "&".join(kept), ""))
+    return "&".join(kept)

@@ -599,13 +599,25 @@ class StoryClusterer:
             profile = self._profiles.get(story_id)
             if profile is None:
                 continue
-            features = fit_features(terms, profile, self._term_stats, weights)
-            features["embedding_max"] = cosine
-            features["words_max"] = words
+            features = self._fit_features(terms, profile, weights, cosine, words)
             if self._teacher is not None and not barred(features, model):
                 self.fit_examples.append((doc_id, model, features, story_id == truth))
             fits[story_id] = self.join_model.probability(features, model)
         return fits
+
+    def _fit_features(
+        self,
+        terms: Terms,
+        profile: StoryProfile,
+        weights: Mapping[str, float] | None,
+        cosine: float,
+        words: float,
+    ) -> dict[str, float]:
+        """`profile.fit_features`, with the closest member's likeness by meaning and by words."""
+        features = fit_features(terms, profile, self._term_stats, weights)
+        features["embedding_max"] = cosine
+        features["words_max"] = words
+        return features
 
     def _bar(self, verdict: VerdictLike, a: Fingerprint, b: Fingerprint) -> float:
         """The same_story score a pair needs for the article to join the other's story: a
@@ -746,9 +758,7 @@ class StoryClusterer:
             terms = held[0]
             if not terms.headline:
                 continue
-            features = fit_features(terms, profile, self._term_stats)
-            features["embedding_max"] = cosine
-            features["words_max"] = words
+            features = self._fit_features(terms, profile, None, cosine, words)
             model = self._model(terms)
             if self.join_model.probability(features, model) >= self.join_model.join[model]:
                 alone.add(other)

@@ -409,11 +409,8 @@ def default_encoder(settings: Settings | None = None) -> Encoder | None:
         return None
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
-            use: Encoder = USEEncoder()
-            workers = 0
-            if getattr(use, "thread_safe", False) and single_threaded_blas():
-                workers = background_workers()
-                if workers >= 2:
-                    use = ProcessEncoder(workers)
-            _DEFAULT = CachedEncoder(use, workers=workers)
+            use = USEEncoder()
+            workers = background_workers() if use.thread_safe and single_threaded_blas() else 0
+            inner: Encoder = ProcessEncoder(workers) if workers >= 2 else use
+            _DEFAULT = CachedEncoder(inner, workers=workers)
         return _DEFAULT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from importlib.resources import files
 
 from starlette.applications import Starlette
@@ -61,14 +62,18 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class ServerErrors:
-    """An unexpected error becomes a 500 page (JSON under /api/) inside the security headers,
-    logged with its traceback, the connection kept: Starlette's own handler sits outside every
-    middleware and raises the error again to the server, which drops the connection."""
+ErrorPage = Callable[[Request, Exception], Awaitable[Response]]
 
-    def __init__(self, app: ASGIApp, site: Site) -> None:
+
+class ServerErrors:
+    """An unexpected error becomes the site's error page inside the security headers, logged
+    with its traceback, the connection kept: Starlette's own handler sits outside every
+    middleware and raises the error again to the server, which drops the connection. (The API
+    answers its own errors, in its own shape.)"""
+
+    def __init__(self, app: ASGIApp, page: ErrorPage) -> None:
         self.app = app
-        self.site = site
+        self.page = page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,19 +88,11 @@ class ServerErrors:
 
         try:
             await self.app(scope, receive, watch)
-        except Exception:
+        except Exception as exc:
             log.exception("server error", extra={"path": scope.get("path")})
             if started:  # half a response is out: nothing better than closing it
                 raise
-            response: Response
-            if str(scope.get("path", "")).startswith("/api/"):
-                body = {"error": {"code": "server_error", "message": "the server failed"}}
-                response = JSONResponse(body, status_code=500)  # the API's one error shape
-            else:
-                request = Request(scope, receive)
-                response = self.site.page(
-                    request, "error.html", status=500, status_code=500, detail="server error"
-                )
+            response = await self.page(Request(scope, receive), exc)
             await response(scope, receive, send)
 
 
@@ -127,7 +124,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         middleware=[
             Middleware(PageCache, site=site),  # first: a cached page skips everything below
             Middleware(SecurityHeaders),
-            Middleware(ServerErrors, site=site),
+            Middleware(ServerErrors, page=error_page),
             Middleware(CSRFMiddleware, settings=settings),
         ],
         exception_handlers={HTTPException: error_page},
