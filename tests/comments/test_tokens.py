@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actuel.comments.tokens import TokenVerdict, check, issue
+from actuel.comments.tokens import SEEN, TokenVerdict, check, issue
+from actuel.comments.tokens import verdict as timing
 
 KEY = b"k" * 32
 NOW = 1_800_000_000.0
@@ -51,3 +52,28 @@ def test_forged_damaged_or_foreign_tokens_are_invalid(token: str) -> None:
 
 def test_the_token_names_no_reader_so_pages_stay_cacheable() -> None:
     assert issue(KEY, 7, NOW) == issue(KEY, 7, NOW)
+
+
+def test_a_form_token_never_passes_for_the_page_clock_nor_the_reverse() -> None:
+    form, seen = issue(KEY, 7, NOW), issue(KEY, 7, NOW, SEEN)
+    assert check(KEY, form, 7, NOW + 60, min_age=3, max_age=7200, purpose=SEEN) is (
+        TokenVerdict.INVALID
+    )
+    assert verdict(seen) is TokenVerdict.INVALID
+    assert check(KEY, seen, 7, NOW + 60, min_age=3, max_age=7200, purpose=SEEN) is TokenVerdict.OK
+
+
+@pytest.mark.parametrize(
+    ("form", "seen", "expected"),
+    [
+        (TokenVerdict.OK, TokenVerdict.OK, TokenVerdict.OK),
+        (TokenVerdict.OK, TokenVerdict.TOO_FAST, TokenVerdict.TOO_FAST),
+        (TokenVerdict.OK, TokenVerdict.INVALID, TokenVerdict.TOO_FAST),  # no cookie: held
+        (TokenVerdict.EXPIRED, TokenVerdict.OK, TokenVerdict.EXPIRED),
+        (TokenVerdict.INVALID, TokenVerdict.OK, TokenVerdict.INVALID),
+    ],
+)
+def test_the_post_is_timed_by_the_page_clock_once_the_form_is_sound(
+    form: TokenVerdict, seen: TokenVerdict, expected: TokenVerdict
+) -> None:
+    assert timing(form, seen) is expected

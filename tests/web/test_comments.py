@@ -186,6 +186,54 @@ def test_a_comment_posted_under_three_seconds_after_load_is_held(strict_site: Si
     assert held.hold_reason == "too_fast"
 
 
+def test_a_cached_page_does_not_let_an_instant_post_through(settings: Settings) -> None:
+    # issue 11 item 9: the cached page's form token was issued when the page was rendered, so a
+    # bot fetching it later and posting at once looked like a reader who had typed for a while
+    for site in make_site(settings, comments_min_seconds=1.0):
+        site.approve_author()  # only the timing can hold what follows
+        time.sleep(1.1)
+        assert site.client.get(f"/articles/{site.article_id}").headers["x-cache"] == "MISS"
+        time.sleep(1.1)  # the cached copy and its token are now older than the rule
+        with httpx.Client(base_url=str(site.client.base_url)) as bot:
+            page = bot.get(f"/articles/{site.article_id}")
+            assert page.headers["x-cache"] == "HIT"
+            fields = {**hidden_fields(page.text), "name": "Bot", "email": "anne@exemple.fr"}
+            action = f"/articles/{site.article_id}/comments"
+            fast = bot.post(action, data={**fields, "text": "Tout de suite."}, **AT_ONCE)
+            assert fast.headers["location"].endswith("commentaire=attente#commentaires")
+            (held,) = site.store.comments_by_status("pending")
+            assert held.hold_reason == "too_fast"
+
+            time.sleep(1.1)  # a reader who took the time to write is published
+            slow = bot.post(action, data={**fields, "text": "Après réflexion."}, **AT_ONCE)
+            assert slow.headers["location"].endswith("commentaire=publie#commentaires")
+
+        # without the page's cookie (a client that never opened it, or refuses cookies) the
+        # post cannot be timed: held for a moderator, not lost
+        with httpx.Client(base_url=str(site.client.base_url)) as blind:
+            data = {**fields, "text": "Sans cookie."}
+            assert blind.post(action, data=data, **AT_ONCE).status_code == 303
+        assert [c.hold_reason for c in site.store.comments_by_status("pending")] == [
+            "too_fast",
+            "too_fast",
+        ]
+
+
+def test_the_page_clock_is_a_cookie_only_the_comment_address_receives(site: Site) -> None:
+    page = site.client.get(f"/articles/{site.article_id}")
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith("actuel_vu=")
+    assert f"Path=/articles/{site.article_id}/comments" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    # article pages are still cached for everyone: their requests never carry the cookie
+    again = site.client.get(f"/articles/{site.article_id}")
+    assert again.headers["x-cache"] == "HIT" and "set-cookie" in again.headers
+    revalidated = site.client.get(
+        f"/articles/{site.article_id}", headers={"If-None-Match": again.headers["etag"]}
+    )
+    assert revalidated.status_code == 304 and "actuel_vu=" in revalidated.headers["set-cookie"]
+
+
 def test_twenty_posts_in_ten_seconds_from_one_address_get_429(site: Site) -> None:
     fields = site.form()
     statuses = [

@@ -122,7 +122,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     return Starlette(
         routes=routes,
         middleware=[
-            Middleware(PageCache, site=site),  # first: a cached page skips everything below
+            Middleware(comments.FormClock, site=site),  # stamps cached article pages too
+            Middleware(PageCache, site=site),  # a cached page skips everything below
             Middleware(SecurityHeaders),
             Middleware(ServerErrors, page=error_page),
             Middleware(CSRFMiddleware, settings=settings),

@@ -15,8 +15,8 @@ What is never cached (the rule the other parts of the site rely on):
 - a response that sets a cookie, sends `Cache-Control: private` or `no-store`, or is not a 200.
 A page that embeds something tied to one reader must send `Cache-Control: private`. A token
 tied only to the time it was issued (the comment form's) may be cached: an entry lives at most
-`site_cache_max_age_s`, far below the form's lifetime, so it stays valid; the form's "too fast"
-check then counts from when the cached page was rendered.
+`site_cache_max_age_s`, far below the form's lifetime, so it stays valid; the "too fast" rule
+counts from a cookie set outside the cache on every answer (web/comments.py `FormClock`).
 With `site_gzip_uncached`, a page not kept (the cache off, a reader with a session) is still
 gzipped, at gzip's fastest level, for a client that accepts it (off by default: on loopback the
 compression cost more pages per second than the smaller writes saved; bench/site.py measures it).

@@ -3,8 +3,11 @@
 The form carries two tokens: `csrf_token` (the site's anonymous token, see web/security.py) and
 `form_token`, signed with the site's key over the article id and the time the form was rendered
 (comments/tokens.py). Neither names the reader, so an article page with its form may be cached;
-a cached copy only makes the form look older: the 2-hour limit then asks the reader to send again,
-and the 3-second rule only catches posts sent straight after a fresh render.
+a cached copy only makes the form look older, and the 2-hour limit then asks the reader to send
+again. The 3-second rule cannot count from a cached render, so `FormClock`, outside the page
+cache, stamps every answer to an article page (rendered, cached or 304) with a cookie holding
+the time it was sent, scoped to the comment address alone: article pages stay cacheable (their
+requests never carry it), and a bot posting straight after fetching a cached page is held.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actuel.comments import links, policy, tokens
 from actuel.errors import NotFoundError
@@ -35,6 +40,8 @@ ANCHOR = "#commentaires"
 HONEYPOT = "website"
 MAX_SHOWN = 500  # comments under one article page (the oldest: a discussion reads in order)
 HASH_KEY_NAME = "comments"  # names the database-kept key hashing e-mail and network addresses
+SEEN_COOKIE = "actuel_vu"  # when the reader was sent the article page (see the module docstring)
+ARTICLE_PAGE = re.compile(r"/articles/([1-9][0-9]{0,17})")
 
 NO_ARTICLE = N_("Cet article n'existe pas.")
 NOTICES = {
@@ -222,13 +229,20 @@ def routes(site: Site) -> list[BaseRoute]:
         by_address.hit(who)
 
         form = await request.form()
-        verdict = tokens.check(
-            signing_key(settings),
-            _text(form, "form_token"),
-            article_id,
-            time.time(),
-            min_age=float(settings.comments_min_seconds),
-            max_age=float(settings.comments_max_age),
+        now, key, max_age = time.time(), signing_key(settings), float(settings.comments_max_age)
+        verdict = tokens.verdict(
+            tokens.check(
+                key, _text(form, "form_token"), article_id, now, min_age=0, max_age=max_age
+            ),
+            tokens.check(
+                key,
+                request.cookies.get(SEEN_COOKIE, ""),
+                article_id,
+                now,
+                min_age=float(settings.comments_min_seconds),
+                max_age=max_age,
+                purpose=tokens.SEEN,
+            ),
         )
         submission = policy.clean(
             _text(form, "name"),
@@ -290,3 +304,38 @@ def routes(site: Site) -> list[BaseRoute]:
         Route("/articles/{article_id:id}/comments", post_comment, methods=["POST"]),
         Route("/articles/{article_id:id}/comments", back_to_article, methods=["GET"]),
     ]
+
+
+class FormClock:
+    """Sets the `SEEN_COOKIE` on every answer to GET /articles/{id} that shows the page (200 or
+    304), whether the page cache rendered it or not; it must wrap the cache."""
+
+    def __init__(self, app: ASGIApp, site: Site) -> None:
+        self.app = app
+        self.settings = site.settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        page = ARTICLE_PAGE.fullmatch(scope.get("path", "")) if scope["type"] == "http" else None
+        if page is None or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        article_id = int(page.group(1))
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] in (200, 304):
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), self._cookie(article_id, scope)],
+                }
+            await send(message)
+
+        await self.app(scope, receive, stamped)
+
+    def _cookie(self, article_id: int, scope: Scope) -> tuple[bytes, bytes]:
+        token = tokens.issue(signing_key(self.settings), article_id, time.time(), tokens.SEEN)
+        secure = "; Secure" if scope.get("scheme") == "https" else ""
+        value = (
+            f"{SEEN_COOKIE}={token}; Path=/articles/{article_id}/comments; "
+            f"Max-Age={int(self.settings.comments_max_age)}; HttpOnly; SameSite=Strict{secure}"
+        )
+        return (b"set-cookie", value.encode())
