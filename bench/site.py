@@ -1,7 +1,7 @@
 """Site throughput with wrk on loopback: story and article pages, uncached and from the page cache.
 
     python bench/site.py [--quick] [--db demo.db] [--workers 1,2] [--connections 16,64]
-                         [--scenarios uncached,uncached_gzip,gzip,identity]
+                         [--scenarios uncached,uncached_gzip,gzip,identity,static]
 
 The server is `actuel run` (uvicorn, httptools and the standard event loop, `web_workers`
 processes) over the demo world's database, its sources paused so that nothing is fetched during
@@ -13,7 +13,10 @@ scenario rotates over every story and article page:
   compressed as it is sent (compare with uncached: whether gzip pays on loopback);
 - cached, gzip: the page cache on, `Accept-Encoding: gzip` as browsers send it (goal ≥ 8,000
   req/s, p99 < 10 ms);
-- cached, no compression: the figure nginx's 35,000–44,000 pages/s compares with.
+- cached, no compression: the figure nginx's 35,000–44,000 pages/s compares with;
+- static: the site's static files (style sheets, icons) beside cached pages on the same server in
+  the same run, gzip; goal: static p99 no higher than cached pages' (issue 11 measured 3.2 s for
+  /static/site.css against 0.2–0.6 s for pages, 256 connections: `--connections 256`).
 
 Anchors: the WordPress figures from the issue (stock WordPress 6.1, PHP 8.2 + OPcache, MariaDB,
 nginx, same 2-core machine) printed beside each figure, and, measured in this run, a bare ASGI
@@ -52,7 +55,10 @@ WORDPRESS = {
     "uncached_gzip": (55, 60, "WordPress uncached"),
     "gzip": (6_000, 8_300, "WordPress + nginx cache, gzip"),
     "identity": (35_000, 44_000, "WordPress + nginx cache, no compression"),
+    "static": (6_000, 8_300, "WordPress + nginx cache, gzip"),
 }
+ROUNDS = 3  # static beside pages: runs of each, alternated
+STATIC_PATHS = ["/static/site.css", "/static/favicon.svg", "/static/logo.svg", "/static/admin.css"]
 GOALS = {"uncached": (600, None), "uncached_gzip": (600, None), "gzip": (8_000, 10.0)}
 
 
@@ -300,6 +306,33 @@ def report(kind: str, label: str, workers: int, connections: int, run: Run) -> N
     print(line + f" | load {run.load:.1f}", flush=True)
 
 
+def static_beside_pages(
+    base: str, root: Path, pages: Path, connection_list: list[int], seconds: int, workers: int
+) -> None:
+    """Cached pages, then static files, on one warmed-up server: their p99s side by side."""
+    with httpx.Client(base_url=base) as client:
+        for path in STATIC_PATHS:
+            if client.get(path).status_code != 200:
+                raise SystemExit(f"{path}: not served")
+    static = lua_script(root, STATIC_PATHS, "static")
+    for connections in connection_list:
+        wrk(base, pages, connections, 2, "gzip")  # warm-up: the first run also pays for accepts
+        runs: dict[str, list[Run]] = {"pages": [], "static": []}
+        for _round in range(ROUNDS):  # alternated: load drifts over a run; medians compared
+            runs["pages"].append(wrk(base, pages, connections, seconds, "gzip"))
+            runs["static"].append(wrk(base, static, connections, seconds, "gzip"))
+        cached, files = (sorted(runs[k], key=lambda r: r.p99_ms)[ROUNDS // 2] for k in runs)
+        report("gzip", "cached pages, gzip", workers, connections, cached)
+        report("static", "static files, gzip", workers, connections, files)
+        ratio = files.p99_ms / cached.p99_ms
+        verdict = "met" if ratio <= 1.0 else "NOT met"
+        print(
+            f"{'static p99 / cached pages p99':<28} workers={workers} c={connections:<3}"
+            f" ×{ratio:.2f} (median of {ROUNDS} alternated runs each) | goal ≤ 1: {verdict}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 s runs instead of 30 s")
@@ -338,6 +371,7 @@ def main() -> None:
             ("uncached_gzip", "uncached, gzip", False, "gzip"),
             ("gzip", "cached, gzip", True, "gzip"),
             ("identity", "cached, no compression", True, "identity"),
+            ("static", "static files, gzip", True, "gzip"),
         ]
         scenarios = [scenario for scenario in scenarios if scenario[0] in wanted]
         for workers in workers_list:
@@ -345,6 +379,9 @@ def main() -> None:
                 process, base = start_site(db, workers, cache, kind == "uncached_gzip")
                 try:
                     check_pages(base, paths, encoding, cache)
+                    if kind == "static":
+                        static_beside_pages(base, root, script, connection_list, seconds, workers)
+                        continue
                     for connections in connection_list:
                         run = wrk(base, script, connections, seconds, encoding)
                         report(kind, label, workers, connections, run)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from importlib.resources import files
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -12,13 +11,13 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actuel.api.routes import create_api
 from actuel.config import Settings
 from actuel.store import Store
 from actuel.web import admin, comments, feeds, public, search
+from actuel.web.assets import StaticAssets, bundled
 from actuel.web.cache import PageCache
 from actuel.web.security import CSRFMiddleware
 from actuel.web.site import Site
@@ -108,7 +107,6 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         detail = exc.detail if isinstance(exc, HTTPException) else "server error"
         return site.page(request, "error.html", status=status, status_code=status, detail=detail)
 
-    static = StaticFiles(directory=str(files("actuel.web") / "static"))
     routes: list[BaseRoute] = [
         *public.routes(site),
         *search.routes(site),
@@ -117,11 +115,11 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         *admin.routes(site),
         Mount("/api/v1", create_api(site.store, settings, get_writer=site.writer)),
         Route("/healthz", health),
-        Mount("/static", static, name="static"),
     ]
     return Starlette(
         routes=routes,
         middleware=[
+            Middleware(StaticAssets, assets=bundled(), headers=SECURITY_HEADERS),
             Middleware(comments.FormClock, site=site),  # stamps cached article pages too
             Middleware(PageCache, site=site),  # a cached page skips everything below
             Middleware(SecurityHeaders),

@@ -9,7 +9,7 @@ from cron included), never with a fetch log row or a comment held for moderation
 POST through this process forces the next check.
 
 What is never cached (the rule the other parts of the site rely on):
-- anything but GET/HEAD, and /admin, /healthz;
+- anything but GET/HEAD, and /admin, /healthz, /static (web/assets.py keeps those itself);
 - a request with an Authorization header or any cookie other than the language cookie
   (a logged-in admin, a commenter's session: the page may be personal);
 - a response that sets a cookie, sends `Cache-Control: private` or `no-store`, or is not a 200.
@@ -38,11 +38,12 @@ import brotli
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from actuel.errors import StoreError
+from actuel.web.encodings import preferred_encoding
 from actuel.web.i18n import LANG_COOKIE, negotiate
 from actuel.web.identity import site_languages
 from actuel.web.site import Site
 
-EXCLUDED_PREFIXES = ("/admin", "/healthz")
+EXCLUDED_PREFIXES = ("/admin", "/healthz", "/static")  # /static: stored bytes already (assets.py)
 CACHED_TYPES = (b"text/html", b"application/", b"text/plain", b"text/xml")
 MAX_BODY = 4 * 1024 * 1024  # larger responses stream through untouched
 ENTRY_OVERHEAD = 512  # bytes counted per entry for its key and headers
@@ -71,23 +72,6 @@ class Entry:
     @property
     def size(self) -> int:
         return sum(len(b) for b in self.bodies.values()) + ENTRY_OVERHEAD
-
-
-@lru_cache(maxsize=256)
-def preferred_encoding(header: bytes) -> str:
-    """br, gzip or identity: the best encoding the client accepts (q=0 refuses)."""
-    accepted = set()
-    for part in header.decode("latin-1").lower().split(","):
-        token, _, params = part.strip().partition(";")
-        params = params.replace(" ", "")
-        if params.startswith("q=") and params[2:] in ("0", "0.0", "0.00", "0.000"):
-            continue
-        accepted.add(token.strip())
-    if "br" in accepted:
-        return "br"
-    if "gzip" in accepted or "*" in accepted:
-        return "gzip"
-    return "identity"
 
 
 @lru_cache(maxsize=1024)

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from actuel.web.assets import static_url
 from actuel.web.i18n import N_, format_date, gettext_for, locale, ngettext_for
 from actuel.web.identity import logo_url, site_languages, social_links
 
@@ -233,6 +234,7 @@ def make_environment() -> Environment:
     env.globals["social_links"] = social_links
     env.globals["logo_url"] = logo_url
     env.globals["site_languages"] = site_languages
+    env.globals["static_url"] = static_url
     env.filters["iso"] = lambda d: d.astimezone(UTC).isoformat() if d else ""
     return env
 
