@@ -43,6 +43,7 @@ class Source:
     last_polled_at: datetime | None = None
     error_count: int = 0
     last_error: str | None = None
+    last_error_code: str | None = None  # the error's stable code (errors.py): fetch.connect, …
     created_at: datetime | None = None
 
     @property

@@ -57,7 +57,47 @@ def test_dashboard_charts_articles_per_day_and_outlet_with_escaped_labels(
     assert "&lt;script&gt;" in charts[1]
     assert "<script>" not in html
     total = sum(n for _, n in site.store.articles_per_day(14))
-    assert f"{total} articles ces 14 derniers jours" in html
+    # the figure counts what the charts count: articles collected, by day or by outlet
+    assert total == sum(site.store.articles_per_source(14).values()) > 0
+    assert f"{total} articles collectés ces 14 derniers jours" in html
+
+
+def test_the_admin_speaks_the_sites_french_whatever_the_browser_prefers(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    source = site.store.list_sources()[0]
+    failing = replace(
+        source,
+        state=SourceState.ERROR,
+        error_count=3,
+        last_error="connection refused by 127.0.1.9:8090 (check the address)",
+        last_error_code="fetch.connect",
+    )
+    site.store.update_source(failing)
+    try:
+        listing = editor.get("/admin/sources", headers=english).text
+        board = editor.get("/admin", headers=english).text
+    finally:
+        site.store.update_source(source)
+    assert '<html lang="fr">' in listing and '<html lang="fr">' in board
+    row = re.search(rf'<tr class="source" id="source-{source.id}">.*?</tr>', listing, re.S)
+    assert row is not None
+    cells = re.sub(r"\s+", " ", row.group(0))
+    assert "en erreur" in cells and ">error<" not in cells
+    assert "Connexion au site impossible" in cells and "3 fois de suite" in cells
+    # the English message stays, beneath, marked as English for screen readers
+    assert '<p lang="en">connection refused by 127.0.1.9:8090' in cells
+    assert re.search(r"<td>\d+,\d</td>", cells), "a decimal comma, as French writes it"
+    month = r"(janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)"
+    assert re.search(rf'font-size="11" fill="#333">\d{{1,2}} {month}', board)
+    assert not re.search(r'fill="#333">\d\d-\d\d<', board)
+    # the reader's own choice of language still holds, as on the site
+    editor.cookies.set("actuel_lang", "en")
+    try:
+        assert '<html lang="en">' in editor.get("/admin/sources").text
+    finally:
+        editor.cookies.delete("actuel_lang")
 
 
 def test_sources_show_health_and_pause_resume_delete(site: AdminSite, editor: httpx.Client) -> None:

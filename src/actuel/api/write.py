@@ -34,6 +34,7 @@ def source_json(source: Source, articles_per_day: float | None = None) -> JSON:
         "state": str(source.state),
         "last_polled_at": iso(source.last_polled_at),
         "last_error": source.last_error,
+        "last_error_code": source.last_error_code,
         "error_count": source.error_count,
         "articles_per_day": articles_per_day,
     }
@@ -261,6 +262,7 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
             "state": {"type": "string", "enum": ["active", "error", "paused", "disabled"]},
             "last_polled_at": {"type": ["string", "null"], "format": "date-time"},
             "last_error": NULLABLE_STRING,
+            "last_error_code": NULLABLE_STRING,
             "error_count": {"type": "integer"},
             "articles_per_day": {"type": ["number", "null"]},
         },

@@ -17,6 +17,7 @@ from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind, SourceState
 from actuel.parse.opml import parse_opml, write_opml
 from actuel.pipeline import discover, new_source
+from actuel.sources import state
 from actuel.sources.discovery import normalize_source_url
 
 
@@ -137,10 +138,7 @@ def resume_command(settings: Settings, source: str) -> None:
     """Poll a paused, failing or disabled source again, at the next pass."""
     with open_store(settings) as store:
         found = store.get_source(_source_key(source))
-        resumed = replace(
-            found, state=SourceState.ACTIVE, error_count=0, last_error=None, next_poll_at=None
-        )
-        store.update_source(resumed)
+        store.update_source(state.resumed(found))
     out.print(f"resumed source {found.id} ({found.url}): polled at the next pass")
 
 

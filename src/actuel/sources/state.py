@@ -42,6 +42,7 @@ def after_success(
         state=_kept_state(source, SourceState.ACTIVE),
         error_count=0,
         last_error=None,
+        last_error_code=None,
         etag=etag if etag is not None else source.etag,
         last_modified=last_modified if last_modified is not None else source.last_modified,
         last_polled_at=now,
@@ -70,6 +71,7 @@ def after_error(
             state=_kept_state(source, SourceState.DISABLED),
             error_count=count,
             last_error=GONE_REASON,
+            last_error_code=error.code,
             last_polled_at=now,
             next_poll_at=None,
         )
@@ -85,6 +87,7 @@ def after_error(
                 f"(ACTUEL_DISABLE_AFTER_ERRORS={limit}): check the URL, "
                 "then enable the source again"
             ),
+            last_error_code=error.code,
             last_polled_at=now,
             next_poll_at=None,
         )
@@ -94,6 +97,7 @@ def after_error(
         failing,
         state=_kept_state(source, SourceState.ERROR),
         last_error=reason,
+        last_error_code=error.code,
         last_polled_at=now,
         next_poll_at=next_poll_after_error(
             failing, now=now, settings=settings, retry_after=retry_after, rng=rng
@@ -101,10 +105,28 @@ def after_error(
     )
 
 
+def resumed(source: Source) -> Source:
+    """The source an operator resumed (paused, failing or disabled): active, errors forgotten,
+    polled at the next pass."""
+    return replace(
+        source,
+        state=SourceState.ACTIVE,
+        error_count=0,
+        last_error=None,
+        last_error_code=None,
+        next_poll_at=None,
+    )
+
+
 def enabled(source: Source, *, now: datetime) -> Source:
     """The source switched back on by an operator: active, errors forgotten, due now."""
     return replace(
-        source, state=SourceState.ACTIVE, error_count=0, last_error=None, next_poll_at=now
+        source,
+        state=SourceState.ACTIVE,
+        error_count=0,
+        last_error=None,
+        last_error_code=None,
+        next_poll_at=now,
     )
 
 

@@ -394,13 +394,14 @@ def before_removal(conn: Connection, source_id: int) -> None:
 
 
 def articles_per_day(conn: Connection, days: int, now: datetime) -> list[tuple[str, int]]:
-    """(YYYY-MM-DD, articles) for each of the last `days` days, oldest first, zeros included."""
+    """(YYYY-MM-DD, articles first seen that day) for each of the last `days` days, oldest first,
+    zeros included: collection, as `articles_per_source` counts it (not publication dates)."""
     start = (
         (now - timedelta(days=days - 1))
         .astimezone(UTC)
         .replace(hour=0, minute=0, second=0, microsecond=0)
     )
-    when = sort_time()
+    when = articles.c.first_seen_at
     counts: Counter[str] = Counter()
     for value in conn.execute(sa.select(when).where(when >= start)).scalars():
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value

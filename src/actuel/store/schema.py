@@ -29,6 +29,7 @@ sources = sa.Table(
     sa.Column("last_polled_at", UTCDateTime),
     sa.Column("error_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("last_error", sa.Text),
+    sa.Column("last_error_code", sa.String(64)),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
 

@@ -29,6 +29,7 @@ _MUTABLE = (
     "last_polled_at",
     "error_count",
     "last_error",
+    "last_error_code",
 )
 
 
@@ -49,6 +50,7 @@ def source_from_row(row: RowMapping) -> Source:
         last_polled_at=row["last_polled_at"],
         error_count=row["error_count"],
         last_error=row["last_error"],
+        last_error_code=row["last_error_code"],
         created_at=row["created_at"],
     )
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, date
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -204,6 +205,13 @@ def _in_page_language(function: Any) -> Any:
     return filter_
 
 
+def day_label(day: str | date, short: bool = False, *, lang: str) -> str:
+    """A calendar day (or its ISO form) as the page's language writes it: "24 nov." short,
+    "24 novembre 2026" long."""
+    when = date.fromisoformat(day) if isinstance(day, str) else day
+    return babel_format_date(when, format="d MMM" if short else "long", locale=locale(lang))
+
+
 def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
 
@@ -226,6 +234,10 @@ def make_environment() -> Environment:
     env.filters["category_name"] = _in_page_language(category_name)
     env.filters["evidence_lines"] = _in_page_language(evidence_lines)
     env.filters["json_ld"] = json_ld
+    env.filters["decimal"] = _in_page_language(
+        lambda value, lang: format_decimal(value, format="#,##0.0", locale=locale(lang))
+    )
+    env.filters["day"] = _in_page_language(day_label)
     env.filters["percent"] = _in_page_language(
         lambda value, lang: format_percent(value, locale=locale(lang))
     )

@@ -74,10 +74,13 @@ class Site:
         return self.memo
 
     def lang(self, request: Request) -> str:
-        """The language the reader gets pages in: their choice, Accept-Language, else the site's."""
+        """The language the reader gets pages in: their choice, Accept-Language, else the site's.
+        The admin ignores Accept-Language: a French portal's team works in French whatever
+        their browser says (the language switch still applies)."""
+        admin = request.url.path == "/admin" or request.url.path.startswith("/admin/")
         return negotiate(
             request.cookies.get(LANG_COOKIE),
-            request.headers.get("accept-language"),
+            None if admin else request.headers.get("accept-language"),
             str(self.settings.site_lang),
             site_languages(self.settings),
         )

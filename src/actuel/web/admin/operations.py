@@ -9,6 +9,7 @@ from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind, SourceState
 from actuel.pipeline import DiscoveryResult, discover, new_source
+from actuel.sources import state
 from actuel.sources.discovery import normalize_source_url
 from actuel.store import Store
 
@@ -51,10 +52,7 @@ def pause(store: Store, source_id: int) -> Source:
 
 
 def resume(store: Store, source_id: int) -> Source:
-    found = store.get_source(source_id)
-    resumed = replace(
-        found, state=SourceState.ACTIVE, error_count=0, last_error=None, next_poll_at=None
-    )
+    resumed = state.resumed(store.get_source(source_id))
     store.update_source(resumed)
     return resumed
 

@@ -38,6 +38,31 @@ HOLD_REASONS = {
     "too_fast": N_("envoyé trop vite après l'ouverture de la page"),
     "links": N_("contient plusieurs liens"),
 }
+STATE_LABELS = {
+    "active": N_("active"),
+    "error": N_("en erreur"),
+    "paused": N_("en pause"),
+    "disabled": N_("désactivée"),
+}
+# A source's last error in the site's language, by its code (errors.py); the message itself,
+# written for logs and the CLI, is shown beneath in English, marked as such.
+ERROR_LABELS = {
+    "fetch": N_("Téléchargement impossible"),
+    "fetch.blocked_address": N_("Adresse privée refusée (réglage fetch_allow_private)"),
+    "fetch.blocked_scheme": N_("Seuls http et https sont acceptés"),
+    "fetch.too_large": N_("Réponse trop volumineuse"),
+    "fetch.deadline": N_("Téléchargement trop long, interrompu"),
+    "fetch.timeout": N_("Le site ne répond pas à temps"),
+    "fetch.redirects": N_("Trop de redirections"),
+    "fetch.connect": N_("Connexion au site impossible"),
+    "fetch.robots": N_("Interdit par le robots.txt du site"),
+    "fetch.status": N_("Le site répond par une erreur"),
+    "parse": N_("Flux illisible"),
+    "parse.not_a_feed": N_("Ce n'est pas un flux"),
+    "extract": N_("Texte de l'article illisible"),
+    "store": N_("Erreur de la base de données"),
+}
+UNKNOWN_ERROR = N_("Erreur")
 PER_DAY_DAYS = 14
 HEALTH_DAYS = 7
 
@@ -75,7 +100,10 @@ def routes(site: Site) -> list[BaseRoute]:
         store = site.writer()
         per_source = store.articles_per_source(HEALTH_DAYS)
         rows = [(s, per_source.get(s.id or 0, 0) / HEALTH_DAYS) for s in store.list_sources()]
-        return site.page(request, "admin/sources.html", admin=admin, rows=rows, done=_done(request))
+        return site.page(
+            request, "admin/sources.html", admin=admin, rows=rows, done=_done(request),
+            states=STATE_LABELS, errors=ERROR_LABELS, unknown_error=UNKNOWN_ERROR,
+        )  # fmt: skip
 
     def _preview(request: Request) -> dict[str, Any]:
         url = request.query_params.get("url", "").strip()[:2000]
