@@ -1,17 +1,20 @@
-"""`actuel demo` beside another one: the outlets take the next free port, stable per database."""
+"""`actuel demo` beside another one: the outlets take the next free port, stable per database;
+and the first admin it creates."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from click.testing import CliRunner
 
 from actuel.cli import main
-from actuel.cli.demo import outlets_port
+from actuel.cli.demo import create_first_admin, outlets_port
 from actuel.config import load_settings
 from actuel.demo.server import DemoWorld
 from actuel.store import Store
+from actuel.web.admin.passwords import verify
 
 
 def test_a_second_demo_runs_beside_the_first_on_its_own_port(tmp_path: Path) -> None:
@@ -28,3 +31,15 @@ def test_a_second_demo_runs_beside_the_first_on_its_own_port(tmp_path: Path) -> 
         assert len(ports) == 1 and taken not in ports, ports
         assert store.count_articles() > 0
         assert outlets_port(store) in ports  # the next demo of this database keeps its URLs
+
+    # the quick start's first admin: its one-time password printed once, only its hash kept
+    printed = re.search(
+        r"as admin with the one-time password (\S+) ", " ".join(result.output.split())
+    )
+    assert printed is not None, result.output
+    with Store.open(second.db, second) as store:
+        admin = store.get_admin("admin")
+        assert admin is not None and admin.must_change_password
+        assert printed.group(1) not in admin.password_hash
+        assert verify(admin.password_hash, printed.group(1))
+        assert create_first_admin(store) is None  # the next demo of this database makes none

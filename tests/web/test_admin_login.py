@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
 from actuel.cli import main
+from actuel.web.admin.passwords import hash_password
 from tests.web.admin_support import (
     ADMIN,
     PASSWORD,
@@ -188,3 +191,53 @@ def test_rate_limiter_forgets_quiet_addresses() -> None:
     limiter.hit("192.0.2.1", now=1001.0)
     assert limiter.blocked("192.0.2.1", now=1002.0)
     assert not limiter.blocked("192.0.2.1", now=1062.0)
+
+
+def test_a_one_time_password_must_be_replaced_before_any_admin_page(site: AdminSite) -> None:
+    given = "donne-par-la-demo-1"
+    site.store.create_admin("premiere", hash_password(given), one_time=True)
+    with site.client() as client:
+        answer = log_in(client, "premiere", given)
+        assert answer.headers["location"] == "/admin/mot-de-passe"
+        for path in ("/admin", "/admin/sources", "/admin/comments", "/admin/settings"):
+            held = client.get(path)
+            assert (held.status_code, held.headers["location"]) == (303, "/admin/mot-de-passe")
+        page = client.get("/admin/mot-de-passe")
+        assert page.status_code == 200 and "mot de passe à usage unique" in page.text
+        token = token_in(page.text)
+
+        def change(current: str, new: str, again: str | None = None) -> httpx.Response:
+            fields = {"csrf_token": token, "current": current, "new": new, "again": again or new}
+            return client.post("/admin/mot-de-passe", data=fields)
+
+        refusals = {
+            "Le mot de passe actuel n'est pas le bon.": change(
+                "pas-le-bon-mdp", "une-phrase-a-moi"
+            ),
+            "Le nouveau mot de passe est trop court.": change(given, "court"),
+            "Les deux saisies du nouveau mot de passe diffèrent.": change(
+                given, "une-phrase-a-moi", "une-autre-phrase"
+            ),
+            "Choisissez un mot de passe différent de l'actuel.": change(given, given),
+        }
+        for message, refused in refusals.items():
+            assert refused.status_code == 422 and message in html.unescape(refused.text)
+        assert client.get("/admin").status_code == 303  # still held
+
+        done = change(given, "une-phrase-a-moi")
+        assert done.headers["location"] == "/admin?done=password"
+        assert "Votre nouveau mot de passe est enregistré." in client.get(done.headers["location"]).text
+    with site.client() as client:
+        assert log_in(client, "premiere", given).status_code == 401  # spent
+        assert log_in(client, "premiere", "une-phrase-a-moi").headers["location"] == "/admin"
+
+
+def test_the_password_page_needs_a_login_and_a_form_token(site: AdminSite) -> None:
+    with site.client() as client:
+        assert client.get("/admin/mot-de-passe").headers["location"].startswith("/admin/login")
+        assert log_in(client).status_code == 303
+        forged = client.post(
+            "/admin/mot-de-passe", data={"current": PASSWORD, "new": "x" * 12, "again": "x" * 12}
+        )
+        assert forged.status_code == 403
+        assert log_in(client).status_code == 303  # the password is unchanged

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import secrets
 import socket
 import threading
 from urllib.parse import urlsplit
@@ -18,11 +19,13 @@ from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind
 from actuel.pipeline import discover, new_source
 from actuel.store import Store
+from actuel.web.admin.passwords import hash_password
 
 # Outlets listen on 127.0.1.N at one port of these, the same from one demo of a database to the
 # next (their URLs are its sources'): 8090, or the next one free when another demo holds it.
 DEMO_OUTLETS_PORTS = range(8090, 8190)
 DEMO_OUTLETS_PORT = DEMO_OUTLETS_PORTS[0]
+FIRST_ADMIN = "admin"
 
 
 def outlets_port(store: Store) -> int:
@@ -60,6 +63,16 @@ def demo_settings(settings: Settings) -> Settings:
         fetch_deadline=20.0,
         poll_interval_min=30,
     )
+
+
+def create_first_admin(store: Store) -> str | None:
+    """The database's first admin, `FIRST_ADMIN`, with a one-time password (returned, to be
+    shown once); None when it has an admin already."""
+    if store.count_admins():
+        return None
+    password = secrets.token_urlsafe(12)
+    store.create_admin(FIRST_ADMIN, hash_password(password), one_time=True)
+    return password
 
 
 def register_outlets(store: Store, fetcher: Fetcher, outlets: list[DemoOutlet]) -> list[Source]:
@@ -106,10 +119,18 @@ def demo_command(settings: Settings, no_serve: bool, port: int | None, host: str
             report = ingest_once(store, settings, source_ids=[s.id for s in sources if s.id])
             print_report(report)
             stats = store.stats()
+            first_admin = create_first_admin(store)
         out.print(
             f"{stats['articles']['total']} articles from {stats['sources']['total']} "
             f"sources in {settings.db}"
         )
+        if first_admin is not None:
+            out.print(
+                f"admin: log in at http://{settings.web_host}:{settings.web_port}/admin as "
+                f"{FIRST_ADMIN} with the one-time password {first_admin} (shown once: you choose "
+                "your own at the first login)",
+                highlight=False,
+            )
         if no_serve:
             return
         from actuel.web.server import serve

@@ -125,7 +125,13 @@ def run_command(settings: Settings, host: str | None, port: int | None) -> None:
     from actuel.web.server import serve
 
     settings = settings.replace(web_host=host, web_port=port)
-    open_store(settings).close()  # create or migrate the schema before the two halves start
+    with open_store(settings) as store:  # create or migrate the schema before the two halves
+        if not store.count_admins():
+            console.print(
+                "[yellow]no admin yet[/]: create one with `actuel admin create-user NAME`, "
+                f"then log in at http://{settings.web_host}:{settings.web_port}/admin",
+                highlight=False,
+            )
     stop = threading.Event()
     worker = threading.Thread(
         target=scheduler_loop, args=(settings, stop), daemon=True, name="actuel-scheduler"

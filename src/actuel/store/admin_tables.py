@@ -15,6 +15,8 @@ admin_users = sa.Table(
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("last_login_at", UTCDateTime),
+    # a one-time password (the demo's first admin): every admin page asks for a new one first
+    sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 admin_sessions = sa.Table(

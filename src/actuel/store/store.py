@@ -656,10 +656,16 @@ class Store:
 
     # --- admin: users, sessions, editorial overrides (admin helper adds methods below) ---
 
-    def create_admin(self, name: str, password_hash: str) -> int:
-        """A new admin user (StoreError when the name is taken); its id."""
+    def create_admin(self, name: str, password_hash: str, *, one_time: bool = False) -> int:
+        """A new admin user (StoreError when the name is taken); its id. `one_time`: the
+        password was given to them, and they must choose their own at their first login."""
         with self._write() as conn:
-            return users.create_user(conn, name, password_hash, datetime.now(UTC))
+            now = datetime.now(UTC)
+            return users.create_user(conn, name, password_hash, now, one_time=one_time)
+
+    def count_admins(self) -> int:
+        with self._read() as conn:
+            return users.count_users(conn)
 
     def get_admin(self, name: str) -> users.AdminUser | None:
         with self._read() as conn:

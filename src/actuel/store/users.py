@@ -17,9 +17,12 @@ class AdminUser:
     id: int
     name: str
     password_hash: str
+    must_change_password: bool = False
 
 
-def create_user(conn: Connection, name: str, password_hash: str, now: datetime) -> int:
+def create_user(
+    conn: Connection, name: str, password_hash: str, now: datetime, *, one_time: bool = False
+) -> int:
     if get_user(conn, name) is not None:
         raise StoreError(
             f"an admin named {name!r} already exists",
@@ -29,6 +32,7 @@ def create_user(conn: Connection, name: str, password_hash: str, now: datetime) 
         conn.execute(
             admin_users.insert()
             .values(name=name, password_hash=password_hash, created_at=now)
+            .values(must_change_password=one_time)
             .returning(admin_users.c.id)
         ).scalar_one()
     )
@@ -36,16 +40,26 @@ def create_user(conn: Connection, name: str, password_hash: str, now: datetime) 
 
 def get_user(conn: Connection, name: str) -> AdminUser | None:
     row = conn.execute(
-        sa.select(admin_users.c.id, admin_users.c.name, admin_users.c.password_hash).where(
-            admin_users.c.name == name
-        )
+        sa.select(
+            admin_users.c.id,
+            admin_users.c.name,
+            admin_users.c.password_hash,
+            admin_users.c.must_change_password,
+        ).where(admin_users.c.name == name)
     ).first()
-    return AdminUser(int(row[0]), str(row[1]), str(row[2])) if row else None
+    return AdminUser(int(row[0]), str(row[1]), str(row[2]), bool(row[3])) if row else None
+
+
+def count_users(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(admin_users)).scalar_one())
 
 
 def set_password_hash(conn: Connection, name: str, password_hash: str) -> None:
+    """A password the admin chose (a one-time password is then spent)."""
     done = conn.execute(
-        admin_users.update().where(admin_users.c.name == name).values(password_hash=password_hash)
+        admin_users.update()
+        .where(admin_users.c.name == name)
+        .values(password_hash=password_hash, must_change_password=False)
     )
     if done.rowcount == 0:
         raise NotFoundError(

@@ -24,6 +24,13 @@ log = logging.getLogger("actuel.web.admin")
 COOKIE_PATH = "/admin"  # public pages never see the cookie, so they stay cacheable
 Handler = Callable[[Request, str], Awaitable[Response]]
 WRONG = N_("Nom ou mot de passe incorrect.")
+PASSWORD_PAGE = "/admin/mot-de-passe"  # noqa: S105 - an address, not a password
+PASSWORD_ERRORS = {
+    "current": N_("Le mot de passe actuel n'est pas le bon."),
+    "short": N_("Le nouveau mot de passe est trop court."),
+    "different": N_("Les deux saisies du nouveau mot de passe diffèrent."),
+    "same": N_("Choisissez un mot de passe différent de l'actuel."),
+}
 
 
 def token_hash(token: str) -> str:
@@ -38,6 +45,11 @@ def current_admin(site: Site, request: Request) -> str | None:
     return site.writer().admin_of_session(token_hash(token))
 
 
+def _must_change(site: Site, name: str) -> bool:
+    user = site.writer().get_admin(name)
+    return user is not None and user.must_change_password
+
+
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
@@ -49,11 +61,17 @@ def _safe_next(value: str | None) -> str:
     return "/admin"
 
 
-def guarded(site: Site, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """`handler(request, admin_name)` for a logged-in admin; others go to the login page."""
+def guarded(
+    site: Site, handler: Handler, *, spent_password: bool = True
+) -> Callable[[Request], Awaitable[Response]]:
+    """`handler(request, admin_name)` for a logged-in admin; others go to the login page, and
+    an admin still on a one-time password to the page choosing their own (unless
+    `spent_password` is False: that page itself)."""
 
     async def endpoint(request: Request) -> Response:
         name = current_admin(site, request)
+        if name is not None and spent_password and _must_change(site, name):
+            return RedirectResponse(PASSWORD_PAGE, status_code=303)
         if name is None:
             if request.method == "GET":
                 target = quote(request.url.path, safe="/")
@@ -111,6 +129,8 @@ def routes(site: Site) -> list[BaseRoute]:
             user.id, token_hash(token), datetime.now(UTC) + timedelta(hours=hours)
         )
         log.info("admin %s logged in from %s", user.name, address)
+        if user.must_change_password:
+            target = PASSWORD_PAGE
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -131,7 +151,46 @@ def routes(site: Site) -> list[BaseRoute]:
         response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
         return response
 
+    def password_page(
+        request: Request, admin: str, error: str | None = None, status: int = 200
+    ) -> Response:
+        user = site.writer().get_admin(admin)
+        return site.page(
+            request, "admin/password.html", status=status, admin=admin, error=error,
+            first=bool(user and user.must_change_password), min_length=passwords.MIN_LENGTH,
+        )  # fmt: skip
+
+    async def password_form(request: Request, admin: str) -> Response:
+        return password_page(request, admin)
+
+    async def change_password(request: Request, admin: str) -> Response:
+        form = await request.form()
+        current = str(form.get("current", ""))[:1024]
+        new, again = str(form.get("new", ""))[:1024], str(form.get("again", ""))[:1024]
+        store = site.writer()
+        user = store.get_admin(admin)
+        matched = await run_in_threadpool(
+            passwords.verify, user.password_hash if user else None, current
+        )
+        problem = (
+            "current" if not matched or user is None
+            else "short" if len(new) < passwords.MIN_LENGTH
+            else "different" if new != again
+            else "same" if new == current
+            else None
+        )  # fmt: skip
+        if problem is not None:
+            return password_page(request, admin, PASSWORD_ERRORS[problem], status=422)
+        hashed = await run_in_threadpool(passwords.hash_password, new)
+        store.set_admin_password(admin, hashed)
+        log.info("admin %s chose a new password", admin)
+        return RedirectResponse("/admin?done=password", status_code=303)
+
     return [
+        Route(PASSWORD_PAGE, guarded(site, password_form, spent_password=False), methods=["GET"]),
+        Route(
+            PASSWORD_PAGE, guarded(site, change_password, spent_password=False), methods=["POST"]
+        ),
         Route("/admin/login", login_form, methods=["GET"]),
         Route("/admin/login", login, methods=["POST"]),
         Route("/admin/logout", logout, methods=["POST"]),

@@ -25,6 +25,7 @@ DONE = {
     "deleted": N_("Source supprimée avec ses articles."),
     "unconfirmed": N_("Rien n'est supprimé : cochez « avec ses articles » pour confirmer."),
     "moderated": N_("Commentaires modérés."),
+    "password": N_("Votre nouveau mot de passe est enregistré."),
 }
 STATUSES = ("pending", "published", "spam", "deleted")
 STATUS_LABELS = {
@@ -94,6 +95,7 @@ def routes(site: Site) -> list[BaseRoute]:
             total=sum(n for _, n in per_day),
             comments=store.count_comments(),
             sources=len(names),
+            done=_done(request),
         )
 
     async def sources(request: Request, admin: str) -> Response:
