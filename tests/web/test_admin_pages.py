@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -98,6 +99,45 @@ def test_the_admin_speaks_the_sites_french_whatever_the_browser_prefers(
         assert '<html lang="en">' in editor.get("/admin/sources").text
     finally:
         editor.cookies.delete("actuel_lang")
+
+
+def test_an_editor_renames_refiles_and_relabels_a_source_and_pages_follow(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    per_source = site.store.articles_per_source(3650)
+    source = next(s for s in site.store.list_sources() if per_source.get(s.id or 0))
+    form = editor.get(f"/admin/sources/{source.id}")
+    assert form.status_code == 200 and f'value="{source.name}"' in html.unescape(form.text)
+    token = admin_token(editor, f"/admin/sources/{source.id}")
+    action = f"/admin/sources/{source.id}"
+    try:
+        for fields, message in (
+            ({"name": "  ", "category": "", "lang": ""}, "Donnez un nom"),
+            ({"name": "Le Phare", "category": "Sport Local", "lang": ""}, "minuscules"),
+            ({"name": "Le Phare", "category": "", "lang": "français"}, "deux ou trois lettres"),
+        ):
+            refused = editor.post(action, data={"csrf_token": token, **fields})
+            assert refused.status_code == 422 and message in html.unescape(refused.text)
+            assert 'value="Sport Local"' in refused.text or fields["category"] != "Sport Local"
+        assert site.store.get_source(int(source.id or 0)) == source  # nothing half-kept
+
+        fields = {"name": "  Le   Phare du Wouri ", "category": "Sport", "lang": "EN"}
+        saved = editor.post(action, data={"csrf_token": token, **fields})
+        assert saved.headers["location"] == f"/admin/sources?done=edited#source-{source.id}"
+        edited = site.store.get_source(int(source.id or 0))
+        assert (edited.name, edited.category, edited.lang) == ("Le Phare du Wouri", "sport", "en")
+        assert "Source modifiée." in editor.get(saved.headers["location"]).text
+        # readers see the new name at once, and the outlet under its new category
+        with site.client() as reader:
+            assert "Le Phare du Wouri" in reader.get(f"/outlets/{source.id}").text
+            assert "Le Phare du Wouri" in reader.get("/categories/sport").text
+        cleared = {"csrf_token": token, "name": source.name, "category": "", "lang": ""}
+        assert editor.post(action, data=cleared).status_code == 303
+        emptied = site.store.get_source(int(source.id or 0))
+        assert emptied.category is None and emptied.lang is None
+    finally:
+        site.store.update_source(source)
+    assert editor.get("/admin/sources/987654").status_code == 404
 
 
 def test_sources_show_health_and_pause_resume_delete(site: AdminSite, editor: httpx.Client) -> None:

@@ -1,8 +1,9 @@
-"""What the admin pages and the write API both do: discover, add, pause, resume, remove a source;
-moderate comments in bulk. Thin shells over the pipeline and the store."""
+"""What the admin pages and the write API both do: discover, add, edit, pause, resume, remove a
+source; moderate comments in bulk. Thin shells over the pipeline and the store."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from actuel.config import Settings
@@ -15,6 +16,26 @@ from actuel.store import Store
 
 MODERATION = {"approve": "published", "spam": "spam", "delete": "deleted"}
 MAX_BULK = 500
+MAX_NAME = 200
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 or -3, as articles' languages are kept
+CATEGORY_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a slug: it is part of /categories/…
+
+
+def edit_source(store: Store, source_id: int, *, name: str, category: str, lang: str) -> Source:
+    """A source renamed, filed under another category, or given another language (empty: none;
+    the language is then detected per article). ValueError names a field that cannot be kept."""
+    name, category, lang = " ".join(name.split()), category.strip().lower(), lang.strip().lower()
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        raise ValueError("name")
+    if category and not CATEGORY_CODE.fullmatch(category):
+        raise ValueError("category")
+    if lang and not LANGUAGE_CODE.fullmatch(lang):
+        raise ValueError("lang")
+    edited = replace(
+        store.get_source(source_id), name=name, category=category or None, lang=lang or None
+    )
+    store.update_source(edited)
+    return edited
 
 
 def preview(settings: Settings, url: str, store: Store | None = None) -> DiscoveryResult:

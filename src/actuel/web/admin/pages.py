@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -12,10 +14,12 @@ from starlette.routing import BaseRoute, Route
 from actuel.api.write import MAX_SOURCE_ID
 from actuel.config import SETTINGS
 from actuel.errors import ActuelError, NotFoundError
-from actuel.model import SourceKind
+from actuel.model import Source, SourceKind
 from actuel.web.admin import chart, operations
 from actuel.web.admin.auth import guarded
 from actuel.web.i18n import N_
+from actuel.web.identity import site_languages
+from actuel.web.render import CATEGORY_NAMES
 from actuel.web.site import Site
 
 DONE = {
@@ -26,6 +30,7 @@ DONE = {
     "unconfirmed": N_("Rien n'est supprimé : cochez « avec ses articles » pour confirmer."),
     "moderated": N_("Commentaires modérés."),
     "password": N_("Votre nouveau mot de passe est enregistré."),
+    "edited": N_("Source modifiée."),
 }
 STATUSES = ("pending", "published", "spam", "deleted")
 STATUS_LABELS = {
@@ -64,6 +69,11 @@ ERROR_LABELS = {
     "store": N_("Erreur de la base de données"),
 }
 UNKNOWN_ERROR = N_("Erreur")
+EDIT_ERRORS = {
+    "name": N_("Donnez un nom de 1 à 200 caractères."),
+    "category": N_("Une rubrique s'écrit en minuscules, sans espace ni accent (ex. economie)."),
+    "lang": N_("Une langue s'écrit en deux ou trois lettres (ex. fr, en, ewo), ou reste vide."),
+}
 PER_DAY_DAYS = 14
 HEALTH_DAYS = 7
 
@@ -193,6 +203,37 @@ def routes(site: Site) -> list[BaseRoute]:
         rows = [(s.name, values.get(s.name), s.help, s.secret) for s in SETTINGS]
         return site.page(request, "admin/settings.html", admin=admin, rows=rows)
 
+    def edit_page(
+        request: Request, admin: str, source: Source, status: int = 200, error: str | None = None
+    ) -> Response:
+        return site.page(
+            request, "admin/source_edit.html", status=status, admin=admin, source=source,
+            error=error, categories=CATEGORY_NAMES, languages=site_languages(site.settings),
+        )  # fmt: skip
+
+    def source_or_404(source_id: int) -> Source:
+        try:
+            return site.writer().get_source(source_id)
+        except NotFoundError:
+            raise HTTPException(404, N_("Page introuvable.")) from None
+
+    async def source_form(request: Request, admin: str) -> Response:
+        return edit_page(request, admin, source_or_404(request.path_params["source_id"]))
+
+    async def edit_source(request: Request, admin: str) -> Response:
+        source_id = request.path_params["source_id"]
+        form = await request.form()
+        name, category, lang = (str(form.get(k, ""))[:1000] for k in ("name", "category", "lang"))
+        source = source_or_404(source_id)
+        try:
+            operations.edit_source(
+                site.writer(), source_id, name=name, category=category, lang=lang
+            )
+        except ValueError as exc:
+            source = replace(source, name=name, category=category, lang=lang)  # as typed
+            return edit_page(request, admin, source, 422, EDIT_ERRORS[str(exc)])
+        return RedirectResponse(f"/admin/sources?done=edited#source-{source_id}", status_code=303)
+
     async def new_source(request: Request, admin: str) -> Response:
         # discovery fetches over the network: off the event loop
         context = await run_in_threadpool(_preview, request)
@@ -203,6 +244,8 @@ def routes(site: Site) -> list[BaseRoute]:
         Route("/admin/sources", guarded(site, sources), methods=["GET"]),
         Route("/admin/sources", guarded(site, add_source), methods=["POST"]),
         Route("/admin/sources/new", guarded(site, new_source), methods=["GET"]),
+        Route("/admin/sources/{source_id:id}", guarded(site, source_form), methods=["GET"]),
+        Route("/admin/sources/{source_id:id}", guarded(site, edit_source), methods=["POST"]),
         Route(
             "/admin/sources/{source_id:id}/{action:str}",
             guarded(site, source_action),
