@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -137,3 +138,40 @@ def test_story_admin_pages_list_members_and_corrections(
         assert f'id="member-{article_id}"' in html
     assert editor.get("/admin/stories").status_code == 200
     assert editor.get("/admin/stories/no-such-story").status_code == 404
+
+
+def pinned_section(html: str) -> str:
+    found = re.search(r'<section class="pinned".*?</section>', html, flags=re.S)
+    return found.group(0) if found else ""
+
+
+def test_a_pinned_story_leads_the_home_page_once_and_follows_its_articles(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    store = site.store
+    views = store.latest_stories(limit=200)
+    if len(views) < 3:
+        pytest.skip("the demo world has fewer than three stories")
+    chosen, other = views[-1], views[-2]  # the oldest: far down the home page until pinned
+    token = admin_token(editor, f"/admin/stories/{chosen.key}")
+    pinned = editor.post(f"/admin/stories/{chosen.key}/pin", data={"csrf_token": token})
+    assert pinned.headers["location"] == f"/admin/stories/{chosen.key}?done=pin"
+    assert "Ne plus épingler" in editor.get(pinned.headers["location"]).text
+    with site.client() as reader:
+        home = reader.get("/").text
+        section = pinned_section(home)
+        assert "À la une" in section and f"/stories/{chosen.key}" in section
+        assert home.count(f'href="/stories/{chosen.key}"') == section.count(
+            f'href="/stories/{chosen.key}"'
+        ), "the pinned story is not listed a second time below"
+        assert pinned_section(reader.get("/categories/sport").text) == ""  # home page only
+        # a re-clustering (here, an editor's merge) keeps the event pinned under its new key
+        merged = editor.post(
+            f"/admin/stories/{other.key}/merge", data={"csrf_token": token, "other": chosen.key}
+        )
+        assert merged.status_code == 303
+        assert f"/stories/{other.key}" in pinned_section(reader.get("/").text)
+        unpinned = editor.post(f"/admin/stories/{other.key}/unpin", data={"csrf_token": token})
+        assert unpinned.headers["location"].endswith("?done=unpin")
+        assert pinned_section(reader.get("/").text) == ""
+    assert store.pinned_stories() == []

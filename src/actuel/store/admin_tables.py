@@ -53,3 +53,15 @@ story_corrections = sa.Table(
     sa.Column("created_by", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+# A story an editor pinned at the top of the home page, kept by one of its articles (the one
+# the story had as original) so that the pin follows the story through every re-clustering.
+story_pins = sa.Table(
+    "story_pins",
+    metadata,
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("pinned_by", sa.Text, nullable=False, server_default=""),
+    sa.Column("pinned_at", UTCDateTime, nullable=False),
+)

@@ -1,6 +1,7 @@
 """Editors' corrections of stories (original, merge, split), kept by article ids and re-applied
-after every write of a story, so that a person's correction wins over re-clustering; and the
-admin's figures (articles per day and per outlet, each source's health)."""
+after every write of a story, so that a person's correction wins over re-clustering; stories
+pinned on the home page, kept by article id too; and the admin's figures (articles per day and
+per outlet, each source's health)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from actuel.errors import NotFoundError, StoreError
 from actuel.store import stories as story_rows
-from actuel.store.admin_tables import story_corrections
+from actuel.store.admin_tables import story_corrections, story_pins
 from actuel.store.schema import articles, sort_time, sources, stories, story_articles
 
 SUMMARY_CHARS = 300
@@ -388,6 +389,44 @@ def before_removal(conn: Connection, source_id: int) -> None:
                 .where(story_corrections.c.id == row["id"])
                 .values(article_id=ends[0], other_article_id=ends[1])
             )
+
+
+# --- pins -------------------------------------------------------------------------------------
+
+
+def pin(conn: Connection, story_id: int, by: str, now: datetime) -> None:
+    """Pin the story, by its original (else its first) article; pinned again, it moves up."""
+    members = _members(conn, story_id)
+    if not members:
+        raise NotFoundError(f"story {story_id} has no article", fix="pin another story")
+    anchor = conn.execute(
+        sa.select(stories.c.original_article_id).where(stories.c.id == story_id)
+    ).scalar()
+    unpin(conn, story_id)
+    article_id = int(anchor) if anchor in members else members[0]
+    conn.execute(story_pins.insert().values(article_id=article_id, pinned_by=by, pinned_at=now))
+
+
+def unpin(conn: Connection, story_id: int) -> None:
+    members = _members(conn, story_id)
+    conn.execute(story_pins.delete().where(story_pins.c.article_id.in_(members)))
+
+
+def pinned_story_ids(conn: Connection, limit: int) -> list[int]:
+    """The live stories holding a pinned article, the latest pinned first."""
+    stmt = (
+        sa.select(story_articles.c.story_id, sa.func.max(story_pins.c.pinned_at).label("at"))
+        .select_from(
+            story_pins.join(
+                story_articles, story_articles.c.article_id == story_pins.c.article_id
+            ).join(stories, stories.c.id == story_articles.c.story_id)
+        )
+        .where(stories.c.merged_into.is_(None), stories.c.article_count > 0)
+        .group_by(story_articles.c.story_id)
+        .order_by(sa.desc("at"), story_articles.c.story_id.desc())
+        .limit(max(0, limit))
+    )
+    return [int(row.story_id) for row in conn.execute(stmt)]
 
 
 # --- figures ----------------------------------------------------------------------------------

@@ -388,6 +388,20 @@ class Store:
         with self._read() as conn:
             return story_rows.latest(conn, limit=limit, before=before, lang=lang, category=category)
 
+    def pinned_stories(self, limit: int = 3) -> list[StoryView]:
+        """The stories editors pinned at the top of the home page, the latest pinned first."""
+        with self._read() as conn:
+            found = (story_rows.get_by_id(conn, i) for i in editorial.pinned_story_ids(conn, limit))
+            return [view for view in found if view is not None]
+
+    def pin_story(self, story_id: int, by: str) -> None:
+        with self._write(shown=True) as conn:
+            editorial.pin(conn, story_id, by, datetime.now(UTC))
+
+    def unpin_story(self, story_id: int) -> None:
+        with self._write(shown=True) as conn:
+            editorial.unpin(conn, story_id)
+
     def get_story(self, key: str) -> StoryView:
         """The story with this key (NotFoundError); a merged story's key gives the survivor,
         whose `key` then differs from the one asked."""

@@ -33,6 +33,7 @@ from actuel.web.views import (
 T = TypeVar("T")
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
 SIDEBAR_SIZE = 5
+MAX_PINNED = 3  # stories editors pinned "À la une": the latest pinned first
 NO_STORY = N_("Cette histoire n'existe pas ou plus.")
 NO_ARTICLE = N_("Cet article n'existe pas.")
 NO_OUTLET = N_("Ce média n'existe pas.")
@@ -69,9 +70,11 @@ def routes(site: Site) -> list[BaseRoute]:
         *,
         lang: str | None = None,
         category: str | None = None,
+        with_pinned: bool = False,
         **context: Any,
     ) -> Response:
-        """Latest stories matching the filters; their articles while no story exists yet."""
+        """Latest stories matching the filters; their articles while no story exists yet.
+        `with_pinned`: the stories editors pinned come first on the first page, once."""
         store = site.store()
         before = site.cursor(request)
         article_before = site.cursor(request, "articles_before")
@@ -91,9 +94,13 @@ def routes(site: Site) -> list[BaseRoute]:
                 if last and last.updated_at
                 else None
             )
+            pinned = store.pinned_stories(MAX_PINNED) if with_pinned and before is None else []
+            shown = {s.id for s in pinned}
+            stories = [s for s in stories if s.id not in shown]
             return site.page(
-                request, "home.html", stories=stories, articles=[], next_url=next_url, **context
-            )
+                request, "home.html", stories=stories, pinned=pinned, articles=[],
+                next_url=next_url, **context,
+            )  # fmt: skip
         # No story yet (the stories step is off or has not run): list the articles themselves.
         if category is None:
             articles = store.latest_articles(limit=size + 1, before=article_before, lang=lang)
@@ -129,7 +136,8 @@ def routes(site: Site) -> list[BaseRoute]:
     def home(request: Request) -> Response:
         lang = request.query_params.get("lang") or None
         category = request.query_params.get("category") or None
-        return listing(request, lang=lang, category=category, feed_path="")
+        pinned = lang is None and category is None
+        return listing(request, lang=lang, category=category, with_pinned=pinned, feed_path="")
 
     def category_page(request: Request) -> Response:
         category = request.path_params["category"]

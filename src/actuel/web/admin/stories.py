@@ -1,4 +1,5 @@
-"""Admin story corrections: merge two stories, split an article out, choose the original by hand."""
+"""Admin story corrections: merge two stories, split an article out, choose the original by hand;
+pin a story at the top of the home page."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ DONE = {
     "original": N_("L'article d'origine est corrigé ; le regroupement automatique le respectera."),
     "merged": N_("Les deux histoires sont fusionnées."),
     "split": N_("L'article a maintenant sa propre histoire."),
+    "pin": N_("L'histoire est épinglée « À la une » de la page d'accueil."),
+    "unpin": N_("L'histoire n'est plus épinglée."),
 }
+
+
+PINS_SHOWN = 50  # enough to tell whether one story is among the pinned
 
 
 def _key_of(value: str) -> str:
@@ -68,6 +74,7 @@ def routes(site: Site) -> list[BaseRoute]:
             request, "admin/story.html", admin=admin, story=view,
             members=store.story_members(view.id), error=None,
             done=DONE.get(request.query_params.get("done", "")),
+            pinned=any(p.id == view.id for p in store.pinned_stories(PINS_SHOWN)),
         )  # fmt: skip
 
     async def correct(request: Request, admin: str) -> Response:
@@ -91,6 +98,10 @@ def routes(site: Site) -> list[BaseRoute]:
                     _anchor_article(store, view.key), _anchor_article(store, other), admin
                 )
                 action = "merged"
+            elif action == "pin":
+                store.pin_story(view.id, admin)
+            elif action == "unpin":
+                store.unpin_story(view.id)
             else:
                 return _missing(request)
         except NotFoundError as exc:
