@@ -34,6 +34,13 @@ MB = 1024 * 1024
 SETTINGS: tuple[Setting, ...] = (
     # storage
     Setting("db", "./actuel.db", str, "Database: a SQLite file path or a postgresql:// URL."),
+    Setting(
+        "db_schema",
+        "",
+        str,
+        "PostgreSQL only: the schema holding actuel's tables, created when missing (empty: the "
+        "server's search_path, usually public). Several sites may share one database this way.",
+    ),
     Setting("sqlite_busy_timeout_ms", 10_000, int, "How long a SQLite writer waits for the lock."),
     Setting("fetch_log_keep_days", 30, int, "Days the fetch log keeps each request's row."),
     # fetching

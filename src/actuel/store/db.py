@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 from actuel.errors import StoreError
 from actuel.store import stemming
 
+SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")  # quoted, yet kept plain: no surprises
 WRITE = "actuel_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 
 
@@ -40,10 +42,16 @@ def postgres_url(db: str) -> str:
     )
 
 
-def create_engine(db: str, *, busy_timeout_ms: int, readonly: bool) -> Engine:
-    """An engine for a SQLite file path or a postgresql:// URL."""
+def create_engine(db: str, *, busy_timeout_ms: int, readonly: bool, schema: str = "") -> Engine:
+    """An engine for a SQLite file path or a postgresql:// URL (its tables in `schema` when
+    given: PostgreSQL only)."""
     if is_postgres_url(db):
-        return _postgres_engine(db, readonly=readonly)
+        return _postgres_engine(db, readonly=readonly, schema=schema)
+    if schema:
+        raise StoreError(
+            f"db_schema is set ({schema!r}) but the database is a SQLite file",
+            fix="unset ACTUEL_DB_SCHEMA, or set ACTUEL_DB to a postgresql:// URL",
+        )
     if "://" in db:
         raise StoreError(
             f"database {db!r} is neither a file path nor a postgresql:// URL",
@@ -52,8 +60,10 @@ def create_engine(db: str, *, busy_timeout_ms: int, readonly: bool) -> Engine:
     return _sqlite_engine(db, busy_timeout_ms=busy_timeout_ms, readonly=readonly)
 
 
-def _postgres_engine(db: str, *, readonly: bool) -> Engine:
+def _postgres_engine(db: str, *, readonly: bool, schema: str) -> Engine:
     engine = sa.create_engine(postgres_url(db), pool_pre_ping=True)
+    if schema:
+        _use_schema(engine, schema, create=not readonly)
     if readonly:
 
         @event.listens_for(engine, "connect")
@@ -63,6 +73,28 @@ def _postgres_engine(db: str, *, readonly: bool) -> Engine:
             dbapi_connection.commit()
 
     return engine
+
+
+def _use_schema(engine: Engine, schema: str, *, create: bool) -> None:
+    """Every connection works in `schema` (then public, where extensions such as unaccent
+    usually live); a read-write engine creates it when missing. Alembic's version table, the
+    tables and the text-search configuration all land there: one database may hold several
+    actuel sites, each in its own schema."""
+    if not SCHEMA_NAME.fullmatch(schema):
+        raise StoreError(
+            f"db_schema {schema!r} is not a plain PostgreSQL name",
+            fix="use letters, digits and underscores, starting with a letter (e.g. actuel)",
+        )
+
+    @event.listens_for(engine, "connect")
+    def _search_path(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            if create:  # asked first: a role may use a schema it has no right to create
+                cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,))
+                if cursor.fetchone() is None:
+                    cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            cursor.execute(f'SET search_path TO "{schema}", public')
+        dbapi_connection.commit()
 
 
 def _sqlite_engine(path: str, *, busy_timeout_ms: int, readonly: bool) -> Engine:

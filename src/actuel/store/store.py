@@ -82,7 +82,10 @@ class Store:
         settings = settings or load_settings()
         label = _label(db)
         engine = create_engine(
-            db, busy_timeout_ms=int(settings.sqlite_busy_timeout_ms), readonly=readonly
+            db,
+            busy_timeout_ms=int(settings.sqlite_busy_timeout_ms),
+            readonly=readonly,
+            schema=str(settings.db_schema or ""),
         )
         try:
             if readonly:
