@@ -134,6 +134,12 @@ class NotFoundError(StoreError):
     code = "store.not_found"
 
 
+class HiddenError(NotFoundError):
+    """The row is there, but an editor hid it from readers."""
+
+    code = "store.hidden"
+
+
 class DuplicateSourceError(StoreError):
     """A source with that URL is already registered."""
 

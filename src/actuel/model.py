@@ -160,6 +160,10 @@ class Article:
     id: int | None = None
     first_seen_at: datetime | None = None
     extracted_at: datetime | None = None
+    hidden_at: datetime | None = None  # hidden from readers by an editor
+    edited_at: datetime | None = None  # title or summary corrected by an editor
+    original_title: str | None = None  # as extracted, when corrected
+    original_summary: str | None = None
 
 
 @dataclass

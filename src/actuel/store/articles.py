@@ -21,6 +21,9 @@ from actuel.store.schema import articles, pages, sort_time
 log = logging.getLogger("actuel.store")
 _CONTENT = ("title", "text", "summary", "author", "published_at", "language", "image", "site_name")
 _KEYS = ("canonical_url", "guid", "content_hash")
+# written only by an editor's action (`hide`, `correct`), never by ingest
+_EDITORIAL = ("id", "hidden_at", "edited_at", "original_title", "original_summary")
+VISIBLE = articles.c.hidden_at.is_(None)  # what readers may see
 # PostgreSQL cannot index longer keys (btree rows stop near 2,700 bytes); SQLite follows suit so
 # both backends accept the same articles
 MAX_URL_CHARS = 2000
@@ -76,6 +79,10 @@ def article_from_row(row: RowMapping) -> Article:
         next_page_attempt_at=row["next_page_attempt_at"],
         first_seen_at=row["first_seen_at"],
         extracted_at=row["extracted_at"],
+        hidden_at=row["hidden_at"],
+        edited_at=row["edited_at"],
+        original_title=row["original_title"],
+        original_summary=row["original_summary"],
     )
 
 
@@ -134,6 +141,9 @@ def _merged(existing: RowMapping, article: Article) -> dict[str, Any]:
 
 
 def _update_row(conn: Connection, row: RowMapping, values: dict[str, Any]) -> None:
+    if row["edited_at"] is not None:  # an editor's correction outlives every re-extraction
+        values.pop("title", None)
+        values.pop("summary", None)
     for key in _KEYS:
         new = values.get(key)
         if (
@@ -197,7 +207,7 @@ def _dialect_insert(dialect: str, table: sa.Table) -> Any:
 
 
 def _row_values(article: Article, now: datetime) -> dict[str, Any]:
-    values = {c.name: getattr(article, c.name) for c in articles.c if c.name != "id"}
+    values = {c.name: getattr(article, c.name) for c in articles.c if c.name not in _EDITORIAL}
     values["first_seen_at"] = article.first_seen_at or now
     values["text"] = article.text or ""
     return values
@@ -351,7 +361,7 @@ def latest(
     source_id: int | None,
 ) -> list[Article]:
     when = sort_time()
-    stmt = sa.select(articles)
+    stmt = sa.select(articles).where(VISIBLE)
     if lang is not None:
         stmt = stmt.where(articles.c.language == lang)
     if source_id is not None:
@@ -370,6 +380,7 @@ def needing_page(conn: Connection, now: datetime, limit: int, max_attempts: int)
         .where(
             articles.c.from_feed_only.is_(True),
             articles.c.page_attempts < max_attempts,
+            VISIBLE,
             sa.or_(
                 articles.c.next_page_attempt_at.is_(None),
                 articles.c.next_page_attempt_at <= now,
@@ -435,3 +446,36 @@ def update_extraction(conn: Connection, article: Article) -> None:
 
 def count(conn: Connection) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one())
+
+
+def hide(conn: Connection, article_id: int, now: datetime | None) -> None:
+    """Hide the article from readers (`now`), or show it again (None)."""
+    done = conn.execute(
+        sa.update(articles).where(articles.c.id == article_id).values(hidden_at=now)
+    )
+    if done.rowcount == 0:
+        raise NotFoundError(f"no article {article_id}", fix="check the id in the address")
+
+
+def correct(
+    conn: Connection, article_id: int, title: str, summary: str | None, now: datetime
+) -> None:
+    """Show `title` and `summary` for the article; the extracted ones are kept beside, once."""
+    row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no article {article_id}", fix="check the id in the address")
+    values: dict[str, Any] = {"title": title, "summary": summary, "edited_at": now}
+    if row["edited_at"] is None:
+        values |= {"original_title": row["title"], "original_summary": row["summary"]}
+    conn.execute(sa.update(articles).where(articles.c.id == article_id).values(**values))
+
+
+def hidden(conn: Connection, limit: int) -> list[Article]:
+    """The articles editors hid, the latest hidden first."""
+    stmt = (
+        sa.select(articles)
+        .where(~VISIBLE)
+        .order_by(articles.c.hidden_at.desc(), articles.c.id.desc())
+        .limit(limit)
+    )
+    return [article_from_row(row) for row in conn.execute(stmt).mappings()]

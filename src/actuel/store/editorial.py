@@ -391,6 +391,41 @@ def before_removal(conn: Connection, source_id: int) -> None:
             )
 
 
+# --- hidden articles --------------------------------------------------------------------------
+
+
+def withdraw(conn: Connection, article_id: int, now: datetime) -> None:
+    """Take a hidden article out of its story: the others stay, another original is chosen when
+    it was the original, and what derived from it now derives from nothing."""
+    story_id = _story_of(conn, article_id)
+    if story_id is None:
+        return
+    conn.execute(story_articles.delete().where(story_articles.c.article_id == article_id))
+    conn.execute(
+        story_articles.update()
+        .where(story_articles.c.story_id == story_id, story_articles.c.derived_from == article_id)
+        .values(derived_from=None, relation="independent")
+    )
+    story_rows.recount(conn, [story_id])
+    original = conn.execute(
+        sa.select(stories.c.original_article_id).where(stories.c.id == story_id)
+    ).scalar()
+    rest = _members(conn, story_id)
+    if rest and (original == article_id or original is None):
+        _apply_original(conn, story_id, rest[0])
+    conn.execute(stories.update().where(stories.c.id == story_id).values(updated_at=now))
+
+
+def retitle(conn: Connection, article_id: int, title: str, summary: str | None) -> None:
+    """A corrected article's title and summary on the story it is the original of."""
+    values: dict[str, object] = {"title": title}
+    if summary:
+        values["summary"] = summary
+    conn.execute(
+        stories.update().where(stories.c.original_article_id == article_id).values(**values)
+    )
+
+
 # --- pins -------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from actuel.model import Article, StoryView
 from actuel.store import stories as story_rows
-from actuel.store.articles import article_from_row
+from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.schema import articles, metadata, sort_time, stories
 from actuel.store.types import UTCDateTime
 
@@ -47,7 +47,8 @@ def count_story_pages(conn: Connection) -> int:
 
 
 def count_article_pages(conn: Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one())
+    stmt = sa.select(sa.func.count()).select_from(articles).where(VISIBLE)
+    return int(conn.execute(stmt).scalar_one())
 
 
 def story_pages(conn: Connection, *, offset: int, limit: int) -> list[SitemapEntry]:
@@ -67,6 +68,7 @@ def article_pages(conn: Connection, *, offset: int, limit: int) -> list[SitemapE
     changed = sa.func.coalesce(articles.c.extracted_at, articles.c.first_seen_at, type_=UTCDateTime)
     stmt = (
         sa.select(articles.c.id, changed.label("changed"))
+        .where(VISIBLE)
         .order_by(articles.c.id)
         .offset(max(0, offset))
         .limit(max(0, limit))
@@ -120,10 +122,11 @@ def recent_stories(
 
 
 def articles_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, Article]:
-    """The articles with these ids, in one query (missing ones are left out)."""
+    """The articles with these ids readers may see, in one query (others are left out)."""
     if not ids:
         return {}
-    rows = conn.execute(sa.select(articles).where(articles.c.id.in_(list(set(ids))))).mappings()
+    stmt = sa.select(articles).where(articles.c.id.in_(list(set(ids))), VISIBLE)
+    rows = conn.execute(stmt).mappings()
     found = [article_from_row(row) for row in rows]
     return {a.id: a for a in found if a.id is not None}
 

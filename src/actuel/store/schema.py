@@ -60,6 +60,12 @@ articles = sa.Table(
     sa.Column("next_page_attempt_at", UTCDateTime),
     sa.Column("first_seen_at", UTCDateTime, nullable=False),
     sa.Column("extracted_at", UTCDateTime),
+    # an editor's decisions (admin): hidden from readers; title and summary corrected, the
+    # extracted ones kept beside (re-extraction never undoes a correction)
+    sa.Column("hidden_at", UTCDateTime),
+    sa.Column("edited_at", UTCDateTime),
+    sa.Column("original_title", sa.Text),
+    sa.Column("original_summary", sa.Text),
     sa.UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
     sa.UniqueConstraint("source_id", "content_hash", name="uq_articles_source_content_hash"),
 )

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from actuel.model import Article
-from actuel.store.articles import article_from_row
+from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.schema import articles, sort_time, stories, story_articles
 from actuel.store.snippets import MARK_END, MARK_START, snippet, snippet_parts
 from actuel.store.stemming import WORD, query_keys
@@ -149,7 +149,7 @@ def _one_per_story(found: list[_Ranked]) -> list[_Ranked]:
 
 
 def _filters(filters: SearchFilters) -> list[sa.ColumnElement[bool]]:
-    where: list[sa.ColumnElement[bool]] = []
+    where: list[sa.ColumnElement[bool]] = [VISIBLE]
     if filters.lang is not None:
         where.append(articles.c.language == filters.lang)
     if filters.source_id is not None:
@@ -339,5 +339,5 @@ def _stories(conn: Connection, ranked: list[int]) -> list[_Ranked]:
 def _articles(conn: Connection, ids: list[int]) -> dict[int, Article]:
     if not ids:
         return {}
-    rows = conn.execute(sa.select(articles).where(articles.c.id.in_(ids))).mappings()
+    rows = conn.execute(sa.select(articles).where(articles.c.id.in_(ids), VISIBLE)).mappings()
     return {int(row["id"]): article_from_row(row) for row in rows}

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from actuel.config import Settings, load_settings
-from actuel.errors import NotFoundError, StoreError
+from actuel.errors import HiddenError, NotFoundError, StoreError
 from actuel.model import (
     Article,
     Comment,
@@ -305,11 +305,18 @@ class Store:
         with self._write(shown=bool(writes)) as conn:
             return article_rows.upsert_many(conn, writes)
 
-    def get_article(self, article_id: int) -> Article:
+    def get_article(self, article_id: int, *, hidden: bool = False) -> Article:
+        """The article (NotFoundError); one an editor hid raises HiddenError unless `hidden`."""
         if not 0 < article_id < 2**63:  # no such row, and SQLite would overflow on the bind
             raise NotFoundError(f"no article {article_id}", fix="check the article's id")
         with self._read() as conn:
-            return article_rows.get(conn, article_id)
+            article = article_rows.get(conn, article_id)
+        if article.hidden_at is not None and not hidden:
+            raise HiddenError(
+                f"article {article_id} was hidden by an editor",
+                fix="show it again from the admin's article page",
+            )
+        return article
 
     def latest_articles(
         self,
@@ -390,6 +397,30 @@ class Store:
         """
         with self._read() as conn:
             return story_rows.latest(conn, limit=limit, before=before, lang=lang, category=category)
+
+    def hide_article(self, article_id: int) -> None:
+        """Hide the article from readers, everywhere, and take it out of its story."""
+        now = datetime.now(UTC)
+        with self._write(shown=True) as conn:
+            article_rows.hide(conn, article_id, now)
+            editorial.withdraw(conn, article_id, now)
+
+    def hidden_articles(self, limit: int = 100) -> list[Article]:
+        with self._read() as conn:
+            return article_rows.hidden(conn, limit)
+
+    def show_article(self, article_id: int) -> None:
+        """Show a hidden article again (it rejoins a story when the clustering window is next
+        restored: the next `actuel fetch` or `stories rebuild`, or `actuel run` restarted)."""
+        with self._write(shown=True) as conn:
+            article_rows.hide(conn, article_id, None)
+
+    def correct_article(self, article_id: int, title: str, summary: str | None) -> None:
+        """Show an editor's title and summary for the article (and its story, when it is the
+        original); the extracted ones are kept, and re-extraction never undoes it."""
+        with self._write(shown=True) as conn:
+            article_rows.correct(conn, article_id, title, summary, datetime.now(UTC))
+            editorial.retitle(conn, article_id, title, summary)
 
     def pinned_stories(self, limit: int = 3) -> list[StoryView]:
         """The stories editors pinned at the top of the home page, the latest pinned first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -27,7 +27,7 @@ from actuel.model import (
     StoryMember,
     StoryView,
 )
-from actuel.store.articles import article_from_row
+from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.db import dialect_insert
 from actuel.store.schema import (
     article_credits,
@@ -119,8 +119,31 @@ def _story_id(conn: Connection, key: str) -> int | None:
     return int(found) if found is not None else None
 
 
+def _without_hidden(conn: Connection, update: StoryUpdate) -> StoryUpdate:
+    """The placement less the articles an editor hid meanwhile (a clusterer in another process
+    still holds them)."""
+    ids = [m.article_id for m in update.members]
+    if not ids:
+        return update
+    stmt = sa.select(articles.c.id).where(articles.c.id.in_(ids), ~VISIBLE)
+    hidden = set(conn.execute(stmt).scalars())
+    if not hidden:
+        return update
+    members = [m for m in update.members if m.article_id not in hidden]
+    original = update.original_article_id
+    if original in hidden:
+        original = members[0].article_id if members else None
+    return replace(
+        update,
+        members=members,
+        added=[a for a in update.added if a not in hidden],
+        original_article_id=original,
+    )
+
+
 def save(conn: Connection, update: StoryUpdate, *, now: datetime) -> int:
     """Write one placement: the story row (created at need), merges, members; its id."""
+    update = _without_hidden(conn, update)
     found = (
         conn.execute(
             sa.select(
@@ -395,7 +418,7 @@ def oldest(conn: Connection, since: datetime | None = None) -> datetime | None:
 def unplaced_count(conn: Connection, since: datetime | None = None) -> int:
     """Articles in no story yet (dated since `since` when given)."""
     placed = sa.select(sa.literal(1)).where(story_articles.c.article_id == articles.c.id)
-    stmt = sa.select(sa.func.count()).select_from(articles).where(~placed.exists())
+    stmt = sa.select(sa.func.count()).select_from(articles).where(~placed.exists(), VISIBLE)
     if since is not None:
         stmt = stmt.where(sort_time() >= since)
     return int(conn.execute(stmt).scalar_one())
@@ -403,7 +426,7 @@ def unplaced_count(conn: Connection, since: datetime | None = None) -> int:
 
 def window(conn: Connection, since: datetime, until: datetime | None = None) -> list[WindowRow]:
     """Articles dated (published, else first seen) since `since` (and before `until`), oldest
-    first, with their story."""
+    first, with their story; hidden ones take no part in stories."""
     when = sort_time()
     stmt = (
         sa.select(
@@ -427,7 +450,7 @@ def window(conn: Connection, since: datetime, until: datetime | None = None) -> 
             .outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
             .outerjoin(stories, stories.c.id == story_articles.c.story_id)
         )
-        .where(when >= since, *([when < until] if until is not None else []))
+        .where(VISIBLE, when >= since, *([when < until] if until is not None else []))
         .order_by(when, articles.c.id)
     )
     out: list[WindowRow] = []
@@ -698,7 +721,7 @@ def _member(row: RowMapping) -> StoryMember:
 def members(conn: Connection, story_id: int) -> list[StoryMember]:
     """The story's articles in timeline order (`timeline_order`: by date, a bare date after the
     times of its day, and never above what it derives from)."""
-    stmt = _member_select().where(story_articles.c.story_id == story_id)
+    stmt = _member_select().where(story_articles.c.story_id == story_id, VISIBLE)
     found = {int(m.article.id or 0): m for m in map(_member, conn.execute(stmt).mappings())}
     order = timeline_order([_placed(m) for m in found.values()])
     return [found[article_id] for article_id in order]

@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from actuel.api.cursor import encode_cursor
-from actuel.errors import NotFoundError
+from actuel.errors import HiddenError, NotFoundError
 from actuel.model import Article, Source, StoryView
 from actuel.web import comments
 from actuel.web.i18n import LANG_COOKIE, N_
@@ -36,6 +36,7 @@ SIDEBAR_SIZE = 5
 MAX_PINNED = 3  # stories editors pinned "À la une": the latest pinned first
 NO_STORY = N_("Cette histoire n'existe pas ou plus.")
 NO_ARTICLE = N_("Cet article n'existe pas.")
+WITHDRAWN = N_("Cet article a été retiré par la rédaction.")
 NO_OUTLET = N_("Ce média n'existe pas.")
 BAD_LANGUAGE = N_("Langue inconnue.")
 BAD_CODE = N_("Ce code de langue n'est pas valide.")
@@ -219,6 +220,8 @@ def routes(site: Site) -> list[BaseRoute]:
             data, related, latest = await site.remember_async(
                 request, ("article", article_id), lambda: article_data(request, article_id)
             )
+        except HiddenError:
+            raise HTTPException(410, WITHDRAWN) from None
         except NotFoundError:
             raise HTTPException(404, NO_ARTICLE) from None
         url = absolute_url(site.settings, request, f"/articles/{article_id}")

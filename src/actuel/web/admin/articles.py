@@ -1,0 +1,91 @@
+"""Admin articles: the latest and the hidden ones; hide one from readers or show it again;
+correct its title and summary."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from actuel.errors import NotFoundError
+from actuel.model import Article
+from actuel.web.admin.auth import guarded
+from actuel.web.i18n import N_
+from actuel.web.site import Site
+
+LISTED = 50
+MAX_TITLE = 500
+MAX_SUMMARY = 2000
+DONE = {
+    "hidden": N_("L'article est masqué : les lecteurs ne le voient plus nulle part."),
+    "shown": N_(
+        "L'article est de nouveau visible ; il rejoindra une histoire à la prochaine reprise du "
+        "regroupement (actuel fetch, actuel stories rebuild, ou au redémarrage d'actuel run)."
+    ),
+    "corrected": N_("Le titre et le chapô corrigés sont publiés."),
+}
+ERRORS = {
+    "title": N_("Le titre ne peut pas être vide (500 caractères au plus)."),
+    "summary": N_("Le chapô compte 2 000 caractères au plus."),
+}
+
+
+def routes(site: Site) -> list[BaseRoute]:
+    def article_or_404(article_id: int) -> Article:
+        try:
+            return site.writer().get_article(article_id, hidden=True)
+        except NotFoundError:
+            raise HTTPException(404, N_("Cet article n'existe pas.")) from None
+
+    async def listing(request: Request, admin: str) -> Response:
+        store = site.writer()
+        return site.page(
+            request, "admin/articles.html", admin=admin, latest=store.latest_articles(limit=LISTED),
+            hidden=store.hidden_articles(LISTED), sources={s.id: s for s in store.list_sources()},
+        )  # fmt: skip
+
+    def article_page(
+        request: Request, admin: str, article: Article, status: int = 200, error: str | None = None
+    ) -> Response:
+        return site.page(
+            request, "admin/article.html", status=status, admin=admin, article=article,
+            error=error, done=DONE.get(request.query_params.get("done", "")),
+        )  # fmt: skip
+
+    async def article(request: Request, admin: str) -> Response:
+        return article_page(request, admin, article_or_404(request.path_params["article_id"]))
+
+    async def act(request: Request, admin: str) -> Response:
+        article_id, action = request.path_params["article_id"], request.path_params["action"]
+        found = article_or_404(article_id)
+        store = site.writer()
+        if action == "hide":
+            store.hide_article(article_id)
+            done = "hidden"
+        elif action == "show":
+            store.show_article(article_id)
+            done = "shown"
+        elif action == "correct":
+            form = await request.form()
+            title = " ".join(str(form.get("title", "")).split())
+            summary = str(form.get("summary", "")).strip()
+            problem = (
+                "title" if not title or len(title) > MAX_TITLE
+                else "summary" if len(summary) > MAX_SUMMARY
+                else None
+            )  # fmt: skip
+            if problem is not None:
+                typed = Article(**{**found.__dict__, "title": title, "summary": summary})
+                return article_page(request, admin, typed, 422, ERRORS[problem])
+            store.correct_article(article_id, title, summary or None)
+            done = "corrected"
+        else:
+            raise HTTPException(404, N_("Page introuvable."))
+        return RedirectResponse(f"/admin/articles/{article_id}?done={done}", status_code=303)
+
+    return [
+        Route("/admin/articles", guarded(site, listing), methods=["GET"]),
+        Route("/admin/articles/{article_id:id}", guarded(site, article), methods=["GET"]),
+        Route("/admin/articles/{article_id:id}/{action:str}", guarded(site, act), methods=["POST"]),
+    ]
