@@ -14,6 +14,7 @@ from actuel.model import Article, Source
 from actuel.store import Store
 from actuel.web.app import create_app
 from tests.support.webserver import running
+from tests.web.admin_support import AdminSite, log_in
 
 
 def gazette_article(source_id: int, n: int, title: str) -> Article:
@@ -50,4 +51,12 @@ def serve_gazette(settings: Settings) -> Iterator[httpx.Client]:
     ):
         # the first request builds the app, which may commit once (the site's signing secret)
         assert client.get("/healthz").status_code == 200
+        yield client
+
+
+@pytest.fixture()
+def editor(site: AdminSite) -> Iterator[httpx.Client]:
+    """A client logged in to the admin of the test module's `site` (an AdminSite)."""
+    with site.client() as client:
+        assert log_in(client).status_code == 303
         yield client

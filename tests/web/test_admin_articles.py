@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from actuel.store.stories import MemberRow, StoryUpdate
-from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo, log_in
+from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo
 from tests.web.demo_site import DemoSite
 
 
@@ -18,13 +18,6 @@ from tests.web.demo_site import DemoSite
 def site(demo_site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AdminSite]:
     with admin_site(copy_demo(demo_site, tmp_path_factory.mktemp("admin-articles"))) as served:
         yield served
-
-
-@pytest.fixture()
-def editor(site: AdminSite) -> Iterator[httpx.Client]:
-    with site.client() as client:
-        assert log_in(client).status_code == 303
-        yield client
 
 
 def an_original_with_company(site: AdminSite) -> tuple[str, int, list[int]]:

@@ -226,7 +226,10 @@ def test_a_one_time_password_must_be_replaced_before_any_admin_page(site: AdminS
 
         done = change(given, "une-phrase-a-moi")
         assert done.headers["location"] == "/admin?done=password"
-        assert "Votre nouveau mot de passe est enregistré." in client.get(done.headers["location"]).text
+        assert (
+            "Votre nouveau mot de passe est enregistré."
+            in client.get(done.headers["location"]).text
+        )
     with site.client() as client:
         assert log_in(client, "premiere", given).status_code == 401  # spent
         assert log_in(client, "premiere", "une-phrase-a-moi").headers["location"] == "/admin"

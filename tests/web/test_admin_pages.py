@@ -12,7 +12,7 @@ import pytest
 
 from actuel.model import Comment, SourceState
 from tests.support.loopback import Loopback, Reply
-from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo, log_in
+from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo
 from tests.web.demo_site import DemoSite
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -33,13 +33,6 @@ def site(demo_site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def outlet(loopback: Loopback) -> Loopback:
     """A news site on loopback, for discovery."""
     return loopback
-
-
-@pytest.fixture()
-def editor(site: AdminSite) -> Iterator[httpx.Client]:
-    with site.client() as client:
-        assert log_in(client).status_code == 303
-        yield client
 
 
 def test_dashboard_charts_articles_per_day_and_outlet_with_escaped_labels(

@@ -10,7 +10,7 @@ import pytest
 
 from actuel.store import Store
 from actuel.store.stories import MemberRow, StoryUpdate
-from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo, log_in
+from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo
 from tests.web.demo_site import DemoSite
 
 
@@ -22,13 +22,6 @@ def site(demo_site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Itera
             pytest.skip("the demo world stored no story")
     with admin_site(settings) as served:
         yield served
-
-
-@pytest.fixture()
-def editor(site: AdminSite) -> Iterator[httpx.Client]:
-    with site.client() as client:
-        assert log_in(client).status_code == 303
-        yield client
 
 
 def _stories_with_members(store: Store, at_least: int = 2) -> list[tuple[str, list[int]]]:

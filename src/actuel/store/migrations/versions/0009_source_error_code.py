@@ -20,10 +20,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sources") as batch:
-        batch.add_column(sa.Column("last_error_code", sa.String(64)))
+    op.add_column("sources", sa.Column("last_error_code", sa.String(64)))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sources") as batch:
-        batch.drop_column("last_error_code")
+    op.execute("ALTER TABLE sources DROP COLUMN last_error_code")  # SQLite 3.35+

@@ -21,14 +21,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("articles") as batch:
-        batch.add_column(sa.Column("hidden_at", UTCDateTime))
-        batch.add_column(sa.Column("edited_at", UTCDateTime))
-        batch.add_column(sa.Column("original_title", sa.Text))
-        batch.add_column(sa.Column("original_summary", sa.Text))
+    # plain ALTERs on both backends: a batch on SQLite would copy the table and lose its
+    # expression indexes and search triggers
+    op.add_column("articles", sa.Column("hidden_at", UTCDateTime))
+    op.add_column("articles", sa.Column("edited_at", UTCDateTime))
+    op.add_column("articles", sa.Column("original_title", sa.Text))
+    op.add_column("articles", sa.Column("original_summary", sa.Text))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("articles") as batch:
-        for name in ("original_summary", "original_title", "edited_at", "hidden_at"):
-            batch.drop_column(name)
+    for name in ("original_summary", "original_title", "edited_at", "hidden_at"):
+        op.execute(f"ALTER TABLE articles DROP COLUMN {name}")  # SQLite 3.35+
