@@ -164,6 +164,8 @@ class Article:
     edited_at: datetime | None = None  # title or summary corrected by an editor
     original_title: str | None = None  # as extracted, when corrected
     original_summary: str | None = None
+    rubrique: str | None = None  # subject section: politique, economie, sport… (enrich/rubriques)
+    rubrique_by: str | None = None  # category (the publisher's), text, editor
 
 
 @dataclass

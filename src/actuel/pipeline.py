@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from actuel.config import Settings
-from actuel.enrich import detect_language
+from actuel.enrich import detect_language, rubriques
 from actuel.enrich.quotes import extract_quotes
 from actuel.errors import (
     ActuelError,
@@ -206,6 +206,8 @@ def build_article(outcome: PageOutcome, now: datetime, settings: Settings) -> Ar
     title = strip_site_name(title, [page.site_name if page else None, source.name]) or link
     summary = summary_text or (page.description if page else None)
     attempts = 0 if not from_feed_only else 1
+    categories = [*(page.categories if page else []), *item.keywords]
+    rubrique = rubriques.classify(title, summary, text, categories)
     return Article(
         source_id=source.id,
         url=without_tracking(link),
@@ -231,6 +233,8 @@ def build_article(outcome: PageOutcome, now: datetime, settings: Settings) -> Ar
         else None,
         first_seen_at=now,
         extracted_at=now if not from_feed_only else None,
+        rubrique=rubrique.slug if rubrique else None,
+        rubrique_by=rubrique.by if rubrique else None,
     )
 
 
@@ -1260,6 +1264,9 @@ def reprocess(
             article.content_hash = content_hash(page.text)
             article.from_feed_only = False
             article.extracted_at = now
+            filed = rubriques.classify(article.title, article.summary, page.text, page.categories)
+            if filed is not None:  # how a database from before rubriques gets them
+                article.rubrique, article.rubrique_by = filed.slug, filed.by
             with store.batch():
                 store.update_extraction(article)
                 stories.save_extras(story_doc(article, source.name if source else None))

@@ -1,5 +1,6 @@
 """A portal's operator in the browser: first login on a one-time password, then editing a
-source, hiding an article and pinning a story, each seen by a reader at once."""
+source, hiding an article, pinning a story and filing it under a rubrique, each seen by a
+reader at once."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def test_an_operator_takes_over_the_admin_and_edits_what_readers_see(
         )
         article = member.article
         source = store.get_source(article.source_id)
+        lead = store.get_article(int(story.original_article_id or 0))
     operator = visitors("operator", locale="en-GB")  # the admin stays French all the same
     page = operator.page
     try:
@@ -79,6 +81,15 @@ def test_an_operator_takes_over_the_admin_and_edits_what_readers_see(
         pinned = visit.page.get_by_role("region", name="À la une")
         expect(pinned.locator(f'a[href="/stories/{story.key}"]').first).to_be_visible()
         visit.shot("pinned story")
+
+        # the pinned story's original filed under a rubrique: its story is listed there
+        page.goto(f"/admin/articles/{lead.id}")
+        page.get_by_label("Rubrique").select_option("culture")
+        page.get_by_role("button", name="Classer").click()
+        expect(page.get_by_role("status")).to_contain_text("rubrique de l'article est enregistrée")
+        operator.shot("rubrique")
+        visit.page.goto("/categories/culture")
+        expect(visit.page.locator(f'a[href="/stories/{story.key}"]').first).to_be_visible()
         expected = f"status of 410 (Gone) ({site.base_url}/articles/{article.id})"
         assert operator.problems() == []
         assert [p for p in visit.problems() if not p.endswith(expected)] == []
@@ -90,3 +101,4 @@ def test_an_operator_takes_over_the_admin_and_edits_what_readers_see(
                 row = MemberRow(int(article.id or 0), member.relation, member.derived_from)
                 store.save_story(StoryUpdate(key=host.key, members=[row], added=[row.article_id]))
             store.unpin_story(story.id)
+            store.set_article_rubrique(int(lead.id or 0), lead.rubrique)

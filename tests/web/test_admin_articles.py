@@ -114,3 +114,28 @@ def test_a_corrected_title_shows_everywhere_and_outlives_re_extraction(
     again = store.get_article(original)
     assert (again.title, again.summary) == (fixed["title"], fixed["summary"])
     assert again.original_title == article.title
+
+
+def test_an_editor_files_an_article_under_a_rubrique_and_it_stays_there(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    store = site.store
+    key, original, _ = an_original_with_company(site)
+    token = admin_token(editor, f"/admin/articles/{original}")
+    action = f"/admin/articles/{original}/rubrique"
+    assert (
+        editor.post(action, data={"csrf_token": token, "rubrique": "astrologie"}).status_code == 422
+    )
+    done = editor.post(action, data={"csrf_token": token, "rubrique": "culture"})
+    assert done.headers["location"] == f"/admin/articles/{original}?done=rubrique"
+    assert "choisie par la rédaction" in html.unescape(editor.get(done.headers["location"]).text)
+    assert store.get_story(key).category == "culture"
+    with site.client() as reader:
+        assert f"/stories/{key}" in reader.get("/categories/culture").text
+    # the page read again, its words pointing elsewhere, keeps the editor's choice
+    article = store.get_article(original)
+    store.update_extraction(replace(article, rubrique="sport", rubrique_by="text"))
+    assert (store.get_article(original).rubrique, store.get_article(original).rubrique_by) == (
+        "culture",
+        "editor",
+    )

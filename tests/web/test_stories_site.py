@@ -9,6 +9,7 @@ import httpx
 import pytest
 from markupsafe import escape
 
+from actuel.enrich.rubriques import RUBRIQUES
 from actuel.store import Store
 from tests.web.demo_site import DemoSite, cards, story_key_of, timeline
 
@@ -280,3 +281,25 @@ def test_every_page_is_safe_and_labelled(demo: Served) -> None:
         ]
     assert any(u.startswith("/stories/") for u in seen)
     assert any(u.startswith("/articles/") for u in seen)
+
+
+def test_stories_are_filed_by_subject_and_read_on_within_it(demo: Served) -> None:
+    """Rubriques from the outlets' sections or the words: a dockers' strike is read beside
+    other strikes and prices, never beside a jazz festival (issue 11)."""
+    client, store = demo
+    views = store.latest_stories(limit=200)
+    by_title = {v.title: v for v in views}
+    strike = next(v for t, v in by_title.items() if "dockers" in t.lower() and "grève" in t)
+    jazz = next(v for t, v in by_title.items() if "Jazz" in t)
+    assert (strike.category, jazz.category) == ("economie", "culture")
+    page = client.get(f"/stories/{strike.key}").text
+    read_on = re.search(r'<ul class="related">(.*?)</ul>', page, flags=re.S)
+    assert read_on is not None and f"/stories/{jazz.key}" not in read_on.group(1)
+    for link in re.findall(r'href="/stories/([^"]+)"', read_on.group(1)):
+        assert store.get_story(link).category == "economie"
+    # readers find the rubriques among the home's filters, and each lists its stories
+    home = client.get("/").text
+    assert 'href="/categories/culture"' in home
+    assert f"/stories/{jazz.key}" in client.get("/categories/culture").text
+    filed = sum(1 for v in views if v.category in RUBRIQUES)
+    assert filed >= len(views) * 3 // 4

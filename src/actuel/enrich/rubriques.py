@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +30,7 @@ CATEGORY_WORDS: dict[str, str] = {
         "government parlement parliament",
         "economie": "economie economy economic economics business finance finances marches "
         "markets bourse entreprises companies emploi money argent",
-        "societe": "societe society faits divers justice education education police religion",
+        "societe": "societe society faits_divers justice education police religion",
         "sante": "sante health medecine medicine",
         "sport": "sport sports football foot basketball basket rugby tennis athletisme cyclisme",
         "culture": "culture arts art musique music cinema film films livres books "
@@ -98,7 +97,7 @@ STEMS: dict[str, tuple[str, ...]] = {
         ),
     }.items()
 }
-WORD = re.compile(r"[a-z0-9]+")
+WORD = re.compile(r"[a-z0-9_]+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
@@ -117,7 +116,7 @@ def _folded(text: str) -> str:
 def from_categories(categories: Iterable[str]) -> str | None:
     """The first of the publisher's categories that names a section, as our rubrique."""
     for category in categories:
-        words = WORD.findall(_folded(category))
+        words = WORD.findall(_folded(category).replace("faits divers", "faits_divers"))
         # "Actualité > Foot > Ligue 1": the most specific part is the last
         for word in reversed(words):
             if word in CATEGORY_WORDS:
@@ -152,7 +151,7 @@ def _evidence(token: str) -> tuple[str, str] | None:
     return best
 
 
-def scores(title: str, lead: str) -> Counter[str]:
+def scores(title: str, lead: str) -> dict[str, float]:
     """Evidence per rubrique: each stem met counts once, 2 in the title, else 1 in the lead."""
     found: dict[tuple[str, str], float] = {}
     for weight, text in ((TITLE_WEIGHT, title), (1.0, lead)):
@@ -160,9 +159,9 @@ def scores(title: str, lead: str) -> Counter[str]:
             key = _evidence(token)
             if key is not None:
                 found[key] = max(found.get(key, 0.0), weight)
-    totals: Counter[str] = Counter()
+    totals: dict[str, float] = {}
     for (rubrique, _stem), weight in found.items():
-        totals[rubrique] += weight
+        totals[rubrique] = totals.get(rubrique, 0.0) + weight
     return totals
 
 
@@ -170,7 +169,7 @@ def from_text(
     title: str, lead: str, *, min_score: float = MIN_SCORE, min_lead: float = MIN_LEAD
 ) -> str | None:
     """The rubrique the words point to, when they point clearly enough; else None."""
-    ranked = scores(title, lead).most_common(2)
+    ranked = sorted(scores(title, lead).items(), key=lambda pair: -pair[1])[:2]
     if not ranked or ranked[0][1] < min_score:
         return None
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0

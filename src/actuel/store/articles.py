@@ -19,7 +19,18 @@ from actuel.model import Article
 from actuel.store.schema import articles, pages, sort_time
 
 log = logging.getLogger("actuel.store")
-_CONTENT = ("title", "text", "summary", "author", "published_at", "language", "image", "site_name")
+_CONTENT = (
+    "title",
+    "text",
+    "summary",
+    "author",
+    "published_at",
+    "language",
+    "image",
+    "site_name",
+    "rubrique",
+    "rubrique_by",
+)
 _KEYS = ("canonical_url", "guid", "content_hash")
 # written only by an editor's action (`hide`, `correct`), never by ingest
 _EDITORIAL = ("id", "hidden_at", "edited_at", "original_title", "original_summary")
@@ -83,6 +94,8 @@ def article_from_row(row: RowMapping) -> Article:
         edited_at=row["edited_at"],
         original_title=row["original_title"],
         original_summary=row["original_summary"],
+        rubrique=row["rubrique"],
+        rubrique_by=row["rubrique_by"],
     )
 
 
@@ -144,6 +157,9 @@ def _update_row(conn: Connection, row: RowMapping, values: dict[str, Any]) -> No
     if row["edited_at"] is not None:  # an editor's correction outlives every re-extraction
         values.pop("title", None)
         values.pop("summary", None)
+    if row["rubrique_by"] == "editor" or not values.get("rubrique"):
+        values.pop("rubrique", None)  # nor does an editor's rubrique; a guess never erases one
+        values.pop("rubrique_by", None)
     for key in _KEYS:
         new = values.get(key)
         if (
@@ -479,3 +495,14 @@ def hidden(conn: Connection, limit: int) -> list[Article]:
         .limit(limit)
     )
     return [article_from_row(row) for row in conn.execute(stmt).mappings()]
+
+
+def set_rubrique(conn: Connection, article_id: int, rubrique: str | None) -> None:
+    """An editor's rubrique for the article (None: none), kept through re-extraction."""
+    done = conn.execute(
+        sa.update(articles)
+        .where(articles.c.id == article_id)
+        .values(rubrique=rubrique, rubrique_by="editor")
+    )
+    if done.rowcount == 0:
+        raise NotFoundError(f"no article {article_id}", fix="check the id in the address")

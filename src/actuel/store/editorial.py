@@ -63,7 +63,12 @@ def _record(
 def _apply_original(conn: Connection, story_id: int, article_id: int) -> None:
     row = (
         conn.execute(
-            sa.select(articles.c.title, articles.c.summary, articles.c.text, sources.c.category)
+            sa.select(
+                articles.c.title,
+                articles.c.summary,
+                articles.c.text,
+                sa.func.coalesce(articles.c.rubrique, sources.c.category).label("category"),
+            )
             .select_from(articles.join(sources, sources.c.id == articles.c.source_id))
             .where(articles.c.id == article_id)
         )
@@ -414,6 +419,16 @@ def withdraw(conn: Connection, article_id: int, now: datetime) -> None:
     if rest and (original == article_id or original is None):
         _apply_original(conn, story_id, rest[0])
     conn.execute(stories.update().where(stories.c.id == story_id).values(updated_at=now))
+
+
+def refile(conn: Connection, article_id: int, rubrique: str | None) -> None:
+    """An editor's rubrique for an article on the story it is the original of."""
+    if rubrique is not None:
+        conn.execute(
+            stories.update()
+            .where(stories.c.original_article_id == article_id)
+            .values(category=rubrique)
+        )
 
 
 def retitle(conn: Connection, article_id: int, title: str, summary: str | None) -> None:

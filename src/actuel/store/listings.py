@@ -121,6 +121,12 @@ def recent_stories(
     return entries
 
 
+def story_categories(conn: Connection) -> list[str]:
+    """The rubriques (or sources' categories) live stories are filed under."""
+    stmt = sa.select(stories.c.category).where(_live_stories(), stories.c.category.is_not(None))
+    return sorted({str(c) for c in conn.execute(stmt.distinct()).scalars()})
+
+
 def articles_by_id(conn: Connection, ids: Sequence[int]) -> dict[int, Article]:
     """The articles with these ids readers may see, in one query (others are left out)."""
     if not ids:

@@ -66,6 +66,8 @@ articles = sa.Table(
     sa.Column("edited_at", UTCDateTime),
     sa.Column("original_title", sa.Text),
     sa.Column("original_summary", sa.Text),
+    sa.Column("rubrique", sa.String(40)),  # subject section (enrich/rubriques.py)
+    sa.Column("rubrique_by", sa.String(16)),  # category, text, editor
     sa.UniqueConstraint("source_id", "guid", name="uq_articles_source_guid"),
     sa.UniqueConstraint("source_id", "content_hash", name="uq_articles_source_content_hash"),
 )

@@ -393,7 +393,8 @@ class Store:
     ) -> list[StoryView]:
         """Newest first by latest activity (updated_at, id); pass the last row's pair as before.
 
-        `lang`: stories with an article in that language; `category`: the original source's.
+        `lang`: stories with an article in that language; `category`: filed under it (a
+        rubrique), or first reported by an outlet of that category.
         """
         with self._read() as conn:
             return story_rows.latest(conn, limit=limit, before=before, lang=lang, category=category)
@@ -421,6 +422,17 @@ class Store:
         with self._write(shown=True) as conn:
             article_rows.correct(conn, article_id, title, summary, datetime.now(UTC))
             editorial.retitle(conn, article_id, title, summary)
+
+    def story_categories(self) -> list[str]:
+        """The rubriques (or sources' categories) live stories are filed under."""
+        with self._read() as conn:
+            return listings.story_categories(conn)
+
+    def set_article_rubrique(self, article_id: int, rubrique: str | None) -> None:
+        """An editor's rubrique for the article (and its story, when it is the original)."""
+        with self._write(shown=True) as conn:
+            article_rows.set_rubrique(conn, article_id, rubrique)
+            editorial.refile(conn, article_id, rubrique)
 
     def pinned_stories(self, limit: int = 3) -> list[StoryView]:
         """The stories editors pinned at the top of the home page, the latest pinned first."""
@@ -457,7 +469,7 @@ class Store:
             return story_rows.quotes(conn, story_id)
 
     def related_stories(self, story_id: int, *, limit: int = 5) -> list[StoryView]:
-        """ "Lire aussi": recent stories of the same category, itself aside."""
+        """ "Lire aussi": recent stories of the same rubrique, itself aside."""
         with self._read() as conn:
             return story_rows.related(conn, story_id, limit=limit)
 

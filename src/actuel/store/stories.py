@@ -276,6 +276,7 @@ def _refresh(
                     articles.c.title,
                     articles.c.summary,
                     sa.func.substr(articles.c.text, 1, SUMMARY_CHARS * 2).label("lead"),
+                    articles.c.rubrique,
                     sources.c.category,
                 )
                 .select_from(articles.join(sources, sources.c.id == articles.c.source_id))
@@ -290,9 +291,30 @@ def _refresh(
                 original_credit=update.original_credit,
                 title=original["title"],
                 summary=_lead(original["summary"], original["lead"]),
-                category=original["category"] or _member_category(conn, story_id),
+                category=original["rubrique"]
+                or _member_rubrique(conn, story_id)
+                or original["category"]
+                or _member_category(conn, story_id),
             )
     conn.execute(stories.update().where(stories.c.id == story_id).values(**values))
+
+
+def _member_rubrique(conn: Connection, story_id: int) -> str | None:
+    """The rubrique most of the story's articles have (the earliest's on a tie)."""
+    members = story_articles.join(articles, articles.c.id == story_articles.c.article_id)
+    found = conn.execute(
+        sa.select(articles.c.rubrique)
+        .select_from(members)
+        .where(story_articles.c.story_id == story_id, articles.c.rubrique.is_not(None))
+        .group_by(articles.c.rubrique)
+        .order_by(sa.func.count().desc(), sa.func.min(articles.c.id))
+        .limit(1)
+    ).scalar()
+    return str(found) if found is not None else None
+
+
+# a source's catch-all categories say nothing of the subject: "Lire aussi" needs a rubrique
+UNRELATED_CATEGORIES = frozenset({"generaliste", "agence"})
 
 
 def _member_category(conn: Connection, story_id: int) -> str | None:
@@ -648,7 +670,13 @@ def latest(
 ) -> list[StoryView]:
     stmt = _view_select().where(stories.c.merged_into.is_(None), stories.c.article_count > 0)
     if category is not None:
-        stmt = stmt.where(stories.c.category == category)
+        # filed under it (its rubrique), or first reported by an outlet of that category
+        by_outlet = (
+            sa.select(sa.literal(1))
+            .select_from(articles.join(sources, sources.c.id == articles.c.source_id))
+            .where(articles.c.id == stories.c.original_article_id, sources.c.category == category)
+        )
+        stmt = stmt.where(sa.or_(stories.c.category == category, by_outlet.exists()))
     if lang is not None:
         in_lang = (
             sa.select(sa.literal(1))
@@ -786,12 +814,16 @@ def quotes(conn: Connection, story_id: int) -> list[QuoteView]:
 
 
 def related(conn: Connection, story_id: int, *, limit: int) -> list[StoryView]:
-    """Recent stories of the same category (any category when it has none), itself aside."""
+    """Recent stories of the same rubrique, itself aside; none for a story without one (a
+    jazz festival is no reading beside a dockers' strike)."""
     category = conn.execute(sa.select(stories.c.category).where(stories.c.id == story_id)).scalar()
+    if category is None or category in UNRELATED_CATEGORIES:
+        return []
     stmt = _view_select().where(
-        stories.c.merged_into.is_(None), stories.c.article_count > 0, stories.c.id != story_id
+        stories.c.merged_into.is_(None),
+        stories.c.article_count > 0,
+        stories.c.id != story_id,
+        stories.c.category == category,
     )
-    if category is not None:
-        stmt = stmt.where(stories.c.category == category)
     stmt = stmt.order_by(stories.c.updated_at.desc(), stories.c.id.desc()).limit(max(0, limit))
     return _views(conn, conn.execute(stmt).mappings())

@@ -80,7 +80,9 @@ def routes(site: Site) -> list[BaseRoute]:
         category = request.path_params["category"]
         _ = gettext_for(site.lang(request))
         store = site.store()
-        if category not in {s.category for s in store.list_sources()}:
+        if category not in {s.category for s in store.list_sources()} | set(
+            store.story_categories()
+        ):
             raise HTTPException(404, N_("Cette catégorie n'existe pas."))
         doc, base = start(request, category, f"/categories/{quote(category)}")
         views = store.latest_stories(limit=items(), category=category)

@@ -132,7 +132,11 @@ def routes(site: Site) -> list[BaseRoute]:
         )
 
     def filters(request: Request) -> dict[str, list[str]]:
-        return shared(request, "filters", lambda: listing_filters(sources(request)))
+        return shared(
+            request,
+            "filters",
+            lambda: listing_filters(sources(request), site.store().story_categories()),
+        )
 
     def home(request: Request) -> Response:
         lang = request.query_params.get("lang") or None

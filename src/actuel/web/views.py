@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -142,9 +143,12 @@ def latest_news(store: Store, size: int) -> LatestNews:
     return LatestNews([], store.latest_articles(limit=size))
 
 
-def listing_filters(sources: list[Source]) -> dict[str, list[str]]:
-    """The categories and languages a reader can filter listings by: those of the sources."""
-    categories = sorted({s.category for s in sources if s.category})
+def listing_filters(
+    sources: list[Source], story_categories: Sequence[str] = ()
+) -> dict[str, list[str]]:
+    """The categories and languages a reader can filter listings by: the stories' rubriques and
+    the sources' categories; the sources' languages."""
+    categories = sorted({s.category for s in sources if s.category} | set(story_categories))
     languages = sorted({s.lang.lower() for s in sources if s.lang})
     return {"categories": categories, "languages": languages}
 

@@ -1,5 +1,5 @@
 """Admin articles: the latest and the hidden ones; hide one from readers or show it again;
-correct its title and summary."""
+correct its title and summary; file it under a rubrique."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from actuel.enrich.rubriques import RUBRIQUES
 from actuel.errors import NotFoundError
 from actuel.model import Article
 from actuel.web.admin.auth import guarded
@@ -24,6 +25,12 @@ DONE = {
         "regroupement (actuel fetch, actuel stories rebuild, ou au redémarrage d'actuel run)."
     ),
     "corrected": N_("Le titre et le chapô corrigés sont publiés."),
+    "rubrique": N_("La rubrique de l'article est enregistrée."),
+}
+RUBRIQUE_ORIGINS = {
+    "category": N_("d'après les rubriques du média"),
+    "text": N_("d'après les mots du titre et du chapô"),
+    "editor": N_("choisie par la rédaction"),
 }
 ERRORS = {
     "title": N_("Le titre ne peut pas être vide (500 caractères au plus)."),
@@ -50,7 +57,8 @@ def routes(site: Site) -> list[BaseRoute]:
     ) -> Response:
         return site.page(
             request, "admin/article.html", status=status, admin=admin, article=article,
-            error=error, done=DONE.get(request.query_params.get("done", "")),
+            error=error, done=DONE.get(request.query_params.get("done", "")), rubriques=RUBRIQUES,
+            rubrique_origins=RUBRIQUE_ORIGINS,
         )  # fmt: skip
 
     async def article(request: Request, admin: str) -> Response:
@@ -80,6 +88,12 @@ def routes(site: Site) -> list[BaseRoute]:
                 return article_page(request, admin, typed, 422, ERRORS[problem])
             store.correct_article(article_id, title, summary or None)
             done = "corrected"
+        elif action == "rubrique":
+            chosen = str((await request.form()).get("rubrique", ""))
+            if chosen and chosen not in RUBRIQUES:
+                raise HTTPException(422, N_("Cette rubrique n'existe pas."))
+            store.set_article_rubrique(article_id, chosen or None)
+            done = "rubrique"
         else:
             raise HTTPException(404, N_("Page introuvable."))
         return RedirectResponse(f"/admin/articles/{article_id}?done={done}", status_code=303)
