@@ -151,6 +151,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("extract_max_html_bytes", 5 * MB, int, "Largest page handed to the extractor."),
     Setting("fetch_pages", True, bool, "Fetch each item's page to extract the full text."),
     Setting(
+        "fetch_images",
+        True,
+        bool,
+        "Keep a local, resized copy of each article's image (the site never hotlinks outlets).",
+    ),
+    Setting(
         "extract_workers",
         0,
         int,

@@ -283,7 +283,8 @@ class StoryView:
     article_count: int = 0
     languages: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
-    image: str | None = None
+    image: str | None = None  # the original's image, at its outlet
+    image_kept: bool = False  # a local copy of it is served at /images/{original_article_id}.webp
     category: str | None = None
     language: str | None = None  # the original's language, when the original was ingested
     # language -> a member's title and lead in that language (the original's in its own)

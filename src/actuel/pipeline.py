@@ -34,6 +34,7 @@ from actuel.extract.cleanup import strip_site_name
 from actuel.extract.fragment import html_to_text
 from actuel.fetch import Fetcher
 from actuel.fetch.messages import size as size_text
+from actuel.images.thumbnail import ImageRefused, Thumbnail, make_thumbnail
 from actuel.model import (
     Article,
     Credit,
@@ -76,6 +77,7 @@ SITEMAP_CHILDREN_MAX = 5
 # a feed unreadable this many polls in a row is replaced by its site's home page, when that page
 # links to articles (the fix its error message gives the operator, applied)
 FEED_FALLBACK_AFTER = 3
+IMAGES_PER_PASS = 50  # local copies of articles' images made in one pass, the newest first
 STORIES_BATCH = 64  # new articles placed in stories together (one write per story touched)
 # fewer pages than this finished together: wait this long for more to store in one transaction
 STORE_BATCH_PAGES = 32
@@ -120,6 +122,7 @@ class PassReport:
 
     sources: list[SourceReport] = field(default_factory=list)
     retried_pages: int = 0
+    images: int = 0  # local copies of articles' images made
     elapsed_s: float = 0.0
 
     @property
@@ -1176,8 +1179,50 @@ class Ingestor:
                 self.stories.reset()
         result.sources = list(reports.values())
         result.retried_pages = self.retry_pages()
+        result.images = self.fetch_images()
         result.elapsed_s = time.monotonic() - clock
         return result
+
+    def fetch_images(self, limit: int = IMAGES_PER_PASS) -> int:
+        """Keep local copies of the newest articles' images not fetched yet; how many were kept.
+        An image that cannot be fetched or read is recorded with the reason, never asked again
+        (the site then shows no image rather than a broken one)."""
+        if not self.settings.fetch_images:
+            return 0
+        wanted = self.store.images_wanted(limit)
+        sources = {s.id: s for s in self.store.list_sources()}
+        futures = [
+            (want, self._pool.submit(self._collect_image, sources[want.source_id], want.url))
+            for want in wanted
+            if want.source_id in sources
+        ]
+        kept = 0
+        for want, future in futures:
+            thumb, error, entry = future.result()
+            self.store.log_fetch(entry)
+            if thumb is None:
+                self.store.save_image(want.article_id, want.url, error=error)
+                continue
+            self.store.save_image(
+                want.article_id, want.url, data=thumb.data, width=thumb.width,
+                height=thumb.height, content_type=thumb.content_type,
+            )  # fmt: skip
+            kept += 1
+        return kept
+
+    def _collect_image(
+        self, source: Source, url: str
+    ) -> tuple[Thumbnail | None, str | None, FetchLog]:
+        fetched, error, entry = self._logged_get(url, source=source, kind="image")
+        if error is not None or fetched is None:
+            return None, error.describe() if error else "no answer", entry
+        content_type = (fetched.content_type or "").split(";")[0].strip().lower()
+        if content_type and not content_type.startswith("image/"):
+            return None, f"{url} is served as {content_type}, not as an image", entry
+        try:
+            return make_thumbnail(fetched.content), None, entry
+        except ImageRefused as exc:
+            return None, f"{url}: {exc}", entry
 
     def retry_pages(self, limit: int = 200) -> int:
         """Fetch again the pages of articles kept from the feed alone, when their retry is due."""

@@ -67,8 +67,13 @@ def print_report(report: PassReport) -> None:
             str(r.feed_only),
             f"[red]{status}[/]" if r.error else status,
         )
+    notes = []
     if report.retried_pages:
-        table.caption = f"{report.retried_pages} pages recovered after an earlier failure"
+        notes.append(f"{report.retried_pages} pages recovered after an earlier failure")
+    if report.images:
+        notes.append(f"{report.images} images kept as local copies")
+    if notes:
+        table.caption = "; ".join(notes)
     out.print(table)
 
 

@@ -58,6 +58,7 @@ ACCEPT = {
     ),
     "sitemap": "application/xml, text/xml;q=0.9, */*;q=0.5",
     "robots": "text/plain, */*;q=0.5",
+    "image": "image/avif, image/webp, image/*;q=0.9, */*;q=0.5",
     "page": "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
     "discovery": (
         "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, "

@@ -72,6 +72,22 @@ articles = sa.Table(
     sa.UniqueConstraint("source_id", "content_hash", name="uq_articles_source_content_hash"),
 )
 
+# A local, re-encoded copy of each article's image (images/thumbnail.py), or why there is none
+article_images = sa.Table(
+    "article_images",
+    metadata,
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("source_url", sa.Text, nullable=False),
+    sa.Column("content_type", sa.String(40)),
+    sa.Column("width", sa.Integer),
+    sa.Column("height", sa.Integer),
+    sa.Column("data", sa.LargeBinary),  # None: refused or unreachable (see error)
+    sa.Column("error", sa.Text),
+    sa.Column("fetched_at", UTCDateTime, nullable=False),
+)
+
 pages = sa.Table(
     "pages",
     metadata,

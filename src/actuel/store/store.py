@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -29,6 +29,7 @@ from actuel.model import (
 from actuel.store import activity, editorial, hosts, listings, maintenance, migrate, users
 from actuel.store import articles as article_rows
 from actuel.store import comments as comment_rows
+from actuel.store import images as image_rows
 from actuel.store import search as full_text
 from actuel.store import sources as source_rows
 from actuel.store import stories as story_rows
@@ -422,6 +423,26 @@ class Store:
         with self._write(shown=True) as conn:
             article_rows.correct(conn, article_id, title, summary, datetime.now(UTC))
             editorial.retitle(conn, article_id, title, summary)
+
+    def images_wanted(self, limit: int = 50) -> list[image_rows.ImageWanted]:
+        """Visible articles naming an image never fetched, the newest first."""
+        with self._read() as conn:
+            return image_rows.wanted(conn, limit)
+
+    def save_image(self, article_id: int, source_url: str, **fields: Any) -> None:
+        """The local copy of an article's image (data, width, height, content_type), or why
+        there is none (error)."""
+        with self._write(shown=fields.get("data") is not None) as conn:
+            image_rows.save(conn, article_id, source_url, datetime.now(UTC), **fields)
+
+    def get_image(self, article_id: int) -> image_rows.StoredImage | None:
+        with self._read() as conn:
+            return image_rows.get(conn, article_id)
+
+    def images_kept(self, article_ids: Iterable[int]) -> set[int]:
+        """Those of these articles that have a local image."""
+        with self._read() as conn:
+            return image_rows.kept(conn, article_ids)
 
     def story_categories(self) -> list[str]:
         """The rubriques (or sources' categories) live stories are filed under."""

@@ -27,6 +27,7 @@ from actuel.model import (
     StoryMember,
     StoryView,
 )
+from actuel.store import images as image_rows
 from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.db import dialect_insert
 from actuel.store.schema import (
@@ -562,6 +563,9 @@ def _views(conn: Connection, rows: Iterable[RowMapping]) -> list[StoryView]:
     ]
     if not views:
         return views
+    kept = image_rows.kept(conn, [v.original_article_id for v in views if v.original_article_id])
+    for view in views:
+        view.image_kept = view.original_article_id in kept
     by_id = {v.id: v for v in views}
     when = sa.func.min(sort_time())
     outlets = conn.execute(

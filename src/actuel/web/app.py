@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from actuel.api.routes import create_api
 from actuel.config import Settings
 from actuel.store import Store
-from actuel.web import admin, comments, feeds, public, search
+from actuel.web import admin, comments, feeds, images, public, search
 from actuel.web.assets import StaticAssets, bundled
 from actuel.web.cache import PageCache
 from actuel.web.security import CSRFMiddleware
@@ -112,6 +112,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         *search.routes(site),
         *feeds.routes(site),
         *comments.routes(site),
+        *images.routes(site),
         *admin.routes(site),
         Mount("/api/v1", create_api(site.store, settings, get_writer=site.writer)),
         Route("/healthz", health),

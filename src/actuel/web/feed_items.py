@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from actuel.model import Article, Source, StoryMember, StoryView
 from actuel.store import Store
+from actuel.web.images import image_url
 from actuel.web.render import excerpt, safe_href
 
 Gettext = Callable[..., str]
@@ -93,7 +94,7 @@ def story_entries(
                 updated=_latest(view.updated_at, view.first_published_at),
                 author=original.author if original else None,
                 language=headline.language,
-                image=safe_href(view.image),
+                image=f"{base}{image_url(view.original_article_id)}" if view.image_kept else None,
                 credit=credit,
                 credit_line=_("Publié d'abord par %(outlet)s", outlet=credit.outlet)
                 if credit
@@ -110,8 +111,10 @@ def article_entry(
     _: Gettext,
     summary_chars: int,
     relation: str | None = None,
+    kept: Collection[int] = (),
 ) -> FeedEntry:
-    """A feed entry for one article, crediting the outlet it came from."""
+    """A feed entry for one article, crediting the outlet it came from; its image when `kept`
+    (the ids of articles whose image has a local copy) holds it."""
     url = f"{base}/articles/{article.id}"
     credit = _credit(article, source, article.site_name)
     if credit is None:
@@ -129,18 +132,23 @@ def article_entry(
         updated=_latest(article.published_at, article.first_seen_at, article.extracted_at),
         author=article.author,
         language=article.language,
-        image=safe_href(article.image),
+        image=f"{base}{image_url(article.id)}" if article.id in kept else None,
         credit=credit,
         credit_line=line,
     )
 
 
 def member_entries(
-    members: list[StoryMember], sources: dict[int, Source], base: str, _: Gettext, chars: int
+    members: list[StoryMember],
+    sources: dict[int, Source],
+    base: str,
+    _: Gettext,
+    chars: int,
+    kept: Collection[int] = (),
 ) -> list[FeedEntry]:
     """The articles of a story, newest first."""
     entries = [
-        article_entry(m.article, sources.get(m.article.source_id), base, _, chars, m.relation)
+        article_entry(m.article, sources.get(m.article.source_id), base, _, chars, m.relation, kept)
         for m in members
         if m.article.id is not None
     ]

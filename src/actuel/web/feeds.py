@@ -74,7 +74,10 @@ def routes(site: Site) -> list[BaseRoute]:
 
     def article_entries(base: str, _: Callable[..., str], found: list[Article]) -> list[FeedEntry]:
         sources = {s.id: s for s in site.store().list_sources()}
-        return [one_article(a, sources.get(a.source_id), base, _, chars()) for a in found]
+        kept = site.store().images_kept(a.id for a in found if a.id is not None)
+        return [
+            one_article(a, sources.get(a.source_id), base, _, chars(), kept=kept) for a in found
+        ]
 
     def category_feed(request: Request) -> Response:
         category = request.path_params["category"]
@@ -98,7 +101,8 @@ def routes(site: Site) -> list[BaseRoute]:
             raise HTTPException(404, N_("Cette source n'existe pas.")) from None
         doc, base = start(request, source.name or source.url, f"/outlets/{source.id}")
         found = store.latest_articles(limit=items(), source_id=source.id)
-        doc.entries = [one_article(a, source, base, _, chars()) for a in found]
+        kept = store.images_kept(a.id for a in found if a.id is not None)
+        doc.entries = [one_article(a, source, base, _, chars(), kept=kept) for a in found]
         return written(request, doc)
 
     def story_feed(request: Request) -> Response:
@@ -116,7 +120,8 @@ def routes(site: Site) -> list[BaseRoute]:
         doc, base = start(request, title or key, f"/stories/{quote(view.key)}")
         sources = {s.id: s for s in store.list_sources() if s.id is not None}
         members = store.story_members(view.id)
-        doc.entries = member_entries(members, sources, base, _, chars())[: items()]
+        kept = store.images_kept(m.article.id for m in members if m.article.id is not None)
+        doc.entries = member_entries(members, sources, base, _, chars(), kept)[: items()]
         return written(request, doc)
 
     def sitemap_index(request: Request) -> Response:

@@ -17,6 +17,7 @@ from actuel.model import Article, Source, StoryView
 from actuel.web import comments
 from actuel.web.i18n import LANG_COOKIE, N_
 from actuel.web.identity import absolute_url, site_languages, theme_css
+from actuel.web.images import image_url
 from actuel.web.site import Site
 from actuel.web.structured import article_json_ld, share_links, story_json_ld
 from actuel.web.views import (
@@ -196,12 +197,15 @@ def routes(site: Site) -> list[BaseRoute]:
         if view.key != key:
             return RedirectResponse(f"/stories/{quote(view.key)}", status_code=301)
         url = absolute_url(site.settings, request, f"/stories/{quote(view.key)}")
+        picture = image_url(view.original_article_id) if view.image_kept else None
+        og_image = absolute_url(site.settings, request, picture) if picture else None
         return site.page(
             request,
             "story.html",
             page=page,
             canonical=url,
-            json_ld=story_json_ld(page, url, str(site.settings.site_name), lang),
+            og_image=og_image,
+            json_ld=story_json_ld(page, url, str(site.settings.site_name), lang, og_image),
             shares=share_links(url, view.headline(lang).title or ""),
             feed_path=f"/stories/{quote(view.key)}",
         )
@@ -229,9 +233,13 @@ def routes(site: Site) -> list[BaseRoute]:
         except NotFoundError:
             raise HTTPException(404, NO_ARTICLE) from None
         url = absolute_url(site.settings, request, f"/articles/{article_id}")
+        picture = image_url(article_id) if data.image_kept else None
+        og_image = absolute_url(site.settings, request, picture) if picture else None
         return site.page(
             request,
             "article.html",
+            picture=picture,
+            og_image=og_image,
             article=data.article,
             source=data.source,
             credit=data.credit,
@@ -239,7 +247,7 @@ def routes(site: Site) -> list[BaseRoute]:
             related=related,
             latest=latest,
             canonical=url,
-            json_ld=article_json_ld(data, url, str(site.settings.site_name)),
+            json_ld=article_json_ld(data, url, str(site.settings.site_name), og_image),
             shares=share_links(url, data.article.title),
             comments=comments.article_context(site, request, article_id),
             feed_path="",

@@ -64,7 +64,7 @@ def _work(article: Article, outlet: str | None) -> JSON:
     )
 
 
-def article_json_ld(page: ArticlePage, url: str, site_name: str) -> JSON:
+def article_json_ld(page: ArticlePage, url: str, site_name: str, image: str | None = None) -> JSON:
     """Our page about someone else's article: what it is based on and, for a translation, what
     it translates; the outlet that published it is the publisher, we are not."""
     article, source = page.article, page.source
@@ -79,7 +79,7 @@ def article_json_ld(page: ArticlePage, url: str, site_name: str) -> JSON:
         "datePublished": _iso(article.published_at or article.first_seen_at),
         "author": {"@type": "Person", "name": article.author} if article.author else None,
         "publisher": _organization(outlet, source.site_url if source else None),
-        "image": safe_href(article.image),
+        "image": image,  # our local copy (web/images.py): never the outlet's file
         "provider": _organization(site_name),
     }
     based_on = [_work(article, outlet)]
@@ -100,7 +100,9 @@ def article_json_ld(page: ArticlePage, url: str, site_name: str) -> JSON:
     return _drop_empty(data)
 
 
-def story_json_ld(page: StoryPage, url: str, site_name: str, lang: str) -> JSON:
+def story_json_ld(
+    page: StoryPage, url: str, site_name: str, lang: str, image: str | None = None
+) -> JSON:
     """A story: its headline as readers of `lang` see it, the original it is based on, the
     outlets that carried it as its sources."""
     story = page.story
@@ -124,7 +126,7 @@ def story_json_ld(page: StoryPage, url: str, site_name: str, lang: str) -> JSON:
             "inLanguage": headline.language,
             "datePublished": _iso(story.first_published_at),
             "dateModified": _iso(story.updated_at),
-            "image": safe_href(story.image),
+            "image": image,
             "provider": _organization(site_name),
             "isBasedOn": based_on,
             "citation": [

@@ -58,6 +58,7 @@ class ArticlePage:
     source: Source | None
     credit: ArticleCredit | None = None
     sources: dict[int, Source] = field(default_factory=dict)
+    image_kept: bool = False  # its image has a local copy (web/images.py)
 
 
 def member_time(member: StoryMember) -> datetime | None:
@@ -98,6 +99,7 @@ def article_page(
     if sources is None:
         sources = {s.id: s for s in store.list_sources() if s.id is not None}
     page = ArticlePage(article=article, source=sources.get(article.source_id), sources=sources)
+    page.image_kept = article_id in store.images_kept([article_id])
     found = store.story_of_article(article_id)
     if found is None:
         return page

@@ -1,0 +1,1 @@
+"""Outlets' images kept as local, resized, safe copies (the site never hotlinks them)."""
