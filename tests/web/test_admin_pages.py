@@ -10,7 +10,9 @@ from dataclasses import replace
 import httpx
 import pytest
 
+from actuel.config import SETTINGS
 from actuel.model import Comment, SourceState
+from actuel.web.admin.setting_help import SETTING_HELP
 from tests.support.loopback import Loopback, Reply
 from tests.web.admin_support import AdminSite, admin_site, admin_token, copy_demo
 from tests.web.demo_site import DemoSite
@@ -246,3 +248,21 @@ def test_settings_view_lists_settings_and_masks_secrets(editor: httpx.Client) ->
 def test_admin_in_english(editor: httpx.Client) -> None:
     html = editor.get("/admin", headers={"Accept-Language": "en"}).text
     assert 'lang="en"' in html
+
+
+def test_the_settings_page_explains_every_setting_in_the_admins_language(
+    site: AdminSite, editor: httpx.Client
+) -> None:
+    assert set(SETTING_HELP) == {s.name for s in SETTINGS}, "a setting has no French description"
+    french = html.unescape(editor.get("/admin/settings").text)
+    for setting in SETTINGS:
+        assert f"<code>{setting.name}</code>" in french
+        assert SETTING_HELP[setting.name] in french
+    assert "Secondes entre deux requêtes vers un même site." in french
+    assert "Seconds between two requests to one host." not in french
+    editor.cookies.set("actuel_lang", "en")
+    try:
+        english = html.unescape(editor.get("/admin/settings").text)
+    finally:
+        editor.cookies.delete("actuel_lang")
+    assert all(setting.help in english for setting in SETTINGS)

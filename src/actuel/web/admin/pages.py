@@ -17,6 +17,7 @@ from actuel.errors import ActuelError, NotFoundError
 from actuel.model import Source, SourceKind
 from actuel.web.admin import chart, operations
 from actuel.web.admin.auth import guarded
+from actuel.web.admin.setting_help import SETTING_HELP
 from actuel.web.i18n import N_
 from actuel.web.identity import site_languages
 from actuel.web.render import CATEGORY_NAMES
@@ -200,7 +201,10 @@ def routes(site: Site) -> list[BaseRoute]:
 
     async def settings_view(request: Request, admin: str) -> Response:
         values = site.settings.as_dict()
-        rows = [(s.name, values.get(s.name), s.help, s.secret) for s in SETTINGS]
+        rows = [
+            (s.name, values.get(s.name), SETTING_HELP.get(s.name, s.help), s.secret)
+            for s in SETTINGS
+        ]
         return site.page(request, "admin/settings.html", admin=admin, rows=rows)
 
     def edit_page(
