@@ -176,6 +176,7 @@ def test_add_a_source_by_url_after_a_discovery_preview(
     preview = editor.get("/admin/sources/new", params={"url": outlet.url("/")})
     assert preview.status_code == 200
     assert "La Gazette du Port" in preview.text
+    assert "flux (RSS, Atom ou JSON Feed)" in preview.text  # the kind, in French
     assert outlet.url("/rss.xml") in preview.text
     assert outlet.url("/rss.xml") not in {s.url for s in site.store.list_sources()}
     token = admin_token(editor, "/admin/sources")
@@ -192,10 +193,14 @@ def test_add_a_source_by_url_after_a_discovery_preview(
         data={"csrf_token": token, "url": outlet.url("/rss.xml"), "kind": "feed"},
     )
     assert again.status_code == 422
-    assert "already registered" in again.text
+    said = html.unescape(again.text)
+    assert "Cette source est déjà enregistrée." in said  # in French, the English detail beneath
+    assert '<p lang="en">' in said and "already registered" in said
     broken = editor.get("/admin/sources/new", params={"url": "javascript:alert(1)"})
     assert broken.status_code == 200
     assert 'class="error"' in broken.text
+    assert "Adresse ou valeur refusée" in html.unescape(broken.text)
+    assert "uses the scheme javascript:" in html.unescape(broken.text)  # the detail beneath
 
 
 def test_moderation_queue_approves_spams_and_deletes_in_bulk(

@@ -67,9 +67,16 @@ ERROR_LABELS = {
     "parse": N_("Flux illisible"),
     "parse.not_a_feed": N_("Ce n'est pas un flux"),
     "extract": N_("Texte de l'article illisible"),
+    "config": N_("Adresse ou valeur refusée"),
     "store": N_("Erreur de la base de données"),
+    "store.duplicate_source": N_("Cette source est déjà enregistrée."),
 }
 UNKNOWN_ERROR = N_("Erreur")
+KIND_LABELS = {
+    "feed": N_("flux (RSS, Atom ou JSON Feed)"),
+    "sitemap": N_("plan du site (sitemap)"),
+    "page": N_("page d'accueil, lue pour ses liens d'articles"),
+}
 EDIT_ERRORS = {
     "name": N_("Donnez un nom de 1 à 200 caractères."),
     "category": N_("Une rubrique s'écrit en minuscules, sans espace ni accent (ex. economie)."),
@@ -77,6 +84,17 @@ EDIT_ERRORS = {
 }
 PER_DAY_DAYS = 14
 HEALTH_DAYS = 7
+
+
+def _source_form(failed: ActuelError | None) -> dict[str, Any]:
+    """What the new-source page needs besides the URL: kinds, and a failure said in the site's
+    language (by its code) with the English detail beneath."""
+    return {
+        "kinds": [k.value for k in SourceKind],
+        "kind_labels": KIND_LABELS,
+        "error": ERROR_LABELS.get(failed.code, UNKNOWN_ERROR) if failed else None,
+        "error_detail": failed.describe() if failed else None,
+    }
 
 
 def _done(request: Request) -> str | None:
@@ -120,13 +138,13 @@ def routes(site: Site) -> list[BaseRoute]:
 
     def _preview(request: Request) -> dict[str, Any]:
         url = request.query_params.get("url", "").strip()[:2000]
-        found, error = None, None
+        found, failed = None, None
         if url:
             try:
                 found = operations.preview(site.settings, url)
             except ActuelError as exc:
-                error = exc.describe()
-        return {"url": url, "found": found, "error": error, "kinds": [k.value for k in SourceKind]}
+                failed = exc
+        return {"url": url, "found": found, **_source_form(failed)}
 
     async def add_source(request: Request, admin: str) -> Response:
         form = await request.form()
@@ -145,7 +163,7 @@ def routes(site: Site) -> list[BaseRoute]:
         except ActuelError as exc:
             return site.page(
                 request, "admin/source_new.html", status=422, admin=admin, url=url, found=None,
-                error=exc.describe(), kinds=[k.value for k in SourceKind],
+                **_source_form(exc),
             )  # fmt: skip
         return RedirectResponse("/admin/sources?done=added", status_code=303)
 
