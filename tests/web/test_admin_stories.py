@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -63,6 +64,8 @@ def test_an_original_fixed_by_hand_survives_reclustering(
     relations = {m.article.id: m.relation for m in store.story_members(after.id)}
     assert relations[chosen] == "original"
     assert [c.kind for c in store.story_corrections()] == ["original"]
+    listing = html.unescape(editor.get("/admin/stories").text)
+    assert "article d'origine choisi" in listing and "· original ·" not in listing
 
 
 def test_an_article_split_out_stays_out_after_reclustering(

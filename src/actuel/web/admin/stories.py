@@ -24,6 +24,11 @@ DONE = {
 }
 
 
+CORRECTION_LABELS = {
+    "original": N_("article d'origine choisi"),
+    "merge": N_("histoires fusionnées"),
+    "split": N_("article sorti de son histoire"),
+}
 PINS_SHOWN = 50  # enough to tell whether one story is among the pinned
 
 
@@ -62,6 +67,7 @@ def routes(site: Site) -> list[BaseRoute]:
         return site.page(
             request, "admin/stories.html", admin=admin,
             stories=store.latest_stories(limit=50), corrections=store.story_corrections(20),
+            correction_labels=CORRECTION_LABELS,
         )  # fmt: skip
 
     async def story(request: Request, admin: str) -> Response:
