@@ -138,7 +138,7 @@ def resume_command(settings: Settings, source: str) -> None:
     """Poll a paused, failing or disabled source again, at the next pass."""
     with open_store(settings) as store:
         found = store.get_source(_source_key(source))
-        store.update_source(state.resumed(found))
+        store.update_source(state.enabled(found))
     out.print(f"resumed source {found.id} ({found.url}): polled at the next pass")
 
 

@@ -105,21 +105,9 @@ def after_error(
     )
 
 
-def resumed(source: Source) -> Source:
-    """The source an operator resumed (paused, failing or disabled): active, errors forgotten,
-    polled at the next pass."""
-    return replace(
-        source,
-        state=SourceState.ACTIVE,
-        error_count=0,
-        last_error=None,
-        last_error_code=None,
-        next_poll_at=None,
-    )
-
-
-def enabled(source: Source, *, now: datetime) -> Source:
-    """The source switched back on by an operator: active, errors forgotten, due now."""
+def enabled(source: Source, *, now: datetime | None = None) -> Source:
+    """The source switched back on by an operator (paused, failing or disabled): active, errors
+    forgotten, due at `now` (None: at the next pass)."""
     return replace(
         source,
         state=SourceState.ACTIVE,

@@ -146,22 +146,28 @@ def _apply_split(conn: Connection, article_id: int, from_story: int, now: dateti
         .where(story_articles.c.article_id == article_id)
         .values(story_id=alone, confidence=None)
     )
-    # members that derived from the article taken out now derive from nothing in their story
+    _apply_original(conn, alone, article_id)
+    story_rows.recount(conn, [alone])
+    _after_leaving(conn, from_story, article_id)
+    return alone
+
+
+def _after_leaving(conn: Connection, story_id: int, article_id: int) -> None:
+    """The story an article just left: what derived from it now derives from nothing, counts
+    and dates follow, and another original is chosen when it was the original."""
     conn.execute(
         story_articles.update()
-        .where(story_articles.c.story_id == from_story, story_articles.c.derived_from == article_id)
+        .where(story_articles.c.story_id == story_id, story_articles.c.derived_from == article_id)
         .values(derived_from=None, relation="independent")
     )
-    _apply_original(conn, alone, article_id)
-    story_rows.recount(conn, [alone, from_story])
+    story_rows.recount(conn, [story_id])
     original = conn.execute(
-        sa.select(stories.c.original_article_id).where(stories.c.id == from_story)
+        sa.select(stories.c.original_article_id).where(stories.c.id == story_id)
     ).scalar()
     if original == article_id or original is None:
-        rest = _members(conn, from_story)
+        rest = _members(conn, story_id)
         if rest:
-            _apply_original(conn, from_story, rest[0])
-    return alone
+            _apply_original(conn, story_id, rest[0])
 
 
 def correct_original(conn: Connection, article_id: int, by: str, now: datetime) -> int:
@@ -399,26 +405,13 @@ def before_removal(conn: Connection, source_id: int) -> None:
 # --- hidden articles --------------------------------------------------------------------------
 
 
-def withdraw(conn: Connection, article_id: int, now: datetime) -> None:
-    """Take a hidden article out of its story: the others stay, another original is chosen when
-    it was the original, and what derived from it now derives from nothing."""
+def withdraw(conn: Connection, article_id: int) -> None:
+    """Take a hidden article out of its story; the others stay (`_after_leaving`)."""
     story_id = _story_of(conn, article_id)
     if story_id is None:
         return
     conn.execute(story_articles.delete().where(story_articles.c.article_id == article_id))
-    conn.execute(
-        story_articles.update()
-        .where(story_articles.c.story_id == story_id, story_articles.c.derived_from == article_id)
-        .values(derived_from=None, relation="independent")
-    )
-    story_rows.recount(conn, [story_id])
-    original = conn.execute(
-        sa.select(stories.c.original_article_id).where(stories.c.id == story_id)
-    ).scalar()
-    rest = _members(conn, story_id)
-    if rest and (original == article_id or original is None):
-        _apply_original(conn, story_id, rest[0])
-    conn.execute(stories.update().where(stories.c.id == story_id).values(updated_at=now))
+    _after_leaving(conn, story_id, article_id)
 
 
 def refile(conn: Connection, article_id: int, rubrique: str | None) -> None:
@@ -460,6 +453,14 @@ def pin(conn: Connection, story_id: int, by: str, now: datetime) -> None:
 def unpin(conn: Connection, story_id: int) -> None:
     members = _members(conn, story_id)
     conn.execute(story_pins.delete().where(story_pins.c.article_id.in_(members)))
+
+
+def is_pinned(conn: Connection, story_id: int) -> bool:
+    pinned = sa.select(sa.literal(1)).where(
+        story_pins.c.article_id == story_articles.c.article_id,
+        story_articles.c.story_id == story_id,
+    )
+    return conn.execute(sa.select(pinned.exists())).scalar() is True
 
 
 def pinned_story_ids(conn: Connection, limit: int) -> list[int]:

@@ -402,10 +402,9 @@ class Store:
 
     def hide_article(self, article_id: int) -> None:
         """Hide the article from readers, everywhere, and take it out of its story."""
-        now = datetime.now(UTC)
         with self._write(shown=True) as conn:
-            article_rows.hide(conn, article_id, now)
-            editorial.withdraw(conn, article_id, now)
+            article_rows.hide(conn, article_id, datetime.now(UTC))
+            editorial.withdraw(conn, article_id)
 
     def hidden_articles(self, limit: int = 100) -> list[Article]:
         with self._read() as conn:
@@ -458,8 +457,11 @@ class Store:
     def pinned_stories(self, limit: int = 3) -> list[StoryView]:
         """The stories editors pinned at the top of the home page, the latest pinned first."""
         with self._read() as conn:
-            found = (story_rows.get_by_id(conn, i) for i in editorial.pinned_story_ids(conn, limit))
-            return [view for view in found if view is not None]
+            return story_rows.by_ids(conn, editorial.pinned_story_ids(conn, limit))
+
+    def story_pinned(self, story_id: int) -> bool:
+        with self._read() as conn:
+            return editorial.is_pinned(conn, story_id)
 
     def pin_story(self, story_id: int, by: str) -> None:
         with self._write(shown=True) as conn:

@@ -27,11 +27,11 @@ from actuel.model import (
     StoryMember,
     StoryView,
 )
-from actuel.store import images as image_rows
 from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.db import dialect_insert
 from actuel.store.schema import (
     article_credits,
+    article_images,
     article_quotes,
     articles,
     sort_time,
@@ -534,9 +534,16 @@ def _view_select() -> sa.Select[Any]:
         original.c.image.label("original_image"),
         original.c.language.label("original_language"),
         sources.c.name.label("original_source"),
+        article_images.c.article_id.label("kept_image"),
     ).select_from(
-        stories.outerjoin(original, original.c.id == stories.c.original_article_id).outerjoin(
-            sources, sources.c.id == original.c.source_id
+        stories.outerjoin(original, original.c.id == stories.c.original_article_id)
+        .outerjoin(sources, sources.c.id == original.c.source_id)
+        .outerjoin(
+            article_images,
+            sa.and_(
+                article_images.c.article_id == stories.c.original_article_id,
+                article_images.c.data.is_not(None),
+            ),
         )
     )
 
@@ -556,6 +563,7 @@ def _views(conn: Connection, rows: Iterable[RowMapping]) -> list[StoryView]:
             article_count=int(row["article_count"] or 0),
             languages=[x for x in (row["languages"] or "").split(",") if x],
             image=row["original_image"],
+            image_kept=row["kept_image"] is not None,
             category=row["category"],
             language=row["original_language"],
         )
@@ -563,9 +571,6 @@ def _views(conn: Connection, rows: Iterable[RowMapping]) -> list[StoryView]:
     ]
     if not views:
         return views
-    kept = image_rows.kept(conn, [v.original_article_id for v in views if v.original_article_id])
-    for view in views:
-        view.image_kept = view.original_article_id in kept
     by_id = {v.id: v for v in views}
     when = sa.func.min(sort_time())
     outlets = conn.execute(
@@ -714,6 +719,15 @@ def get(conn: Connection, key: str) -> StoryView:
     if row is None:
         raise NotFoundError(f"no story {key!r}", fix="check the story's address")
     return _views(conn, [row])[0]
+
+
+def by_ids(conn: Connection, story_ids: Sequence[int]) -> list[StoryView]:
+    """The stories with these ids, in the order given (missing ones left out)."""
+    if not story_ids:
+        return []
+    rows = conn.execute(_view_select().where(stories.c.id.in_(list(story_ids)))).mappings()
+    found = {v.id: v for v in _views(conn, list(rows))}
+    return [found[i] for i in story_ids if i in found]
 
 
 def get_by_id(conn: Connection, story_id: int) -> StoryView | None:

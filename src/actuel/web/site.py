@@ -77,7 +77,8 @@ class Site:
         """The language the reader gets pages in: their choice, Accept-Language, else the site's.
         The admin ignores Accept-Language: a French portal's team works in French whatever
         their browser says (the language switch still applies)."""
-        admin = request.url.path == "/admin" or request.url.path.startswith("/admin/")
+        path = request.scope["path"]
+        admin = path == "/admin" or path.startswith("/admin/")
         return negotiate(
             request.cookies.get(LANG_COOKIE),
             None if admin else request.headers.get("accept-language"),

@@ -3,6 +3,8 @@ correct its title and summary; file it under a rubrique."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -84,7 +86,7 @@ def routes(site: Site) -> list[BaseRoute]:
                 else None
             )  # fmt: skip
             if problem is not None:
-                typed = Article(**{**found.__dict__, "title": title, "summary": summary})
+                typed = replace(found, title=title, summary=summary)
                 return article_page(request, admin, typed, 422, ERRORS[problem])
             store.correct_article(article_id, title, summary or None)
             done = "corrected"

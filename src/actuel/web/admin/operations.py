@@ -73,7 +73,7 @@ def pause(store: Store, source_id: int) -> Source:
 
 
 def resume(store: Store, source_id: int) -> Source:
-    resumed = state.resumed(store.get_source(source_id))
+    resumed = state.enabled(store.get_source(source_id))
     store.update_source(resumed)
     return resumed
 

@@ -29,7 +29,6 @@ CORRECTION_LABELS = {
     "merge": N_("histoires fusionnées"),
     "split": N_("article sorti de son histoire"),
 }
-PINS_SHOWN = 50  # enough to tell whether one story is among the pinned
 
 
 def _key_of(value: str) -> str:
@@ -80,7 +79,7 @@ def routes(site: Site) -> list[BaseRoute]:
             request, "admin/story.html", admin=admin, story=view,
             members=store.story_members(view.id), error=None,
             done=DONE.get(request.query_params.get("done", "")),
-            pinned=any(p.id == view.id for p in store.pinned_stories(PINS_SHOWN)),
+            pinned=store.story_pinned(view.id),
         )  # fmt: skip
 
     async def correct(request: Request, admin: str) -> Response:
