@@ -432,3 +432,43 @@ def test_a_title_and_a_line_that_came_first_joins_its_event_once_the_reports_arr
     corbel = {clusterer.story_of(d.id) for e, d in pairs if e == "greve-corbel"}
     assert len(halvik) == 1 and halvik.isdisjoint(corbel), (halvik, corbel)
     assert clusterer.story_of("teaser") in halvik
+
+
+def test_an_undated_report_finds_its_event_long_after_the_dated_reports_left_the_window() -> None:
+    """Two reports of the 2025 quake come with their dates, then weeks of other news move the
+    clock far past the window; the third report, undated, still joins them (an undated article
+    has no time to be compared within: it is compared with what the window let go too), while
+    undated reports of another event stay apart from them."""
+    _, first, reports = EVENTS["quake-2025"]
+    clusterer = StoryClusterer()
+    dated = [
+        StoryDoc(f"quake-{n}", title, text, published_at=first + timedelta(hours=n), lang="en")
+        for n, (_, title, text) in enumerate(reports[:2])
+    ]
+    clusterer.add_many(dated)
+    rng = random.Random(5)
+    words = ["harbour", "council", "budget", "festival", "bridge", "library", "orchard", "rail"]
+    others = []
+    for n in range(600):  # 40 days of another region's news, enough sweeps of the window
+        place = "".join(rng.choice("bcdfglmnprstv") + rng.choice("aeiou") for _ in range(4))
+        topic = " ".join(rng.sample(words, 3))
+        others.append(
+            StoryDoc(
+                f"other-{n}",
+                f"{place.title()} {topic}",
+                f"In {place.title()} the {topic} was discussed on {n % 7 + 1} March by "
+                f"{rng.randint(10, 900)} residents, the {place} gazette wrote.",
+                published_at=first + timedelta(days=2, hours=1.6 * n),
+                lang="en",
+            )
+        )
+    clusterer.add_many(others)
+    assert "quake-0" not in clusterer._index, "the dated reports should have left the window"
+    _, title, text = reports[2]
+    clusterer.add(StoryDoc("quake-undated", title, text, lang="en"))
+    _, _, resignation = EVENTS["minister-finance"]
+    clusterer.add_many(
+        [StoryDoc(f"minister-{n}", t, x, lang="en") for n, (_, t, x) in enumerate(resignation)]
+    )
+    assert clusterer.story_of("quake-undated") == clusterer.story_of("quake-0")
+    assert clusterer.story_of("minister-0") != clusterer.story_of("quake-0")

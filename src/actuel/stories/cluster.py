@@ -70,6 +70,9 @@ MAX_PER_STORY = 8
 EVICT_EVERY = 256  # articles between two sweeps of the time window
 # undated articles (a batch without dates) stay candidates whatever the time: the newest this many
 UNDATED_KEPT = 20_000
+# ...and so do, for them alone, the newest dated articles that left the window: an undated report
+# has no time to be compared within (see `_shelve`)
+SHELF_KEPT = 20_000
 LEAD_WORDS = 10  # an excerpt repeats the first words of its source
 MIN_TOKENS = 3  # fewer words than this cannot be told apart from anything
 # one site's pages this alike in text, with titles this different, share a template, not a story
@@ -227,6 +230,10 @@ class StoryClusterer:
         self._terms: dict[str, tuple[Terms, float]] = {}  # and the squared norm of its words
         self._term_stats = TermStats()
         self._live: Counter[str] = Counter()  # story id -> its members still in the window
+        # dated articles gone from the window, kept as candidates for undated ones
+        self._shelf = CandidateIndex(window_days=window_days, max_candidates=max_candidates)
+        self._shelved: dict[str, tuple[Fingerprint, Terms, float]] = {}
+        self._on_shelf: Counter[str] = Counter()  # story id -> its members on the shelf
         # fitting the join model (bench/stories_real.py --fit): doc id -> true story label; each
         # article then goes where the truth says, and what it was compared with is recorded
         self._teacher = teacher
@@ -300,6 +307,8 @@ class StoryClusterer:
     def _forget(self, doc_id: str, story_id: str) -> None:
         """Take an article alone in its story out of the clusterer, story and all."""
         self._index.remove(doc_id)
+        self._shelf.remove(doc_id)
+        self._shelved.pop(doc_id, None)
         self._prints.pop(doc_id, None)
         kept = self._terms.pop(doc_id, None)
         if kept is not None:
@@ -308,6 +317,7 @@ class StoryClusterer:
         del self._stories[story_id]
         self._profiles.pop(story_id, None)
         self._live.pop(story_id, None)
+        self._on_shelf.pop(story_id, None)
 
     def look_ahead(self, docs: Sequence[StoryDoc]) -> None:
         """Get the next batch ready while the current one is placed: fingerprint it now, and start
@@ -479,14 +489,21 @@ class StoryClusterer:
         digest = None if thin or not fp.shingles else fp.minhash.digest()
         candidates = []
         if not thin:
-            candidates = self._index.query(
-                time=when,
-                lang=fp.lang,
-                digest=digest,
-                keys=keys,
-                strong_keys=strong,
-                embedding=fp.embedding,
-            )
+            indexes = [self._index]
+            if when is None and self._shelved:
+                indexes.append(self._shelf)
+            candidates = [
+                found
+                for index in indexes
+                for found in index.query(
+                    time=when,
+                    lang=fp.lang,
+                    digest=digest,
+                    keys=keys,
+                    strong_keys=strong,
+                    embedding=fp.embedding,
+                )
+            ]
         terms = terms_of(fp, when)
         weights = article_weights(terms, self._term_stats)
         own = norm_squared(terms.words, weights)
@@ -495,7 +512,7 @@ class StoryClusterer:
         nearest: dict[str, tuple[float, float]] = {}
         compared: dict[str, int] = {}
         for cand in candidates:
-            other = self._prints.get(cand.doc_id)
+            other, member = self._print_and_terms(cand.doc_id)
             if other is None:
                 continue
             story = self.resolve(self._records[cand.doc_id].story_id)
@@ -505,7 +522,6 @@ class StoryClusterer:
             if self._template_pair(doc, fp, self._records[cand.doc_id].doc, other):
                 continue  # a site's template or a wall: no evidence for the story either
             cosine = _cosine(fp, other)
-            member = self._terms.get(cand.doc_id)
             words = (
                 term_cosine(weights, own, member[0].words, member[1]) if member is not None else 0.0
             )
@@ -733,6 +749,7 @@ class StoryClusterer:
             if absorbed is not None:
                 self._profile(survivor.id).absorb(absorbed)
             self._live[survivor.id] += self._live.pop(other.id, 0)
+            self._on_shelf[survivor.id] += self._on_shelf.pop(other.id, 0)
         return survivor.id, [o.id for o in others]
 
     def _gather_alone(
@@ -890,20 +907,56 @@ class StoryClusterer:
         return seen
 
     def _evict(self) -> None:
-        gone = self._index.evict_undated(UNDATED_KEPT)
+        undated = self._index.evict_undated(UNDATED_KEPT)
+        past = []
         if self._clock is not None:
-            gone += self._index.evict_before(self._clock - self.window_s)
-        for doc_id in gone:
-            self._prints.pop(doc_id, None)
+            past = self._index.evict_before(self._clock - self.window_s)
+        for doc_id, shelve in [*((d, False) for d in undated), *((d, True) for d in past)]:
+            fp = self._prints.pop(doc_id, None)
             kept = self._terms.pop(doc_id, None)
             if kept is not None:
                 self._term_stats.remove(kept[0].words)
-            story = self.resolve(self._records[doc_id].story_id)
-            self._live[story] -= 1
-            if self._live[story] <= 0:
-                # no member left to find it by: the story can take no new article
-                del self._live[story]
+                if shelve and fp is not None:
+                    self._shelve(doc_id, fp, kept)
+            self._leave(doc_id, self._live)
+        for doc_id in self._shelf.evict_undated(SHELF_KEPT):
+            self._shelved.pop(doc_id, None)
+            self._leave(doc_id, self._on_shelf)
+
+    def _shelve(self, doc_id: str, fp: Fingerprint, kept: tuple[Terms, float]) -> None:
+        """Keep a dated article that left the window as a candidate for undated articles: these
+        have no time to be compared within, and their event's dated reports may be long gone."""
+        record = self._records[doc_id]
+        keys, strong = self._keys(record.doc, fp)
+        self._shelf.add(
+            doc_id,
+            time=None,
+            lang=fp.lang,
+            digest=fp.minhash.digest() if fp.shingles else None,
+            keys=[*keys, *strong],
+            embedding=fp.embedding,
+        )
+        self._shelved[doc_id] = (fp, *kept)
+        self._on_shelf[self.resolve(record.story_id)] += 1
+
+    def _leave(self, doc_id: str, counts: Counter[str]) -> None:
+        """One member fewer in the window or on the shelf; a story with none in either can take
+        no new article: its profile goes."""
+        story = self.resolve(self._records[doc_id].story_id)
+        counts[story] -= 1
+        if counts[story] <= 0:
+            del counts[story]
+            if not self._live.get(story) and not self._on_shelf.get(story):
                 self._profiles.pop(story, None)
+
+    def _print_and_terms(
+        self, doc_id: str
+    ) -> tuple[Fingerprint | None, tuple[Terms, float] | None]:
+        """A candidate's fingerprint and terms, from the window or the shelf."""
+        shelved = self._shelved.get(doc_id)
+        if shelved is not None:
+            return shelved[0], (shelved[1], shelved[2])
+        return self._prints.get(doc_id), self._terms.get(doc_id)
 
     # --- reading stories ------------------------------------------------------------------
 

@@ -266,12 +266,21 @@ def _core_missing(core: Mapping[str, float], total: float, have: frozenset[str])
     return 1.0 - present / total
 
 
-def _names_conflict(terms: Terms, weighed: _Weighed, key_names_core: float) -> bool:
+def _names_conflict(
+    terms: Terms, weighed: _Weighed, key_names_core: float, key_names_shared: bool
+) -> bool:
     """True when the article and the story are about different people or places: it names
     someone, yet none of the names it repeats is one of the story's core names, and it lacks most
     of those. A story whose members share no specific name (a template filled for many events)
-    takes only articles that name no one."""
-    if not terms.names:
+    takes only articles that name no one, or that are about its own people:
+
+    `key_names_shared`: every name the article repeats is used by most of the story's members.
+    Such an article is about the story's people even when their names are too common in the
+    window to be specific: a big story's own members make its subject's name common (on
+    ecbplus-dev, reports of one actress's stay in rehab were kept out of her own story). A
+    template's reports each repeat a name of their own (their town, their mayor), which the
+    story does not use."""
+    if not terms.names or key_names_shared:
         return False
     if not weighed.core["names"]:
         return True
@@ -307,7 +316,9 @@ def fit_features(
     f["key_names_core"] = (
         1.0 - _share_missing(key_names, core["names"], weights) if key_names else 0.0
     )
-    f["names_conflict"] = float(_names_conflict(terms, weighed, f["key_names_core"]))
+    floor = max(2.0, CORE_SHARE * story.size)
+    shared = bool(key_names) and all(story.counts["names"][n] >= floor for n in key_names)
+    f["names_conflict"] = float(_names_conflict(terms, weighed, f["key_names_core"], shared))
     numbers = story.counts["numbers"]
     f["numbers_cover"] = (
         sum(1 for n in terms.numbers if n in numbers) / len(terms.numbers) if terms.numbers else 0.0

@@ -216,6 +216,9 @@ def _dates(folded: str) -> list[tuple[int, str]]:
     return out
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 @lru_cache(maxsize=4096)
 def _is_connector(word: str) -> bool:
     return word.lower() in _CONNECTORS
@@ -255,8 +258,10 @@ def names(text: str) -> list[str]:
 
 
 def name_words(found_names: list[str]) -> list[str]:
-    """Words of names in reading order, particles left out: "Oyono" then matches "Pascal Oyono"."""
-    return [w for name in found_names for w in name.split() if not _is_connector(w) and len(w) > 1]
+    """Words of names in reading order, particles and the possessive left out: "Oyono" then
+    matches "Pascal Oyono", and "Palin's church" names Palin."""
+    words = (_POSSESSIVE.sub("", w) for name in found_names for w in name.split())
+    return [w for w in words if not _is_connector(w) and len(w) > 1]
 
 
 def quotes(text: str) -> list[str]:
