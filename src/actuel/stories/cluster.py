@@ -6,9 +6,10 @@ stories into one. Otherwise the article is compared with each candidate story as
 profile: the words, names and figures its members share, their dates and mean embedding; see
 `profile` and `join_model`) and joins the one it fits best, when it fits well enough; two stories
 it fits equally well are found to be one. Candidates come from `CandidateIndex` inside a time
-window (an undated article is compared whatever the time), so the cost of an article does not grow
-with the archive. Story ids are stable: the id of a story's first article, hashed; when stories
-merge the older id survives and the other redirects to it.
+window, so the cost of an article does not grow with the archive; an undated article is compared
+whatever the time, with the window and with the newest dated articles that left it (the shelf).
+Story ids are stable: the id of a story's first article, hashed; when stories merge the older id
+survives and the other redirects to it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from actuel.model import Credit, Relation, RelationKind, Story, StoryDoc
 from actuel.stories.encoder import Encoder
@@ -71,8 +74,9 @@ EVICT_EVERY = 256  # articles between two sweeps of the time window
 # undated articles (a batch without dates) stay candidates whatever the time: the newest this many
 UNDATED_KEPT = 20_000
 # ...and so do, for them alone, the newest dated articles that left the window: an undated report
-# has no time to be compared within (see `_shelve`)
-SHELF_KEPT = 20_000
+# has no time to be compared within (see `_shelve`). Kept once the stream has brought an undated
+# article: a stream of dated ones never pays for them
+SHELF_KEPT = 5_000
 LEAD_WORDS = 10  # an excerpt repeats the first words of its source
 MIN_TOKENS = 3  # fewer words than this cannot be told apart from anything
 # one site's pages this alike in text, with titles this different, share a template, not a story
@@ -100,6 +104,7 @@ KIND_RANK = {
 
 
 BatchT = TypeVar("BatchT", bound=Sequence[StoryDoc])
+_NOTHING = np.zeros(0, dtype=np.uint64)
 
 
 class VerdictLike(Protocol):
@@ -234,6 +239,7 @@ class StoryClusterer:
         self._shelf = CandidateIndex(window_days=window_days, max_candidates=max_candidates)
         self._shelved: dict[str, tuple[Fingerprint, Terms, float]] = {}
         self._on_shelf: Counter[str] = Counter()  # story id -> its members on the shelf
+        self._undated_seen = False
         # fitting the join model (bench/stories_real.py --fit): doc id -> true story label; each
         # article then goes where the truth says, and what it was compared with is recorded
         self._teacher = teacher
@@ -490,8 +496,9 @@ class StoryClusterer:
         candidates = []
         if not thin:
             indexes = [self._index]
-            if when is None and self._shelved:
-                indexes.append(self._shelf)
+            if when is None:
+                self._undated_seen = True
+                indexes += [self._shelf] if self._shelved else []
             candidates = [
                 found
                 for index in indexes
@@ -527,8 +534,8 @@ class StoryClusterer:
             )
             best_so_far = nearest.get(story, (0.0, 0.0))
             nearest[story] = (max(best_so_far[0], cosine), max(best_so_far[1], words))
-            if self._teacher is not None:
-                continue
+            if self._teacher is not None or cand.doc_id in self._shelved:
+                continue  # a shelved article speaks for its story's profile, not as a source
             verdict = self._relate(fp, other, encoder=self.encoder)
             if verdict.same_story >= self._bar(verdict, fp, other):
                 matches.append((cand.doc_id, verdict))
@@ -916,7 +923,7 @@ class StoryClusterer:
             kept = self._terms.pop(doc_id, None)
             if kept is not None:
                 self._term_stats.remove(kept[0].words)
-                if shelve and fp is not None:
+                if shelve and fp is not None and self._undated_seen:
                     self._shelve(doc_id, fp, kept)
             self._leave(doc_id, self._live)
         for doc_id in self._shelf.evict_undated(SHELF_KEPT):
@@ -936,7 +943,19 @@ class StoryClusterer:
             keys=[*keys, *strong],
             embedding=fp.embedding,
         )
-        self._shelved[doc_id] = (fp, *kept)
+        # what the profile comparison reads (meaning, title, MinHash); the passages go
+        slim = replace(
+            fp,
+            shingles=frozenset(),
+            shingle_seq=_NOTHING,
+            shingle_sorted=_NOTHING,
+            char_grams=_NOTHING,
+            quotes=frozenset(),
+            words=frozenset(),
+            first_sentences=(),
+            title_embedding=None,
+        )
+        self._shelved[doc_id] = (slim, *kept)
         self._on_shelf[self.resolve(record.story_id)] += 1
 
     def _leave(self, doc_id: str, counts: Counter[str]) -> None:
