@@ -47,3 +47,13 @@ def test_a_report_about_someone_else_is_still_kept_out() -> None:
     # the same clinic, another actress: the names it repeats are not the story's
     other = _terms({"dana", "velk", "harbour"}, {"velk", "dana"}, {"actress", "clinic", "rehab"})
     assert fit_features(other, story, stats)["names_conflict"] == 1.0
+
+
+def test_a_report_naming_only_the_storys_people_once_each_is_not_kept_out() -> None:
+    story, stats = _story_and_window(members=24)
+    # names her once and the clinic once: no name repeated, every one the story's
+    brief = _terms({"quen", "harbour"}, set(), {"actress", "clinic", "rehab"})
+    assert fit_features(brief, story, stats)["names_conflict"] == 0.0
+    # ...but one name of its own, and it may be about someone else
+    other = _terms({"quen", "harbour", "velk"}, set(), {"actress", "clinic", "rehab"})
+    assert fit_features(other, story, stats)["names_conflict"] == 1.0

@@ -274,12 +274,13 @@ def _names_conflict(
     of those. A story whose members share no specific name (a template filled for many events)
     takes only articles that name no one, or that are about its own people:
 
-    `key_names_shared`: every name the article repeats is used by most of the story's members.
-    Such an article is about the story's people even when their names are too common in the
-    window to be specific: a big story's own members make its subject's name common (on
-    ecbplus-dev, reports of one actress's stay in rehab were kept out of her own story). A
-    template's reports each repeat a name of their own (their town, their mayor), which the
-    story does not use."""
+    `key_names_shared`: every name the article repeats is used by most of the story's members
+    (or, when it repeats none, each name it gives is used by two members or more). Such an
+    article is about the story's people even when their names are too common in the window to
+    be specific: a big story's own members make its subject's name common (on ecbplus-dev,
+    reports of one actress's stay in rehab, or of one jeweller's robbery, were kept out of their
+    own story). A template's reports each name someone of their own (their town, their mayor),
+    whom the story does not name."""
     if not terms.names or key_names_shared:
         return False
     if not weighed.core["names"]:
@@ -317,7 +318,11 @@ def fit_features(
         1.0 - _share_missing(key_names, core["names"], weights) if key_names else 0.0
     )
     floor = max(2.0, CORE_SHARE * story.size)
-    shared = bool(key_names) and all(story.counts["names"][n] >= floor for n in key_names)
+    names = story.counts["names"]
+    if key_names:
+        shared = all(names[n] >= floor for n in key_names)
+    else:
+        shared = all(names[n] >= 2 for n in terms.names)
     f["names_conflict"] = float(_names_conflict(terms, weighed, f["key_names_core"], shared))
     numbers = story.counts["numbers"]
     f["numbers_cover"] = (
