@@ -75,3 +75,11 @@ def test_next_polls_are_always_ahead_and_bounded(offsets: list[int], errors: int
     failing = Source(url="https://a.example/", error_count=errors)
     retry = next_poll_after_error(failing, now=NOW, settings=CFG, rng=random.Random(errors))
     assert NOW < retry <= NOW + timedelta(seconds=CFG.backoff_max)
+
+
+def test_a_control_character_in_a_typed_url_survives_normalizing_twice() -> None:
+    """Found by the property above: a unit separator in the query was kept as it was, then
+    stripped as a blank when the normalized URL was read again (another URL: `https://0/`)."""
+    url = normalize_source_url("0?\x1f#")
+    assert url == "https://0/?%1F"
+    assert normalize_source_url(url) == url

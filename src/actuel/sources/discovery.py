@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import urllib.robotparser
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from actuel.errors import ConfigError
 from actuel.model import SourceKind
@@ -251,6 +251,12 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$", re.DOTALL)
 _FIX_URL = "give the address of a web page, feed or sitemap starting with https:// or http://"
 
 
+def _escape_blanks(part: str) -> str:
+    """Spaces and control characters percent-encoded: stripped or dropped as they are, they would
+    make the URL read back as another one."""
+    return "".join(quote(c) if c.isspace() or not c.isprintable() else c for c in part)
+
+
 def normalize_source_url(url: str) -> str:
     """A source URL as typed by a person, made into an absolute http(s) URL.
 
@@ -295,7 +301,7 @@ def normalize_source_url(url: str) -> str:
     if parts.username is not None:
         userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
         netloc = f"{userinfo}@{netloc}"
-    path, query = parts.path.replace(" ", "%20") or "/", parts.query.replace(" ", "%20")
+    path, query = _escape_blanks(parts.path) or "/", _escape_blanks(parts.query)
     normalized = urlunsplit((scheme, netloc, path, query, ""))
     if not is_http_url(normalized):
         raise ConfigError(f"source URL {url.strip()!r} is not a web address", fix=_FIX_URL)
