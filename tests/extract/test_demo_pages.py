@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from actuel.extract import extract_page, find_credits, looks_like_teaser
+from actuel.extract import extract_page, looks_like_teaser
 from actuel.model import ExtractedPage
+from actuel.stories.credits import extract_credits
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def test_credit_lines_only_name_the_articles_lineage(
         lineage = {by_id[article.original].outlet.name}
         if article.derived_from:
             lineage.add(by_id[article.derived_from].outlet.name)
-        for credit in find_credits(page.text, outlets=outlets):
+        for credit in extract_credits(page.text, known_outlets=outlets):
             if credit.outlet in outlets:
                 assert credit.outlet in lineage, (article.id, credit)
                 credited += article.relation != "original"

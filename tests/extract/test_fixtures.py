@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from actuel.extract import extract_page, find_credits, looks_like_teaser
+from actuel.extract import extract_page, looks_like_teaser
+from actuel.stories.credits import extract_credits
 from tests.conftest import FIXTURES
 
 PAGES = sorted((FIXTURES / "extract").glob("*.html"))
@@ -63,7 +64,7 @@ def test_fixture_page_matches_its_header(path: Path) -> None:
         elif key == "expect-teaser":
             assert looks_like_teaser(page.text) == (value == "yes")
         elif key == "expect-credit":
-            assert value in [c.name for c in find_credits(page.text, outlets=[value])]
+            assert value in [c.outlet for c in extract_credits(page.text, known_outlets=[value])]
         else:
             continue
         checks += 1
