@@ -228,6 +228,9 @@ class Quote:
     text: str
     speaker: str | None = None
     lang: str | None = None
+    # the folded words that copies of the quote share (`enrich.quotes.quote_key`), set where
+    # the quote is found: the store files quotes under it without knowing how it is made
+    key: str = field(default="", compare=False)
 
 
 @dataclass

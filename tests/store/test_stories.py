@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 
 from actuel.config import Settings
+from actuel.enrich.quotes import quote_key
 from actuel.errors import NotFoundError, StoreError
 from actuel.model import Credit, Quote, Source
 from actuel.store import Store
@@ -203,6 +204,11 @@ def test_a_human_locked_story_keeps_its_original(store: Store) -> None:
     assert view.article_count == 2
 
 
+def _quote(text: str, speaker: str | None = None) -> Quote:
+    """A French quote as the enrich stage gives it to the store: with its key."""
+    return Quote(text, speaker, "fr", key=quote_key(Quote(text)))
+
+
 def test_story_quotes_are_grouped_across_outlets_cut_ones_included(store: Store) -> None:
     one, two = add_source(store, 1), add_source(store, 2)
     a, b = _stored(store, one, 1), _stored(store, two, 2)
@@ -211,10 +217,10 @@ def test_story_quotes_are_grouped_across_outlets_cut_ones_included(store: Store)
     store.save_article_extras(
         a,
         [Credit(outlet="AFP", kind="wire", phrase="(AFP)")],
-        [Quote(full, "Marc Diallo", "fr"), Quote("Le port, c'est nous !", None, "fr")],
+        [_quote(full, "Marc Diallo"), _quote("Le port, c'est nous !")],
     )
     store.save_article_extras(
-        b, [], [Quote("nous ne reprendrons pas le travail tant que la direction", None, "fr")]
+        b, [], [_quote("nous ne reprendrons pas le travail tant que la direction")]
     )
     quotes = store.story_quotes(store.get_story("st-q").id)
     assert quotes[0].text == full
@@ -233,7 +239,7 @@ def test_removing_a_source_takes_its_members_along(store: Store) -> None:
     keep, gone = add_source(store, 1), add_source(store, 2)
     a, b = _stored(store, keep, 1), _stored(store, gone, 2)
     story_id = _story(store, "st-r", [MemberRow(a, "original"), MemberRow(b, "copy", a)])
-    store.save_article_extras(b, [Credit("AFP", "wire", "(AFP)")], [Quote("Un mot de plus ici")])
+    store.save_article_extras(b, [Credit("AFP", "wire", "(AFP)")], [_quote("Un mot de plus ici")])
     assert gone.id is not None
     store.remove_source(gone.id)
     assert [m.article.id for m in store.story_members(story_id)] == [a]

@@ -278,14 +278,18 @@ def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
             spoke[span.close_line] = speaker
         if span.close_line != span.line:
             named, paragraph = ([speaker] if speaker else []), span.close_line
-        quotes.append(Quote(text=said, speaker=speaker, lang=lang))
+        quotes.append(Quote(text=said, speaker=speaker, lang=lang, key=_folded_words(said)))
     return quotes
 
 
 def quote_key(quote: Quote) -> str:
     """A form of the quote's words that copies share: case, accents, punctuation and spacing
     folded ("« Le port, c'est nous ! »" and "le port c’est nous" give the same key)."""
-    decomposed = unicodedata.normalize("NFKD", quote.text)
+    return quote.key or _folded_words(quote.text)
+
+
+def _folded_words(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(re.findall(r"[^\W_]+", bare))
 

@@ -13,7 +13,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from actuel.enrich.quotes import quote_key
 from actuel.errors import NotFoundError
 from actuel.model import (
     Article,
@@ -378,8 +377,7 @@ def replace_extras(
                 for c in credits
             ],
         )
-    keyed = [(quote_key(q)[:MAX_QUOTE_KEY], q) for q in quotes]
-    keyed = [(k, q) for k, q in keyed if k]
+    keyed = [(q.key[:MAX_QUOTE_KEY], q) for q in quotes if q.key]
     if keyed:
         conn.execute(
             article_quotes.insert(),
@@ -415,7 +413,7 @@ def quotes_of(conn: Connection, article_id: int) -> list[Quote]:
         .order_by(article_quotes.c.id)
     )
     return [
-        Quote(text=row["text"], speaker=row["speaker"], lang=row["lang"])
+        Quote(text=row["text"], speaker=row["speaker"], lang=row["lang"], key=row["quote_key"])
         for row in conn.execute(stmt).mappings()
     ]
 
