@@ -472,3 +472,32 @@ def test_an_undated_report_finds_its_event_long_after_the_dated_reports_left_the
     )
     assert clusterer.story_of("quake-undated") == clusterer.story_of("quake-0")
     assert clusterer.story_of("minister-0") != clusterer.story_of("quake-0")
+
+
+def test_the_shelf_of_past_articles_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dated articles kept for undated ones are the newest SHELF_KEPT, however long the
+    stream: a long-running `actuel run` does not grow with its archive."""
+    import actuel.stories.cluster as cluster
+
+    monkeypatch.setattr(cluster, "SHELF_KEPT", 40)
+    clusterer = StoryClusterer()
+    clusterer.add(
+        StoryDoc("undated", "A page without a date", "Nothing dated here at all.", lang="en")
+    )
+    rng = random.Random(9)
+    for n in range(700):
+        place = "".join(rng.choice("bcdfglmnprstv") + rng.choice("aeiou") for _ in range(4))
+        clusterer.add(
+            StoryDoc(
+                f"d{n}",
+                f"{place.title()} council meets",
+                f"The {place.title()} council met on {n % 7 + 1} May with {rng.randint(9, 99)} "
+                f"members about the {place} harbour and its {rng.randint(100, 999)} boats.",
+                published_at=T0 + timedelta(hours=2 * n),
+                lang="en",
+            )
+        )
+    assert 0 < len(clusterer._shelved) <= 40
+    assert len(clusterer._shelf) == len(clusterer._shelved)
+    # a story with no member in the window or on the shelf keeps no profile either
+    assert set(clusterer._profiles) <= set(clusterer._live) | set(clusterer._on_shelf)
