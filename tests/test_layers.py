@@ -1,0 +1,95 @@
+"""Which folder may import which: the rules of docs/architecture.md, read from the source itself.
+
+Each rule names the packages a folder never imports. `DEBT` lists the imports that break a rule
+today, each with what removes it (issue 12); the test fails on a new one, and on a listed one that
+is gone (so that the list only shrinks).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "actuel"
+
+# the stages: plain data in, plain data out; no database, no site, no orchestration
+STAGES = {"sources", "fetch", "parse", "extract", "enrich", "stories", "comments", "images"}
+SHELLS = {"web", "api", "cli", "demo", "pipeline", "workers", "console", "__main__"}
+NEVER: dict[str, set[str]] = {
+    **{stage: {"store", *SHELLS} for stage in STAGES},
+    "store": {*STAGES, *SHELLS},
+    "api": {"web", "cli", "demo"},
+    "cli": {"web"},  # but it may start the server: ALLOWED
+    "demo": {"web", "api", "store", "pipeline"},
+    "web": {"api", "cli", "demo"},  # but the site mounts the API: ALLOWED
+}
+ALLOWED = {
+    ("actuel.cli.demo", "actuel.web.server"),
+    ("actuel.cli.ingest", "actuel.web.server"),
+    ("actuel.web.app", "actuel.api.routes"),
+}
+DEBT = {
+    # item 2: a neutral room for what admin, API and CLI share (operations, passwords, tokens)
+    ("actuel.api.write", "actuel.web.admin"),
+    ("actuel.api.write", "actuel.web.admin.auth"),
+    ("actuel.cli.admin", "actuel.web.admin.auth"),
+    ("actuel.cli.admin", "actuel.web.admin.passwords"),
+    ("actuel.cli.demo", "actuel.web.admin.passwords"),
+    ("actuel.web.admin.pages", "actuel.api.write"),
+    ("actuel.web.public", "actuel.api.cursor"),
+    ("actuel.web.site", "actuel.api.cursor"),
+    # item 3: one text toolkit (excerpt, month names)
+    ("actuel.api.schemas", "actuel.web.render"),
+    ("actuel.demo.render", "actuel.web.render"),
+    # items 4 and 5: story views assembled outside the store
+    ("actuel.store.stories", "actuel.stories.display"),
+    ("actuel.store.stories", "actuel.stories.story_quotes"),
+}
+# third-party libraries one folder alone may use
+ONLY_IN = {"httpx": "fetch", "sqlalchemy": "store", "alembic": "store"}
+
+
+def _modules() -> dict[str, ast.Module]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = ".".join(path.relative_to(SRC).with_suffix("").parts)
+        found[name.removesuffix(".__init__")] = ast.parse(path.read_text(encoding="utf-8"))
+    return found
+
+
+def _imports(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _folder(module: str) -> str:
+    return module.split(".")[1] if "." in module else module
+
+
+def test_no_folder_imports_what_its_rule_forbids() -> None:
+    broken = set()
+    for module, tree in _modules().items():
+        forbidden = NEVER.get(_folder(module), set())
+        for target in _imports(tree):
+            if target.startswith("actuel.") and _folder(target) in forbidden:
+                broken.add((module, target))
+    new = sorted(broken - DEBT - ALLOWED)
+    assert not new, f"imports against docs/architecture.md's rules: {new}"
+    paid = sorted(DEBT - broken)
+    assert not paid, f"no longer imported: take them off DEBT: {paid}"
+
+
+def test_the_network_and_the_database_each_have_one_folder() -> None:
+    misplaced = []
+    for module, tree in _modules().items():
+        for target in _imports(tree):
+            owner = ONLY_IN.get(target.split(".")[0])
+            if owner is not None and _folder(module) != owner:
+                misplaced.append((module, target))
+    assert not misplaced, f"only fetch/ reaches the network, only store/ the database: {misplaced}"
