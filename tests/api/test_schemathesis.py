@@ -17,7 +17,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from actuel.web.admin.auth import token_hash
+from actuel.accounts.tokens import token_hash
 from tests.web.admin_support import AdminSite, admin_site, copy_demo
 from tests.web.demo_site import DemoSite
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from actuel.accounts.tokens import token_hash
 from actuel.model import Comment, SourceState
-from actuel.web.admin.auth import token_hash
 from tests.support.loopback import Loopback, Reply
 from tests.web.admin_support import AdminSite, admin_site, copy_demo
 from tests.web.demo_site import DemoSite

@@ -10,9 +10,9 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
+from actuel.accounts.passwords import hash_password
 from actuel.store import Store
 from actuel.store.stories import MemberRow, StoryUpdate
-from actuel.web.admin.passwords import hash_password
 from tests.browser.watch import Visitor, Watched
 from tests.browser.world import LiveSite
 

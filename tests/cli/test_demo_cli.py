@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 from click.testing import CliRunner
 
+from actuel.accounts.passwords import verify
 from actuel.cli import main
 from actuel.cli.demo import create_first_admin, outlets_port
 from actuel.config import load_settings
 from actuel.demo.server import DemoWorld
 from actuel.store import Store
-from actuel.web.admin.passwords import verify
 
 
 def test_a_second_demo_runs_beside_the_first_on_its_own_port(tmp_path: Path) -> None:

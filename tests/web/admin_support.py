@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
+from actuel.accounts.passwords import hash_password
 from actuel.config import Settings
 from actuel.store import Store
-from actuel.web.admin.passwords import hash_password
 from actuel.web.app import create_app
 from tests.support.webserver import running
 from tests.web.demo_site import DemoSite

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from actuel.accounts.passwords import hash_password
 from actuel.cli import main
-from actuel.web.admin.passwords import hash_password
 from tests.web.admin_support import (
     ADMIN,
     PASSWORD,

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from actuel.api.cursor import BadCursorError, decode_cursor, encode_cursor
 from actuel.api.schemas import JSON, error_body, iso
+from actuel.cursor import BadCursorError, decode_cursor, encode_cursor
 from actuel.errors import NotFoundError
 from actuel.model import Comment
 from actuel.store import Store

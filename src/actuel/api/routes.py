@@ -17,7 +17,6 @@ from starlette.routing import Route
 from actuel.api import comments as comment_api
 from actuel.api import search as search_api
 from actuel.api import write as write_api
-from actuel.api.cursor import BadCursorError, decode_cursor, encode_cursor
 from actuel.api.openapi import openapi_document
 from actuel.api.schemas import (
     JSON,
@@ -28,6 +27,7 @@ from actuel.api.schemas import (
     story_json,
 )
 from actuel.config import Settings
+from actuel.cursor import BadCursorError, decode_cursor, encode_cursor
 from actuel.errors import ActuelError, NotFoundError
 from actuel.store import Store
 

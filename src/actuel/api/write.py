@@ -77,8 +77,8 @@ async def _body(request: Request) -> dict[str, Any] | JSONResponse:
 
 
 def routes(get_writer: Callable[[], Store], settings: Settings) -> list[Route]:
+    from actuel.accounts.tokens import token_hash
     from actuel.web.admin import operations
-    from actuel.web.admin.auth import token_hash
 
     def authorized(handler: Endpoint) -> Endpoint:
         async def endpoint(request: Request) -> Response:

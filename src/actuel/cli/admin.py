@@ -7,9 +7,9 @@ import sys
 
 import click
 
+from actuel.accounts.passwords import MIN_LENGTH, hash_password
 from actuel.cli.common import common_options, fail, open_store, out
 from actuel.config import Settings
-from actuel.web.admin.passwords import MIN_LENGTH, hash_password
 
 TOKEN_PREFIX = "act_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -65,7 +65,7 @@ def set_password_command(settings: Settings, name: str, password_stdin: bool) ->
 @common_options
 def create_token_command(settings: Settings, label: str, user: str | None) -> None:
     """Create an API token for the write API (shown once: only its hash is kept)."""
-    from actuel.web.admin.auth import token_hash
+    from actuel.accounts.tokens import token_hash
 
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with open_store(settings) as store:

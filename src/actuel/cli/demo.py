@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from actuel.accounts.passwords import hash_password
 from actuel.cli.common import common_options, console, open_store, out
 from actuel.cli.ingest import ingest_once, print_report, scheduler_loop
 from actuel.config import Settings
@@ -19,7 +20,6 @@ from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind
 from actuel.pipeline import discover, new_source
 from actuel.store import Store
-from actuel.web.admin.passwords import hash_password
 
 # Outlets listen on 127.0.1.N at one port of these, the same from one demo of a database to the
 # next (their URLs are its sources'): 8090, or the next one free when another demo holds it.

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from actuel.api.cursor import encode_cursor
+from actuel.cursor import encode_cursor
 from actuel.errors import HiddenError, NotFoundError
 from actuel.model import Article, Source, StoryView
 from actuel.web import comments

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from actuel import __version__
-from actuel.api.cursor import BadCursorError, decode_cursor
 from actuel.config import Settings
+from actuel.cursor import BadCursorError, decode_cursor
 from actuel.store import Store
 from actuel.web.i18n import LANG_COOKIE, gettext_for, negotiate, ngettext_for
 from actuel.web.identity import site_languages

@@ -3,7 +3,6 @@ login and logout routes, the failed-login limit, and the guard every admin page 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -15,7 +14,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from actuel.web.admin import passwords
+from actuel.accounts import passwords
+from actuel.accounts.tokens import token_hash
 from actuel.web.i18n import N_
 from actuel.web.security import SESSION_COOKIE, RateLimiter
 from actuel.web.site import Site
@@ -31,10 +31,6 @@ PASSWORD_ERRORS = {
     "different": N_("Les deux saisies du nouveau mot de passe diffèrent."),
     "same": N_("Choisissez un mot de passe différent de l'actuel."),
 }
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def current_admin(site: Site, request: Request) -> str | None:
