@@ -31,9 +31,6 @@ ALLOWED = {
     ("actuel.web.app", "actuel.api.routes"),
 }
 DEBT = {
-    # item 2: operations on sources shared by the admin and the write API, in a neutral room
-    ("actuel.api.write", "actuel.web.admin"),
-    ("actuel.web.admin.pages", "actuel.api.write"),
     # item 3: one text toolkit (excerpt, month names)
     ("actuel.api.schemas", "actuel.web.render"),
     ("actuel.demo.render", "actuel.web.render"),

@@ -15,10 +15,10 @@ from actuel.api.schemas import JSON, error_body, iso
 from actuel.config import Settings
 from actuel.errors import ActuelError, DuplicateSourceError, NotFoundError
 from actuel.model import Comment, Source, SourceKind
+from actuel.operations import MAX_SOURCE_ID
 from actuel.store import Store
 
 MAX_BODY = 64 * 1024
-MAX_SOURCE_ID = 2**31 - 1
 STATUSES = ("pending", "published", "spam", "deleted")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -77,8 +77,8 @@ async def _body(request: Request) -> dict[str, Any] | JSONResponse:
 
 
 def routes(get_writer: Callable[[], Store], settings: Settings) -> list[Route]:
+    from actuel import operations
     from actuel.accounts.tokens import token_hash
-    from actuel.web.admin import operations
 
     def authorized(handler: Endpoint) -> Endpoint:
         async def endpoint(request: Request) -> Response:

@@ -11,11 +11,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from actuel.api.write import MAX_SOURCE_ID
+from actuel import operations
 from actuel.config import SETTINGS
 from actuel.errors import ActuelError, NotFoundError
 from actuel.model import Source, SourceKind
-from actuel.web.admin import chart, operations
+from actuel.operations import MAX_SOURCE_ID
+from actuel.web.admin import chart
 from actuel.web.admin.auth import guarded
 from actuel.web.admin.setting_help import SETTING_HELP
 from actuel.web.i18n import N_

@@ -1,5 +1,5 @@
-"""What the admin pages and the write API both do: discover, add, edit, pause, resume, remove a
-source; moderate comments in bulk. Thin shells over the pipeline and the store."""
+"""What the admin pages and the write API both do: discover, add, edit, pause, resume a source;
+moderate comments in bulk. Thin shells over the pipeline and the store."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from actuel.store import Store
 MODERATION = {"approve": "published", "spam": "spam", "delete": "deleted"}
 MAX_BULK = 500
 MAX_NAME = 200
+MAX_SOURCE_ID = 2**31 - 1  # past it no row exists, and the database could not even bind it
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 or -3, as articles' languages are kept
 CATEGORY_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a slug: it is part of /categories/…
 
