@@ -31,9 +31,6 @@ ALLOWED = {
     ("actuel.web.app", "actuel.api.routes"),
 }
 DEBT = {
-    # item 3: one text toolkit (excerpt, month names)
-    ("actuel.api.schemas", "actuel.web.render"),
-    ("actuel.demo.render", "actuel.web.render"),
     # items 4 and 5: story views assembled outside the store
     ("actuel.store.stories", "actuel.stories.display"),
     ("actuel.store.stories", "actuel.stories.story_quotes"),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from actuel.model import Article, QuoteView, StoryMember, StoryView
-from actuel.web.render import excerpt
+from actuel.text import excerpt
 
 JSON = dict[str, Any]
 

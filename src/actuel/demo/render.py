@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from actuel.demo.site import DemoArticle, World, section_of, slugify
-from actuel.web.render import FRENCH_MONTHS as MONTHS_FR
+from actuel.text import FRENCH_MONTHS as MONTHS_FR
 
 HOME_SYNTHETIC = 30  # synthetic articles listed on a home page (real ones are all listed)
 

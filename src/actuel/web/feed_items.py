@@ -8,8 +8,9 @@ from datetime import datetime
 
 from actuel.model import Article, Source, StoryMember, StoryView
 from actuel.store import Store
+from actuel.text import excerpt
 from actuel.web.images import image_url
-from actuel.web.render import excerpt, safe_href
+from actuel.web.render import safe_href
 
 Gettext = Callable[..., str]
 

@@ -15,24 +15,10 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from actuel.text import excerpt
 from actuel.web.assets import static_url
 from actuel.web.i18n import N_, format_date, gettext_for, locale, ngettext_for
 from actuel.web.identity import logo_url, site_languages, social_links
-
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def safe_href(url: str | None) -> str | None:
@@ -50,17 +36,6 @@ def page_href(article: Any) -> str | None:
     if canonical and url and urlsplit(canonical).hostname == urlsplit(url).hostname:
         return safe_href(canonical)
     return safe_href(url or canonical)
-
-
-def excerpt(text: str | None, limit: int) -> str:
-    """At most `limit` characters, cut at a word boundary, with an ellipsis when cut."""
-    if not text:
-        return ""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
-    return cut + " …"
 
 
 RELATION_LABELS = {
