@@ -24,9 +24,9 @@ from typing import Any
 import httpx
 import uvicorn
 
+from actuel.accounts.passwords import hash_password, verify
 from actuel.config import load_settings
 from actuel.store import Store
-from actuel.web.admin.passwords import hash_password, verify
 from actuel.web.app import create_app
 
 PASSWORD = "une-longue-phrase-de-passe"
