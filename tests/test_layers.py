@@ -8,6 +8,7 @@ is gone (so that the list only shrinks).
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -82,3 +83,34 @@ def test_the_network_and_the_database_each_have_one_folder() -> None:
             if owner is not None and _folder(module) != owner:
                 misplaced.append((module, target))
     assert not misplaced, f"only fetch/ reaches the network, only store/ the database: {misplaced}"
+
+
+def test_the_bench_and_scripts_import_only_modules_that_exist() -> None:
+    """The suite never runs bench/ and scripts/: a module moved or renamed must not leave them
+    importing its old name (found once by CI's ruff, not by a test)."""
+    root = SRC.parent
+    missing = []
+    for path in sorted([*root.glob("bench/*.py"), *root.glob("scripts/*.py")]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            module = names[0]
+            if not module.startswith("actuel"):
+                continue
+            if importlib.util.find_spec(module) is None:
+                missing.append((path.name, module))
+            elif isinstance(node, ast.ImportFrom):
+                loaded = importlib.import_module(module)
+                missing += [(path.name, n) for n in names[1:] if not _importable(loaded, n)]
+    assert not missing, f"bench or scripts import what no longer exists: {missing}"
+
+
+def _importable(package: object, dotted: str) -> bool:
+    """`from package import name`: an attribute, or a submodule of that name."""
+    name = dotted.rsplit(".", 1)[1]
+    return hasattr(package, name) or importlib.util.find_spec(dotted) is not None
