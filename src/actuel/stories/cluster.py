@@ -237,7 +237,7 @@ class StoryClusterer:
         self._live: Counter[str] = Counter()  # story id -> its members still in the window
         # dated articles gone from the window, kept as candidates for undated ones
         self._shelf = CandidateIndex(window_days=window_days, max_candidates=max_candidates)
-        self._shelved: dict[str, tuple[Fingerprint, Terms, float]] = {}
+        self._shelved: dict[str, tuple[Fingerprint, tuple[Terms, float]]] = {}
         self._on_shelf: Counter[str] = Counter()  # story id -> its members on the shelf
         self._undated_seen = False
         # fitting the join model (bench/stories_real.py --fit): doc id -> true story label; each
@@ -918,17 +918,23 @@ class StoryClusterer:
         past = []
         if self._clock is not None:
             past = self._index.evict_before(self._clock - self.window_s)
-        for doc_id, shelve in [*((d, False) for d in undated), *((d, True) for d in past)]:
-            fp = self._prints.pop(doc_id, None)
-            kept = self._terms.pop(doc_id, None)
-            if kept is not None:
-                self._term_stats.remove(kept[0].words)
-                if shelve and fp is not None and self._undated_seen:
-                    self._shelve(doc_id, fp, kept)
-            self._leave(doc_id, self._live)
+        for doc_id in undated:
+            self._out_of_window(doc_id, shelve=False)
+        for doc_id in past:
+            self._out_of_window(doc_id, shelve=self._undated_seen)
         for doc_id in self._shelf.evict_undated(SHELF_KEPT):
             self._shelved.pop(doc_id, None)
             self._leave(doc_id, self._on_shelf)
+
+    def _out_of_window(self, doc_id: str, *, shelve: bool) -> None:
+        """An article leaves the window: its words leave the counts; shelved, or forgotten."""
+        fp = self._prints.pop(doc_id, None)
+        kept = self._terms.pop(doc_id, None)
+        if kept is not None:
+            self._term_stats.remove(kept[0].words)
+            if shelve and fp is not None:
+                self._shelve(doc_id, fp, kept)
+        self._leave(doc_id, self._live)
 
     def _shelve(self, doc_id: str, fp: Fingerprint, kept: tuple[Terms, float]) -> None:
         """Keep a dated article that left the window as a candidate for undated articles: these
@@ -955,7 +961,7 @@ class StoryClusterer:
             first_sentences=(),
             title_embedding=None,
         )
-        self._shelved[doc_id] = (slim, *kept)
+        self._shelved[doc_id] = (slim, kept)
         self._on_shelf[self.resolve(record.story_id)] += 1
 
     def _leave(self, doc_id: str, counts: Counter[str]) -> None:
@@ -974,7 +980,7 @@ class StoryClusterer:
         """A candidate's fingerprint and terms, from the window or the shelf."""
         shelved = self._shelved.get(doc_id)
         if shelved is not None:
-            return shelved[0], (shelved[1], shelved[2])
+            return shelved
         return self._prints.get(doc_id), self._terms.get(doc_id)
 
     # --- reading stories ------------------------------------------------------------------
