@@ -463,7 +463,7 @@ def test_an_undated_report_finds_its_event_long_after_the_dated_reports_left_the
             )
         )
     clusterer.add_many(others)
-    assert "quake-0" not in clusterer._index, "the dated reports should have left the window"
+    assert "quake-0" not in clusterer._window.index, "the dated reports should have left the window"
     _, title, text = reports[2]
     clusterer.add(StoryDoc("quake-undated", title, text, lang="en"))
     _, _, resignation = EVENTS["minister-finance"]
@@ -477,9 +477,9 @@ def test_an_undated_report_finds_its_event_long_after_the_dated_reports_left_the
 def test_the_shelf_of_past_articles_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """The dated articles kept for undated ones are the newest SHELF_KEPT, however long the
     stream: a long-running `actuel run` does not grow with its archive."""
-    import actuel.stories.cluster as cluster
+    import actuel.stories.window as window
 
-    monkeypatch.setattr(cluster, "SHELF_KEPT", 40)
+    monkeypatch.setattr(window, "SHELF_KEPT", 40)
     clusterer = StoryClusterer()
     clusterer.add(
         StoryDoc("undated", "A page without a date", "Nothing dated here at all.", lang="en")
@@ -497,7 +497,8 @@ def test_the_shelf_of_past_articles_stays_bounded(monkeypatch: pytest.MonkeyPatc
                 lang="en",
             )
         )
-    assert 0 < len(clusterer._shelved) <= 40
-    assert len(clusterer._shelf) == len(clusterer._shelved)
+    kept = clusterer._window
+    assert 0 < len(kept.shelved) <= 40
+    assert len(kept.shelf) == len(kept.shelved)
     # a story with no member in the window or on the shelf keeps no profile either
-    assert set(clusterer._profiles) <= set(clusterer._live) | set(clusterer._on_shelf)
+    assert set(clusterer._profiles) <= set(kept.live) | set(kept.on_shelf)

@@ -15,14 +15,10 @@ survives and the other redirects to it.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
-
-import numpy as np
+from typing import Any, TypeVar
 
 from actuel.model import Credit, Relation, RelationKind, Story, StoryDoc
 from actuel.stories.encoder import Encoder
@@ -34,12 +30,11 @@ from actuel.stories.fingerprint import (
     title_text,
     twins,
 )
-from actuel.stories.index import DAY_S, CandidateIndex
 from actuel.stories.join_model import DEFAULT_MODEL, JoinModel, barred, model_name
+from actuel.stories.lineage import Lineage, Member, OutletMatch
 from actuel.stories.profile import (
     StoryProfile,
     Terms,
-    TermStats,
     article_weights,
     fit_features,
     norm_squared,
@@ -47,77 +42,21 @@ from actuel.stories.profile import (
     terms_of,
 )
 from actuel.stories.provenance import choose_original, latest_time, reliable_time
-from actuel.stories.text import tokens
+from actuel.stories.thresholds import (
+    DEFAULT_THRESHOLD,
+    Relate,
+    VerdictLike,
+    pair_bar,
+    template_pair,
+)
+from actuel.stories.window import EVICT_EVERY, CandidateWindow, keys_of
 
-DEFAULT_THRESHOLD = 0.5
-# Across languages a story profile has few words to compare (names are spelled differently, the
-# vocabularies differ): there an independent report may also join on its likeness to one member.
-# It takes more than a derivation and both texts must be more than a title and a line (a teaser
-# shares a region's names with every story of the week). Without the encoder the likeness must be
-# corroborated by what reports of one event share whoever writes them: the figures (and dates),
-# names, or meaning. With it, relate's score alone decides at 0.75: on the SemEval-2022 train pairs
-# annotators rated across two languages, 45 of 81 same-story pairs score that much and none of 172
-# unrelated ones, while corroboration let only 14 through (bench/stories_real.py, rated pairs).
-INDEPENDENT_THRESHOLD = 0.7
-INDEPENDENT_ENCODER_EXTRA = 0.05  # with the encoder's cosine in the score: 0.75
-MIN_INDEPENDENT_TOKENS = 25  # a title and a line or more (profile.HEADLINE_TOKENS)
-INDEPENDENT_NUMBERS = 0.5
-INDEPENDENT_COSINE = 0.8
-INDEPENDENT_NAMES = 0.6  # when one side gives fewer than two figures to compare
-# a rewrite shares passages yet may share only a stock sentence or two: it joins on a clear score
-# (same-story rewrites score 0.98+ on the demo corpus; articles sharing a stock phrase, 0.5-0.9)
-REWRITE_THRESHOLD = 0.75
 # a big story's members crowd the candidates: only its closest few (the index ranks them) are
 # compared, its representatives for this article; stories of the demo corpus have 7 at most
 MAX_PER_STORY = 8
-EVICT_EVERY = 256  # articles between two sweeps of the time window
-# undated articles (a batch without dates) stay candidates whatever the time: the newest this many
-UNDATED_KEPT = 20_000
-# ...and so do, for them alone, the newest dated articles that left the window: an undated report
-# has no time to be compared within (see `_shelve`). Kept once the stream has brought an undated
-# article: a stream of dated ones never pays for them
-SHELF_KEPT = 5_000
-LEAD_WORDS = 10  # an excerpt repeats the first words of its source
 MIN_TOKENS = 3  # fewer words than this cannot be told apart from anything
-# one site's pages this alike in text, with titles this different, share a template, not a story
-TEMPLATE_TEXT_JACCARD = 0.5
-TEMPLATE_TITLE_OVERLAP = 1.0  # only the very same title says "the same article again"
-# across sites, only short pages with unrelated titles count as one wall or template
-WALL_TITLE_OVERLAP = 0.3
-WALL_MAX_TOKENS = 200
-TIME_TOLERANCE_S = 180.0  # closer than three minutes, clocks cannot order two articles
-# when several members could be the source, prefer the closest kind of derivation
-KIND_BONUS = {
-    RelationKind.COPY: 0.2,
-    RelationKind.EXCERPT: 0.15,
-    RelationKind.TRANSLATION: 0.05,
-    RelationKind.REWRITE: 0.0,
-}
-# how closely a derived text follows its source: a member moves to a nearer source only when the
-# new link is at least as close a kind
-KIND_RANK = {
-    RelationKind.COPY: 3,
-    RelationKind.EXCERPT: 3,
-    RelationKind.TRANSLATION: 1,
-    RelationKind.REWRITE: 1,
-}
-
 
 BatchT = TypeVar("BatchT", bound=Sequence[StoryDoc])
-_NOTHING = np.zeros(0, dtype=np.uint64)
-
-
-class VerdictLike(Protocol):
-    """What `relate` answers about a pair (a, b)."""
-
-    same_story: float
-    relation: RelationKind | None
-    direction: str | None  # "a->b": a derives from b; "b->a": b derives from a
-    confidence: float
-    evidence: dict[str, Any]
-
-
-Relate = Callable[..., VerdictLike]
 
 
 @dataclass(frozen=True)
@@ -130,23 +69,6 @@ class Assignment:
     derived_from: str | None
     confidence: float
     merged: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Record:
-    doc: StoryDoc  # without its text: that stays with the caller
-    seq: int
-    time: float
-    story_id: str
-    confidence: float
-    credits: list[Credit] = field(default_factory=list)
-    spread: float = 0.0  # seconds it may have come out after `time` (a bare date: the day)
-    trusted: datetime | None = None  # `reliable_time` when placed
-    latest_at: datetime | None = None  # `latest_time` when placed
-
-    @property
-    def latest(self) -> float:
-        return self.time + self.spread
 
 
 @dataclass
@@ -175,7 +97,7 @@ def _credit_extractor() -> Callable[..., list[Credit]] | None:
     return extract_credits
 
 
-def _outlet_matcher() -> Callable[[str, Sequence[str]], str | None]:
+def _outlet_matcher() -> OutletMatch:
     try:
         from actuel.stories.credits import match_outlet
     except ImportError:
@@ -183,15 +105,6 @@ def _outlet_matcher() -> Callable[[str, Sequence[str]], str | None]:
             (o for o in outlets if o.casefold() == name.casefold()), None
         )
     return match_outlet
-
-
-def _site(doc: StoryDoc) -> str | None:
-    if doc.source:
-        return doc.source.casefold().strip()
-    if doc.url:
-        host = urlsplit(doc.url).hostname
-        return host.removeprefix("www.") if host else None
-    return None
 
 
 class StoryClusterer:
@@ -212,34 +125,22 @@ class StoryClusterer:
         self.encoder = encoder
         self.join_model = join_model
         self.threshold = threshold
-        self.window_s = window_days * DAY_S
         # dates later than a day past `now` are wrong clocks; by default, the wall clock read
         # at each article (a long-running process must not freeze it at start-up)
         self._fixed_now = now
         self._relate = relate or _default_relate()
         self._extract_credits = _credit_extractor()
-        self._match = _outlet_matcher()
-        self._index = CandidateIndex(window_days=window_days, max_candidates=max_candidates)
-        self._prints: dict[str, Fingerprint] = {}
-        self._records: dict[str, _Record] = {}
+        self._window = CandidateWindow(window_days=window_days, max_candidates=max_candidates)
+        self._records: dict[str, Member] = {}
+        self._lineage = Lineage(self._records, _outlet_matcher())
         self._stories: dict[str, _Story] = {}
         self._redirects: dict[str, str] = {}
-        self._parents: dict[str, Relation] = {}  # derived id -> its relation to its source
         self._outlets: dict[str, None] = {}
         self._clock: float | None = None
         self._seq = 0
         # fingerprints made by `look_ahead` for the batches not placed yet
         self._ahead: dict[str, tuple[StoryDoc, Fingerprint]] = {}
-        # story profiles, and the terms of the window's articles (their document frequencies)
         self._profiles: dict[str, StoryProfile] = {}
-        self._terms: dict[str, tuple[Terms, float]] = {}  # and the squared norm of its words
-        self._term_stats = TermStats()
-        self._live: Counter[str] = Counter()  # story id -> its members still in the window
-        # dated articles gone from the window, kept as candidates for undated ones
-        self._shelf = CandidateIndex(window_days=window_days, max_candidates=max_candidates)
-        self._shelved: dict[str, tuple[Fingerprint, tuple[Terms, float]]] = {}
-        self._on_shelf: Counter[str] = Counter()  # story id -> its members on the shelf
-        self._undated_seen = False
         # fitting the join model (bench/stories_real.py --fit): doc id -> true story label; each
         # article then goes where the truth says, and what it was compared with is recorded
         self._teacher = teacher
@@ -270,7 +171,7 @@ class StoryClusterer:
             made = embed_prints(fresh, made, self.encoder, twin_of=self._embedded_twin)
         prints = {p.doc_id: p for p in made}
         # the batch's embeddings against the window in one matrix product, not one per article
-        self._index.prefetch(p.embedding for p in made if p.length >= MIN_TOKENS)
+        self._window.index.prefetch(p.embedding for p in made if p.length >= MIN_TOKENS)
         out: list[Assignment] = []
         try:
             for doc in docs:
@@ -280,7 +181,7 @@ class StoryClusterer:
                     given = credits.get(doc.id) if credits is not None else None
                     out.append(self._place(doc, prints.pop(doc.id), given))
         finally:
-            self._index.prefetch(())
+            self._window.index.prefetch(())
         return out
 
     def refill(
@@ -312,18 +213,10 @@ class StoryClusterer:
 
     def _forget(self, doc_id: str, story_id: str) -> None:
         """Take an article alone in its story out of the clusterer, story and all."""
-        self._index.remove(doc_id)
-        self._shelf.remove(doc_id)
-        self._shelved.pop(doc_id, None)
-        self._prints.pop(doc_id, None)
-        kept = self._terms.pop(doc_id, None)
-        if kept is not None:
-            self._term_stats.remove(kept[0].words)
+        self._window.forget(doc_id, story_id)
         del self._records[doc_id]
         del self._stories[story_id]
         self._profiles.pop(story_id, None)
-        self._live.pop(story_id, None)
-        self._on_shelf.pop(story_id, None)
 
     def look_ahead(self, docs: Sequence[StoryDoc]) -> None:
         """Get the next batch ready while the current one is placed: fingerprint it now, and start
@@ -409,7 +302,7 @@ class StoryClusterer:
             if story is None:
                 story = self._stories[story_id] = _Story(story_id, self._seq, [])
             story.members.append(doc.id)
-            self._records[doc.id] = _Record(
+            self._records[doc.id] = Member(
                 replace(doc, text=""), self._seq, moment, story.id, 1.0, self._credits(doc, fp),
                 *self._bounds(doc, moment),
             )  # fmt: skip
@@ -417,11 +310,9 @@ class StoryClusterer:
             terms = terms_of(fp, dated.timestamp() if dated is not None else None)
             if fp.length >= MIN_TOKENS:
                 self._profile(story.id).add(terms)
-                keys, strong = self._keys(doc, fp)
-                self._remember(doc, fp, terms, story.id, [*keys, *strong])
-        for relation in relations:
-            if relation.derived_id in self._records and relation.source_id in self._records:
-                self._parents[relation.derived_id] = relation
+                keys, strong = keys_of(doc, fp)
+                self._window.remember(doc.id, fp, terms, story.id, [*keys, *strong])
+        self._lineage.restore(relations)
 
     def _embedded_twin(self, doc: StoryDoc, fp: Fingerprint) -> Fingerprint | None:
         """A near-copy of the article already placed, embedded and in the window, if any."""
@@ -429,8 +320,9 @@ class StoryClusterer:
             return None
         moment = reliable_time(doc, now=self.now)
         when = moment.timestamp() if moment is not None else self._clock or self.now.timestamp()
-        for cand in self._index.query(time=when, lang=fp.lang, digest=fp.minhash.digest()):
-            other = self._prints.get(cand.doc_id)
+        window = self._window
+        for cand in window.index.query(time=when, lang=fp.lang, digest=fp.minhash.digest()):
+            other = window.prints.get(cand.doc_id)
             if other is not None and other.embedding is not None and twins(fp, other):
                 return other
         return None
@@ -438,7 +330,7 @@ class StoryClusterer:
     def assignment(self, doc_id: str) -> Assignment:
         """The article's current story and derivation (they may change as others arrive)."""
         record = self._records[doc_id]
-        parent = self._parents.get(doc_id)
+        parent = self._lineage.parents.get(doc_id)
         return Assignment(
             doc_id=doc_id,
             story_id=self.resolve(record.story_id),
@@ -462,11 +354,7 @@ class StoryClusterer:
 
     def original_of(self, doc_id: str) -> str:
         """The article at the top of this one's derivation chain (itself when not derived)."""
-        seen = {doc_id}
-        while doc_id in self._parents and self._parents[doc_id].source_id not in seen:
-            doc_id = self._parents[doc_id].source_id
-            seen.add(doc_id)
-        return doc_id
+        return self._lineage.original_of(doc_id)
 
     def __len__(self) -> int:
         return len(self._records)
@@ -491,42 +379,28 @@ class StoryClusterer:
             self._outlets[doc.source] = None
         credits = list(given) if given is not None else self._credits(doc, fp)
         thin = fp.length < MIN_TOKENS
-        keys, strong = ([], []) if thin else self._keys(doc, fp)
+        keys, strong = ([], []) if thin else keys_of(doc, fp)
         digest = None if thin or not fp.shingles else fp.minhash.digest()
+        window = self._window
         candidates = []
         if not thin:
-            indexes = [self._index]
-            if when is None:
-                self._undated_seen = True
-                indexes += [self._shelf] if self._shelved else []
-            candidates = [
-                found
-                for index in indexes
-                for found in index.query(
-                    time=when,
-                    lang=fp.lang,
-                    digest=digest,
-                    keys=keys,
-                    strong_keys=strong,
-                    embedding=fp.embedding,
-                )
-            ]
+            candidates = window.candidates(fp, when=when, digest=digest, keys=keys, strong=strong)
         terms = terms_of(fp, when)
-        weights = article_weights(terms, self._term_stats)
+        weights = article_weights(terms, window.term_stats)
         own = norm_squared(terms.words, weights)
         matches: list[tuple[str, VerdictLike]] = []
         # candidate story -> its closest member's cosine (meaning, then words)
         nearest: dict[str, tuple[float, float]] = {}
         compared: dict[str, int] = {}
         for cand in candidates:
-            other, member = self._print_and_terms(cand.doc_id)
+            other, member = window.print_and_terms(cand.doc_id)
             if other is None:
                 continue
             story = self.resolve(self._records[cand.doc_id].story_id)
             if compared.get(story, 0) >= MAX_PER_STORY:
                 continue  # its closest members were compared: the rest add cost, not evidence
             compared[story] = compared.get(story, 0) + 1
-            if self._template_pair(doc, fp, self._records[cand.doc_id].doc, other):
+            if template_pair(doc, fp, self._records[cand.doc_id].doc, other):
                 continue  # a site's template or a wall: no evidence for the story either
             cosine = _cosine(fp, other)
             words = (
@@ -534,10 +408,10 @@ class StoryClusterer:
             )
             best_so_far = nearest.get(story, (0.0, 0.0))
             nearest[story] = (max(best_so_far[0], cosine), max(best_so_far[1], words))
-            if self._teacher is not None or cand.doc_id in self._shelved:
+            if self._teacher is not None or window.is_shelved(cand.doc_id):
                 continue  # a shelved article speaks for its story's profile, not as a source
             verdict = self._relate(fp, other, encoder=self.encoder)
-            if verdict.same_story >= self._bar(verdict, fp, other):
+            if verdict.same_story >= pair_bar(verdict, fp, other, threshold=self.threshold):
                 matches.append((cand.doc_id, verdict))
         targets = {self.resolve(self._records[m].story_id) for m, _ in matches}
         # a derivation places the article: its likeness to other stories is not weighed (a teaser
@@ -557,7 +431,7 @@ class StoryClusterer:
             self._teacher_story.setdefault(self._teacher.get(doc.id, doc.id), story_id)
         joined = [v.same_story for _, v in matches] + [fits.get(story_id, 0.0)]
         confidence = max(joined) if targets else 1.0 - max(fits.values(), default=0.0)
-        self._records[doc.id] = _Record(
+        self._records[doc.id] = Member(
             doc=replace(doc, text=""),
             seq=self._seq,
             time=moment,
@@ -567,40 +441,16 @@ class StoryClusterer:
         )
         record = self._records[doc.id]
         record.spread, record.trusted, record.latest_at = self._bounds(doc, moment)
-        self._link(doc.id, matches)
+        self._lineage.link(doc.id, matches)
         if not thin:
             self._profile(story_id).add(terms)
-            self._remember(doc, fp, terms, story_id, [*keys, *strong], weights)
+            window.remember(doc.id, fp, terms, story_id, [*keys, *strong], weights)
             if targets and self._teacher is None:
                 merged = [*merged, *self._gather_alone(story_id, nearest)[1]]
         if self._seq % EVICT_EVERY == 0:
-            self._evict()
+            for story_id in window.evict(self._clock, self._records, self.resolve):
+                self._profiles.pop(story_id, None)
         return replace(self.assignment(doc.id), merged=merged)
-
-    def _remember(
-        self,
-        doc: StoryDoc,
-        fp: Fingerprint,
-        terms: Terms,
-        story_id: str,
-        keys: list[str],
-        weights: Mapping[str, float] | None = None,
-    ) -> None:
-        """Keep the article in the window: a candidate for the next ones, its words counted."""
-        self._prints[doc.id] = fp
-        # its squared norm with the idf of now: the next articles compare with it (term_cosine)
-        weights = weights if weights is not None else article_weights(terms, self._term_stats)
-        self._terms[doc.id] = (terms, norm_squared(terms.words, weights))
-        self._term_stats.add(terms.words)
-        self._live[story_id] += 1
-        self._index.add(
-            doc.id,
-            time=terms.time,
-            lang=fp.lang,
-            digest=fp.minhash.digest() if fp.shingles else None,
-            keys=keys,
-            embedding=fp.embedding,
-        )
 
     def _model(self, terms: Terms) -> str:
         return model_name(headline=terms.headline, encoder=terms.embedding is not None)
@@ -637,29 +487,10 @@ class StoryClusterer:
         words: float,
     ) -> dict[str, float]:
         """`profile.fit_features`, with the closest member's likeness by meaning and by words."""
-        features = fit_features(terms, profile, self._term_stats, weights)
+        features = fit_features(terms, profile, self._window.term_stats, weights)
         features["embedding_max"] = cosine
         features["words_max"] = words
         return features
-
-    def _bar(self, verdict: VerdictLike, a: Fingerprint, b: Fingerprint) -> float:
-        """The same_story score a pair needs for the article to join the other's story: a
-        derivation, or an independent report in another language; in one language, likeness
-        without a derivation is the story profile's to judge."""
-        if verdict.relation is None or verdict.relation == RelationKind.INDEPENDENT:
-            encoded = "embedding_cosine" in verdict.evidence
-            if (
-                a.lang == b.lang
-                or min(a.length, b.length) < MIN_INDEPENDENT_TOKENS
-                or not (encoded or _corroborated(verdict, a, b))
-            ):
-                return float("inf")
-            if encoded:
-                return max(self.threshold, INDEPENDENT_THRESHOLD + INDEPENDENT_ENCODER_EXTRA)
-            return max(self.threshold, INDEPENDENT_THRESHOLD)
-        if verdict.relation == RelationKind.REWRITE:
-            return max(self.threshold, REWRITE_THRESHOLD)
-        return self.threshold
 
     def _time_of(self, doc: StoryDoc) -> float:
         """Seconds since the epoch: a trusted date, else first-seen, else the stream's clock."""
@@ -681,20 +512,6 @@ class StoryClusterer:
         spread = max(0.0, latest.timestamp() - moment) if latest is not None else 0.0
         return spread, reliable_time(doc, now=now), latest
 
-    def _keys(self, doc: StoryDoc, fp: Fingerprint) -> tuple[list[str], list[str]]:
-        """Rare-key postings: names, numbers and headline words (two needed), lead and title
-        (one is enough). Headline words find the stories of a title without text."""
-        named = fp.names | {w for w in fp.headline_terms if len(w) > 3}
-        keys = [f"n:{w}" for w in named if len(w) > 2] + [f"#:{n}" for n in fp.numbers]
-        strong: list[str] = []
-        words = tokens(doc.text[:400])
-        if len(words) >= LEAD_WORDS:
-            strong.append("lead:" + " ".join(words[:LEAD_WORDS]))
-        title = tokens(doc.title)
-        if len(title) >= 4:
-            strong.append("title:" + " ".join(title))
-        return keys, strong
-
     def _credits(self, doc: StoryDoc, fp: Fingerprint) -> list[Credit]:
         if self._extract_credits is None or not fp.credit_lines:
             return []
@@ -705,25 +522,6 @@ class StoryClusterer:
         except ValueError:
             return []
         return list(found)
-
-    def _template_pair(self, a: StoryDoc, fa: Fingerprint, b: StoryDoc, fb: Fingerprint) -> bool:
-        """Pages sharing their text but not their title: a template or a wall, not a copy.
-
-        On one site, any such pair; across sites (or with no site known), short pages whose titles
-        share next to nothing: cookie walls, "enable JavaScript" pages, paywall stubs. Told apart
-        before `relate` runs, so that 1,000 pages of one template cost little.
-        """
-        ta, tb = fa.title_words, fb.title_words
-        title_overlap = len(ta & tb) / len(ta | tb) if ta and tb else 0.0
-        if title_overlap >= TEMPLATE_TITLE_OVERLAP:
-            return False  # the same article again (an update, another URL): not a template
-        site = _site(a)
-        same_site = site is not None and site == _site(b)
-        if not same_site and (
-            title_overlap >= WALL_TITLE_OVERLAP or min(fa.length, fb.length) >= WALL_MAX_TOKENS
-        ):
-            return False
-        return bool(fa.minhash.jaccard(fb.minhash) >= TEMPLATE_TEXT_JACCARD)
 
     def _join(self, doc_id: str, story_ids: set[str]) -> tuple[str, list[str]]:
         """Put the article in these stories, merged into the oldest; a new story when none."""
@@ -755,8 +553,7 @@ class StoryClusterer:
             absorbed = self._profiles.pop(other.id, None)
             if absorbed is not None:
                 self._profile(survivor.id).absorb(absorbed)
-            self._live[survivor.id] += self._live.pop(other.id, 0)
-            self._on_shelf[survivor.id] += self._on_shelf.pop(other.id, 0)
+            self._window.merge(survivor.id, other.id)
         return survivor.id, [o.id for o in others]
 
     def _gather_alone(
@@ -776,7 +573,7 @@ class StoryClusterer:
             story = self._stories.get(other)
             if other == story_id or story is None or len(story.members) != 1:
                 continue
-            held = self._terms.get(story.members[0])
+            held = self._window.terms.get(story.members[0])
             if held is None:
                 continue
             terms = held[0]
@@ -796,199 +593,13 @@ class StoryClusterer:
             profile = self._profiles[story_id] = StoryProfile()
         return profile
 
-    def _link(self, doc_id: str, matches: list[tuple[str, VerdictLike]]) -> None:
-        """Record what the new article derives from, and what now derives from it."""
-        own: list[tuple[float, str, VerdictLike]] = []
-        for other_id, v in matches:
-            if v.relation is None or v.relation == RelationKind.INDEPENDENT:
-                continue
-            direction = self._direction(doc_id, other_id, v)
-            if direction == "a->b":
-                own.append((v.confidence + KIND_BONUS.get(v.relation, 0.0), other_id, v))
-        if own:
-            own.sort(key=lambda t: (-t[0], self._records[t[1]].time, self._records[t[1]].seq))
-            _, source_id, v = own[0]
-            source_id, v = self._climb(source_id, v, {o: verdict for _, o, verdict in own})
-            self._parents[doc_id] = _relation(doc_id, source_id, v)
-        ancestors = self._ancestors(doc_id)
-        below = [
-            (other_id, v)
-            for other_id, v in matches
-            if v.relation is not None
-            and v.relation != RelationKind.INDEPENDENT
-            and other_id not in ancestors
-            and self._direction(doc_id, other_id, v) == "b->a"
-        ]
-        # members that took a farther source for want of this one (it arrived late: feeds come
-        # in any order) move under it; those that took a copy of it move to it, the older text
-        for other_id, v in below:
-            if other_id not in self._parents:
-                self._parents[other_id] = _relation(other_id, doc_id, v)
-        # oldest first, so that a member's source has moved before the member is looked at
-        below.sort(key=lambda m: (self._records[m[0]].time, self._records[m[0]].seq))
-        for other_id, v in below:
-            current = self._parents[other_id]
-            if current.source_id != doc_id and self._closer(doc_id, v, current, ancestors):
-                self._parents[other_id] = _relation(other_id, doc_id, v)
-
-    def _closer(
-        self, doc_id: str, verdict: VerdictLike, current: Relation, ancestors: set[str]
-    ) -> bool:
-        """True when `doc_id` is a nearer source than `current.source_id` for the member.
-
-        Either the new article sits between the member and its source and is a closer kind (a
-        copy of a translation was first taken for a translation of the original), or the current
-        source derives from the new article: as a copy (the same text, published later), or in a
-        way that proves nothing of the path (a second translation looks like a rewrite of the
-        first, as in `_climb`).
-        """
-        latest = self._records[current.derived_id].latest
-        if verdict.relation is None or self._records[doc_id].time > latest + TIME_TOLERANCE_S:
-            return False  # an excerpt's direction comes from its text: a later copy is no source
-        if current.source_id in ancestors and current.source_id != doc_id:
-            return KIND_RANK.get(verdict.relation, 0) > KIND_RANK.get(current.kind, 0)
-        above = self._parents.get(current.source_id)
-        if above is None or above.source_id != doc_id:
-            return False
-        if above.kind == RelationKind.COPY and verdict.relation == current.kind:
-            return True
-        # as in `_climb`: only a copy or an excerpt proves the text came through the intermediate
-        return current.kind not in (RelationKind.COPY, RelationKind.EXCERPT)
-
-    def _climb(
-        self, source_id: str, verdict: VerdictLike, also: dict[str, VerdictLike]
-    ) -> tuple[str, VerdictLike]:
-        """Move a derivation up the chain while the article matches the source's own source too.
-
-        A rewrite of an agency dispatch looks as much like the dispatch's copies as like the
-        dispatch; a second translation looks like a rewrite of the first. Only a copy or an
-        excerpt proves which intermediate the text came through.
-        """
-        seen = {source_id}
-        while verdict.relation not in (RelationKind.COPY, RelationKind.EXCERPT):
-            parent = self._parents.get(source_id)
-            if parent is None or parent.source_id not in also or parent.source_id in seen:
-                break
-            source_id = parent.source_id
-            verdict = also[source_id]
-            seen.add(source_id)
-        return source_id, verdict
-
-    def _direction(self, a: str, b: str, verdict: VerdictLike) -> str:
-        """Which way the derivation goes: "a->b" when a derives from b.
-
-        An excerpt's direction is read off the texts, so `relate` decides it. Otherwise a credit
-        line naming the other's outlet decides ("Source : Le Courrier"), then trusted publication
-        times, then the order we first saw them. `relate`'s fallbacks on credit marks and lengths
-        are not used: an agency signing its own dispatch "(AHP)" would look derived from copiers.
-        """
-        if verdict.relation == RelationKind.EXCERPT and verdict.direction:
-            return verdict.direction
-        ra, rb = self._records[a], self._records[b]
-        a_credits_b, b_credits_a = self._credits_point(ra, rb), self._credits_point(rb, ra)
-        if a_credits_b != b_credits_a:
-            return "a->b" if a_credits_b else "b->a"
-        if ra.latest + TIME_TOLERANCE_S < rb.time:
-            return "b->a"
-        if rb.latest + TIME_TOLERANCE_S < ra.time:
-            return "a->b"
-        if bool(ra.spread) != bool(rb.spread):
-            # a bare date and a time within that day: the report with a time is taken as the
-            # source (sites stamping only the day are mostly the ones that republish)
-            return "a->b" if ra.spread else "b->a"
-        return "a->b" if ra.seq > rb.seq else "b->a"
-
-    def _credits_point(self, derived: _Record, source: _Record) -> bool:
-        """True when `derived` names `source`'s outlet in a credit line."""
-        outlet = source.doc.source
-        if not derived.credits or not outlet or outlet == derived.doc.source:
-            return False
-        return any(self._match(c.outlet, [outlet]) for c in derived.credits)
-
-    def _ancestors(self, doc_id: str) -> set[str]:
-        seen: set[str] = set()
-        while doc_id in self._parents and doc_id not in seen:
-            seen.add(doc_id)
-            doc_id = self._parents[doc_id].source_id
-        seen.add(doc_id)
-        return seen
-
-    def _evict(self) -> None:
-        undated = self._index.evict_undated(UNDATED_KEPT)
-        past = []
-        if self._clock is not None:
-            past = self._index.evict_before(self._clock - self.window_s)
-        for doc_id in undated:
-            self._out_of_window(doc_id, shelve=False)
-        for doc_id in past:
-            self._out_of_window(doc_id, shelve=self._undated_seen)
-        for doc_id in self._shelf.evict_undated(SHELF_KEPT):
-            self._shelved.pop(doc_id, None)
-            self._leave(doc_id, self._on_shelf)
-
-    def _out_of_window(self, doc_id: str, *, shelve: bool) -> None:
-        """An article leaves the window: its words leave the counts; shelved, or forgotten."""
-        fp = self._prints.pop(doc_id, None)
-        kept = self._terms.pop(doc_id, None)
-        if kept is not None:
-            self._term_stats.remove(kept[0].words)
-            if shelve and fp is not None:
-                self._shelve(doc_id, fp, kept)
-        self._leave(doc_id, self._live)
-
-    def _shelve(self, doc_id: str, fp: Fingerprint, kept: tuple[Terms, float]) -> None:
-        """Keep a dated article that left the window as a candidate for undated articles: these
-        have no time to be compared within, and their event's dated reports may be long gone."""
-        record = self._records[doc_id]
-        keys, strong = self._keys(record.doc, fp)
-        self._shelf.add(
-            doc_id,
-            time=None,
-            lang=fp.lang,
-            digest=fp.minhash.digest() if fp.shingles else None,
-            keys=[*keys, *strong],
-            embedding=fp.embedding,
-        )
-        # what the profile comparison reads (meaning, title, MinHash); the passages go
-        slim = replace(
-            fp,
-            shingles=frozenset(),
-            shingle_seq=_NOTHING,
-            shingle_sorted=_NOTHING,
-            char_grams=_NOTHING,
-            quotes=frozenset(),
-            words=frozenset(),
-            first_sentences=(),
-            title_embedding=None,
-        )
-        self._shelved[doc_id] = (slim, kept)
-        self._on_shelf[self.resolve(record.story_id)] += 1
-
-    def _leave(self, doc_id: str, counts: Counter[str]) -> None:
-        """One member fewer in the window or on the shelf; a story with none in either can take
-        no new article: its profile goes."""
-        story = self.resolve(self._records[doc_id].story_id)
-        counts[story] -= 1
-        if counts[story] <= 0:
-            del counts[story]
-            if not self._live.get(story) and not self._on_shelf.get(story):
-                self._profiles.pop(story, None)
-
-    def _print_and_terms(
-        self, doc_id: str
-    ) -> tuple[Fingerprint | None, tuple[Terms, float] | None]:
-        """A candidate's fingerprint and terms, from the window or the shelf."""
-        shelved = self._shelved.get(doc_id)
-        if shelved is not None:
-            return shelved
-        return self._prints.get(doc_id), self._terms.get(doc_id)
-
     # --- reading stories ------------------------------------------------------------------
 
     def _story(self, story: _Story) -> Story:
         records = [self._records[m] for m in story.members]
         docs = [r.doc for r in records]
-        relations = [self._parents[m] for m in story.members if m in self._parents]
+        parents = self._lineage.parents
+        relations = [parents[m] for m in story.members if m in parents]
         credits = {r.doc.id: r.credits for r in records if r.credits}
         # times as read when each article was placed: a big story is not dated afresh each time
         times = {r.doc.id: r.latest_at for r in records}
@@ -1006,25 +617,10 @@ class StoryClusterer:
         )
 
 
-def _corroborated(verdict: VerdictLike, a: Fingerprint, b: Fingerprint) -> bool:
-    """Two separately written reports agree on figures, meaning or (lacking figures) names."""
-    evidence = verdict.evidence
-    if float(evidence.get("embedding_cosine", 0.0)) >= INDEPENDENT_COSINE:
-        return True
-    if min(len(a.numbers), len(b.numbers)) < 2:
-        return float(evidence.get("names", 0.0)) >= INDEPENDENT_NAMES
-    return float(evidence.get("numbers", 0.0)) >= INDEPENDENT_NUMBERS
-
-
 def _cosine(a: Fingerprint, b: Fingerprint) -> float:
     if a.embedding is None or b.embedding is None:
         return 0.0
     return float(a.embedding @ b.embedding)
-
-
-def _relation(derived: str, source: str, v: VerdictLike) -> Relation:
-    kind = v.relation or RelationKind.REWRITE
-    return Relation(derived, source, kind, round(float(v.confidence), 4), dict(v.evidence))
 
 
 def cluster(docs: Iterable[StoryDoc], **options: Any) -> tuple[list[Assignment], list[Story]]:
