@@ -131,7 +131,7 @@ def ingest(world: dict, *, stories: bool) -> Pass:
     from actuel.config import load_settings
     from actuel.fetch import Fetcher
     from actuel.model import Source, SourceKind
-    from actuel.pipeline import Ingestor
+    from actuel.pipeline.ingest import Ingestor
     from actuel.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -47,7 +47,7 @@ from actuel.config import load_settings
 from actuel.demo.server import DemoWorld
 from actuel.fetch import Fetcher
 from actuel.model import SourceState
-from actuel.pipeline import Ingestor
+from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
 
 WORDPRESS = {

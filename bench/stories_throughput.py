@@ -433,7 +433,7 @@ def run_step(total: int, *, encoder: bool = False) -> None:
 
     from actuel.config import load_settings
     from actuel.model import Article, Source, SourceKind
-    from actuel.pipeline import STORIES_BATCH, StoriesStep
+    from actuel.pipeline.stories_step import STORIES_BATCH, StoriesStep
     from actuel.store import Store
 
     world = load_world(synthetic_articles=total)

@@ -16,7 +16,7 @@ PACKAGE = SRC / "actuel"
 
 # the stages: plain data in, plain data out; no database, no site, no orchestration
 STAGES = {"sources", "fetch", "parse", "extract", "enrich", "stories", "comments", "images"}
-SHELLS = {"web", "api", "cli", "demo", "pipeline", "workers", "console", "__main__"}
+SHELLS = {"web", "api", "cli", "demo", "pipeline", "console", "__main__"}
 NEVER: dict[str, set[str]] = {
     **{stage: {"store", *SHELLS} for stage in STAGES},
     "store": {*STAGES, *SHELLS},

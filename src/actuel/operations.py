@@ -9,7 +9,7 @@ from dataclasses import replace
 from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind, SourceState
-from actuel.pipeline import DiscoveryResult, discover, new_source
+from actuel.pipeline.discovery import DiscoveryResult, discover, new_source
 from actuel.sources import state
 from actuel.sources.discovery import normalize_source_url
 from actuel.store import Store

@@ -16,7 +16,8 @@ from actuel.cli.demo import demo_settings
 from actuel.config import load_settings
 from actuel.fetch import Fetcher
 from actuel.model import SourceKind
-from actuel.pipeline import Ingestor, new_source
+from actuel.pipeline.discovery import new_source
+from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
 from actuel.web.app import create_app
 from tests.support.loopback import Loopback, Reply

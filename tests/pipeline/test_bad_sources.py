@@ -5,7 +5,7 @@ from __future__ import annotations
 from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind, SourceState
-from actuel.pipeline import Ingestor
+from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
 from tests.support.loopback import Loopback, Reply
 

@@ -16,7 +16,7 @@ from actuel.config import Settings
 from actuel.demo.build import load_world
 from actuel.demo.site import DemoArticle
 from actuel.model import Article, Source, SourceKind, StoryDoc
-from actuel.pipeline import StoriesStep, story_doc
+from actuel.pipeline.stories_step import StoriesStep, story_doc
 from actuel.store import Store
 
 

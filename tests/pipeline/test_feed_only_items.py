@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind
-from actuel.pipeline import Ingestor
+from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
 from tests.support.loopback import Loopback, Reply
 

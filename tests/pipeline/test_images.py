@@ -12,7 +12,7 @@ from PIL import Image
 from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Source
-from actuel.pipeline import Ingestor
+from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
 from actuel.web.app import create_app
 from tests.support.loopback import Loopback, Reply

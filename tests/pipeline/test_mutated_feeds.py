@@ -8,7 +8,7 @@ import random
 from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind, SourceState
-from actuel.pipeline import Ingestor
+from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
 from tests.support.loopback import Loopback, Reply
 

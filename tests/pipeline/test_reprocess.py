@@ -11,7 +11,8 @@ import sys
 from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Source
-from actuel.pipeline import Ingestor, reprocess
+from actuel.pipeline.ingest import Ingestor
+from actuel.pipeline.reprocess import reprocess
 from actuel.store import Store
 from tests.pipeline.test_bad_sources import _serve_good
 from tests.support.loopback import Loopback, Reply

@@ -19,7 +19,10 @@ from actuel.demo.build import load_world
 from actuel.demo.server import DemoWorld
 from actuel.fetch import Fetcher
 from actuel.model import Article, Source
-from actuel.pipeline import Ingestor, StoriesStep, reprocess, story_doc, utcnow
+from actuel.pipeline import utcnow
+from actuel.pipeline.ingest import Ingestor
+from actuel.pipeline.reprocess import reprocess
+from actuel.pipeline.stories_step import StoriesStep, story_doc
 from actuel.store import Store
 
 

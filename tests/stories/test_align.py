@@ -11,7 +11,7 @@ import pytest
 from actuel.config import load_settings
 from actuel.demo.build import load_world
 from actuel.model import Article, Source, SourceKind, StoryDoc
-from actuel.pipeline import StoriesStep
+from actuel.pipeline.stories_step import StoriesStep
 from actuel.store import Store
 from actuel.stories.align import aligned_sentences
 from actuel.stories.encoder import default_encoder, encoder_available

@@ -16,7 +16,7 @@ from actuel.cli.demo import demo_settings, register_outlets
 from actuel.config import Settings, load_settings
 from actuel.demo.server import DemoWorld
 from actuel.fetch import Fetcher
-from actuel.pipeline import Ingestor
+from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
 from actuel.web.app import create_app
 from tests.support.webserver import running

@@ -12,7 +12,7 @@ import pytest
 from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Comment, FetchLog, Source
-from actuel.pipeline import Ingestor
+from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
 from tests.store.conftest import _postgres_ready, postgres_url  # noqa: F401 - fixtures
 from tests.support.loopback import Loopback, Reply

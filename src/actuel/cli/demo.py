@@ -18,7 +18,7 @@ from actuel.demo.server import DemoOutlet, DemoWorld
 from actuel.errors import ActuelError, DuplicateSourceError
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind
-from actuel.pipeline import discover, new_source
+from actuel.pipeline.discovery import discover, new_source
 from actuel.store import Store
 
 # Outlets listen on 127.0.1.N at one port of these, the same from one demo of a database to the

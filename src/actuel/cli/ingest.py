@@ -13,7 +13,8 @@ from rich.table import Table
 from actuel.cli.common import common_options, console, is_quiet, open_store, out
 from actuel.config import Settings
 from actuel.fetch import Fetcher
-from actuel.pipeline import Ingestor, PassReport, reprocess
+from actuel.pipeline.ingest import Ingestor, PassReport
+from actuel.pipeline.reprocess import reprocess
 from actuel.store import Store
 
 log = logging.getLogger("actuel.cli")

@@ -16,7 +16,7 @@ from actuel.errors import ActuelError, DuplicateSourceError
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind, SourceState
 from actuel.parse.opml import parse_opml, write_opml
-from actuel.pipeline import discover, new_source
+from actuel.pipeline.discovery import discover, new_source
 from actuel.sources import state
 from actuel.sources.discovery import normalize_source_url
 

@@ -144,7 +144,7 @@ def rebuild_command(settings: Settings, since: datetime | None) -> None:
             "the stories step is turned off (stories = false)",
             fix="set ACTUEL_STORIES=true (or stories = true in the config file) to rebuild stories",
         )
-    from actuel.pipeline import StoriesStep
+    from actuel.pipeline.stories_step import StoriesStep
 
     start = since.replace(tzinfo=UTC) if since is not None else None
     columns = (
