@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -57,37 +58,18 @@ def discover(url: str, fetcher: Fetcher) -> DiscoveryResult:
     html = decode_document(fetched.content, fetched.content_type)
     page = extract_page(html, url=fetched.final_url)
     candidates = feed_links_from_html(html, fetched.final_url)
-    for candidate in candidates:
-        found = _try_feed(candidate.url, fetcher)
-        if found:
-            return DiscoveryResult(
-                url=found[0],
-                kind=found[1],
-                title=found[2] or page.site_name,
-                site_url=fetched.final_url,
-                language=page.language,
-                candidates=candidates,
-            )
-    probes: list[str] = []
-    try:
-        robots = fetcher.get(_robots_url(fetched.final_url), purpose="robots", source=url)
-        probes += sitemaps_from_robots(
-            decode_document(robots.content, robots.content_type), fetched.final_url
+    found = _first_feed((c.url for c in candidates), fetcher)
+    if found is None:  # what robots.txt lists, then the usual paths: asked only now
+        found = _first_feed(_probes(fetched.final_url, fetcher, url), fetcher)
+    if found is not None:
+        return DiscoveryResult(
+            url=found[0],
+            kind=found[1],
+            title=found[2] or page.site_name,
+            site_url=fetched.final_url,
+            language=page.language,
+            candidates=candidates,
         )
-    except FetchError:
-        pass
-    probes += common_feed_paths(fetched.final_url)
-    for probe in dict.fromkeys(probes):
-        found = _try_feed(probe, fetcher)
-        if found:
-            return DiscoveryResult(
-                url=found[0],
-                kind=found[1],
-                title=found[2] or page.site_name,
-                site_url=fetched.final_url,
-                language=page.language,
-                candidates=candidates,
-            )
     if not article_links_from_home(html, fetched.final_url, max_links=1):
         raise ParseError(
             f"{fetched.final_url} announces no feed, lists no sitemap and links to no article",
@@ -102,6 +84,27 @@ def discover(url: str, fetcher: Fetcher) -> DiscoveryResult:
         language=page.language,
         candidates=candidates,
     )
+
+
+def _first_feed(urls: Iterable[str], fetcher: Fetcher) -> tuple[str, SourceKind, str | None] | None:
+    """The first of `urls` that answers with a feed or sitemap (its URL, kind and title)."""
+    for candidate in urls:
+        found = _try_feed(candidate, fetcher)
+        if found:
+            return found
+    return None
+
+
+def _probes(home: str, fetcher: Fetcher, asked: str) -> Iterator[str]:
+    """The sitemaps robots.txt lists, then the usual feed paths, each once."""
+    probes: list[str] = []
+    try:
+        robots = fetcher.get(_robots_url(home), purpose="robots", source=asked)
+        probes += sitemaps_from_robots(decode_document(robots.content, robots.content_type), home)
+    except FetchError:
+        pass
+    probes += common_feed_paths(home)
+    yield from dict.fromkeys(probes)
 
 
 def _site_name(url: str, fetcher: Fetcher) -> str | None:
