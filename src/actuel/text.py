@@ -1,6 +1,17 @@
-"""Text helpers shared by the site, the API and the demo: excerpts, French month names."""
+"""Text helpers shared by the stages, the site, the API and the demo: markup left in plain text,
+excerpts, French month names."""
 
 from __future__ import annotations
+
+import html
+import re
+
+# block elements whose tags stand for a line break; any other tag goes without a trace
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|br|div|li|ul|ol|h[1-6]|blockquote|tr|section|article|header|footer)\b[^<>]{0,300}>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"</?[a-zA-Z!][^<>]{0,500}>")
 
 FRENCH_MONTHS = (
     "janvier",
@@ -16,6 +27,18 @@ FRENCH_MONTHS = (
     "novembre",
     "décembre",
 )
+
+
+def strip_markup(text: str) -> str:
+    """The text without HTML leftovers (tags, entities), block elements kept as line breaks.
+
+    For text that should be plain and may not be (a feed's summary, a page badly extracted);
+    not a parser: `extract.fragment.html_to_text` is, for real HTML."""
+    if "<" in text:
+        text = _TAG.sub("", _BLOCK_TAG.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return text
 
 
 def excerpt(text: str | None, limit: int) -> str:

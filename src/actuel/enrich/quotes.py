@@ -8,7 +8,6 @@ could backtrack), and the speaker is looked for in a bounded window around each 
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from actuel.enrich.names import (
     verb_pattern,
 )
 from actuel.model import Quote
+from actuel.text import strip_markup
 
 __all__ = ["Quote", "extract_quotes", "quote_key", "same_quote"]
 
@@ -47,8 +47,6 @@ _DISJUNCTIVE_AS = {"lui": "il", "elle": "elle", "him": "he", "her": "she"}
 _PERSONAL = frozenset(("il", "elle", "he", "she"))  # "on", "they", "ils" name no one person
 _VERBS = verb_pattern()
 _OPENING_CUE = re.compile(r"^\s*(?:selon|d['’]après|pour|according\s+to)\s+", re.IGNORECASE)
-_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|h[1-6]|blockquote|tr|section)\b[^<>]{0,300}>", re.I)
-_TAG = re.compile(r"</?[a-zA-Z!][^<>]{0,500}>")
 
 
 @dataclass
@@ -60,14 +58,6 @@ class _Span:
     open_at: int  # offset of the opening mark in that line
     close_line: int
     close_at: int  # offset just past the closing mark (or the line's end) in close_line
-
-
-def _clean(text: str) -> str:
-    if "<" in text:
-        text = _TAG.sub("", _BLOCK_TAG.sub("\n", text))
-    if "&" in text:
-        text = html.unescape(text)
-    return text
 
 
 def _spans(lines: list[str]) -> list[_Span]:
@@ -250,7 +240,7 @@ def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
     """
     if not text:
         return []
-    lines = [m.group() for m in _LINE.finditer(_clean(text))]
+    lines = [m.group() for m in _LINE.finditer(strip_markup(text))]
     quotes: list[Quote] = []
     named: list[str] = []
     spoke: dict[int, str] = {}  # line → its last speaker

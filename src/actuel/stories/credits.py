@@ -10,7 +10,6 @@ Outlet names are compared by `outlet_names.match_outlet`.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from actuel.stories.outlet_names import (
     match_outlet,
     strip_article,
 )
+from actuel.text import strip_markup
 
 __all__ = ["KIND_WEIGHT", "credit_weight", "credited_outlets", "extract_credits", "match_outlet"]
 
@@ -75,11 +75,6 @@ _DASH_AFTER = re.compile(r"[^\S\n]*[-–—]")
 _DASH_CREDIT = re.compile(r"(?:^|(?<=\s))[—–][^\S\n]*(?=\S)", re.MULTILINE)
 _WITH_LINE = re.compile(r"^[^\S\n]*(?:avec|with)[^\S\n]+(?=\S)", re.MULTILINE | re.IGNORECASE)
 _LINE_END = re.compile(r"[^\S\n]*[.]?[^\S\n]*(?:\n|$)")
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|br|div|li|ul|ol|h[1-6]|blockquote|tr|section|article|header|footer)\b[^<>]{0,300}>",
-    re.IGNORECASE,
-)
-_TAG = re.compile(r"</?[a-zA-Z!][^<>]{0,500}>")
 _FIRST_REPORTED = re.compile(
     r"first|premier|d['’]abord|initialement|originally|à l['’]origine", re.IGNORECASE
 )
@@ -140,15 +135,6 @@ def _known(known_outlets: tuple[str, ...]) -> _Known:
     alternation = "|".join(re.escape(k) for k in keys)
     regex = re.compile(rf"(?:{alternation})(?![\w'-])", re.IGNORECASE) if keys else None
     return _Known(regex, display, tuple(n for n in known_outlets if n.strip()))
-
-
-def _clean(text: str) -> str:
-    """The text without HTML leftovers (tags, entities), paragraphs kept as line breaks."""
-    if "<" in text:
-        text = _TAG.sub("", _BLOCK_TAG.sub("\n", text))
-    if "&" in text:
-        text = html.unescape(text)
-    return text
 
 
 def _skip_article(segment: str) -> int:
@@ -438,11 +424,11 @@ def extract_credits(
     known = _known(tuple(dict.fromkeys(known_outlets)))
     found: list[tuple[int, Credit]] = []
     if title:
-        for _, credit in _scan(_clean(title), known):
+        for _, credit in _scan(strip_markup(title), known):
             credit.position = 0.0
             found.append((-1, credit))
     if text:
-        text = _clean(text)
+        text = strip_markup(text)
         if len(text) <= SCAN_HEAD + SCAN_TAIL:
             found.extend(_scan(text, known))
         else:  # credit lines open or close an article; the middle of a 5 MB text adds none
