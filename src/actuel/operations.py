@@ -22,6 +22,21 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")  # ISO 639-1 or -3, as articles' langu
 CATEGORY_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")  # a slug: it is part of /categories/…
 
 
+def source_fields(source: Source) -> dict[str, object]:
+    """What the write API and `actuel sources list --json` both say of a source."""
+    return {
+        "id": source.id,
+        "url": source.url,
+        "name": source.name,
+        "kind": str(source.kind),
+        "lang": source.lang,
+        "category": source.category,
+        "state": str(source.state),
+        "error_count": source.error_count,
+        "last_error": source.last_error,
+    }
+
+
 def edit_source(store: Store, source_id: int, *, name: str, category: str, lang: str) -> Source:
     """A source renamed, filed under another category, or given another language (empty: none;
     the language is then detected per article). ValueError names a field that cannot be kept."""

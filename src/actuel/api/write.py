@@ -15,7 +15,7 @@ from actuel.api.schemas import JSON, error_body, iso
 from actuel.config import Settings
 from actuel.errors import ActuelError, DuplicateSourceError, NotFoundError
 from actuel.model import Comment, Source, SourceKind
-from actuel.operations import MAX_SOURCE_ID
+from actuel.operations import MAX_SOURCE_ID, source_fields
 from actuel.store import Store
 
 MAX_BODY = 64 * 1024
@@ -25,17 +25,9 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def source_json(source: Source, articles_per_day: float | None = None) -> JSON:
     return {
-        "id": source.id,
-        "url": source.url,
-        "name": source.name,
-        "kind": str(source.kind),
-        "lang": source.lang,
-        "category": source.category,
-        "state": str(source.state),
+        **source_fields(source),
         "last_polled_at": iso(source.last_polled_at),
-        "last_error": source.last_error,
         "last_error_code": source.last_error_code,
-        "error_count": source.error_count,
         "articles_per_day": articles_per_day,
     }
 

@@ -15,6 +15,7 @@ from actuel.config import Settings
 from actuel.errors import ActuelError, DuplicateSourceError
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind, SourceState
+from actuel.operations import source_fields
 from actuel.parse.opml import parse_opml, write_opml
 from actuel.pipeline.discovery import discover, new_source
 from actuel.sources import state
@@ -28,16 +29,8 @@ def sources_group() -> None:
 
 def _source_row(source: Source) -> dict[str, object]:
     return {
-        "id": source.id,
-        "url": source.url,
-        "name": source.name,
-        "kind": str(source.kind),
-        "lang": source.lang,
-        "category": source.category,
+        **source_fields(source),
         "interval_s": source.interval_s,
-        "state": str(source.state),
-        "error_count": source.error_count,
-        "last_error": source.last_error,
         "last_polled_at": source.last_polled_at.isoformat() if source.last_polled_at else None,
         "next_poll_at": source.next_poll_at.isoformat() if source.next_poll_at else None,
     }

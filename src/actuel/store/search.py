@@ -20,20 +20,8 @@ from sqlalchemy.engine import Connection
 from actuel.model import Article
 from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.schema import articles, sort_time, stories, story_articles
-from actuel.store.snippets import MARK_END, MARK_START, snippet, snippet_parts
+from actuel.store.snippets import snippet
 from actuel.store.stemming import WORD, query_keys
-
-__all__ = [
-    "MARK_END",
-    "MARK_START",
-    "SearchFilters",
-    "SearchHit",
-    "SearchPage",
-    "find",
-    "search",
-    "snippet_parts",
-    "terms",
-]
 
 MAX_TERMS = 32
 OVERFETCH = 4  # rows ranked per result wanted when one story may fill several
