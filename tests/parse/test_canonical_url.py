@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actuel.parse.urls import absolute_url, canonical_url, is_http_url
+from actuel.urls import absolute_url, canonical_url, is_http_url
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from actuel.config import Settings
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind
-from actuel.parse.urls import without_tracking
 from actuel.pipeline.ingest import Ingestor
 from actuel.store import Store
+from actuel.urls import without_tracking
 from tests.pipeline.test_feed_only_items import PAGE
 from tests.support.loopback import Loopback, Reply
 

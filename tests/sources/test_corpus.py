@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from actuel.parse.urls import is_http_url
 from actuel.sources import article_links_from_home, feed_links_from_html, looks_like_article
+from actuel.urls import is_http_url
 from tests.conftest import shared_corpus
 
 # Share of the benchmark's 181 article URLs that looks_like_article accepts (0.967 when pinned).

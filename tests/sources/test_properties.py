@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from actuel.config import load_settings
 from actuel.errors import ConfigError
 from actuel.model import Source
-from actuel.parse.urls import is_http_url
 from actuel.sources import (
     article_links_from_home,
     feed_links_from_html,
@@ -19,6 +18,7 @@ from actuel.sources import (
     next_poll_after_success,
     normalize_source_url,
 )
+from actuel.urls import is_http_url
 
 CFG = load_settings(environ={})
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from actuel.extract.cleanup import strip_site_name
 from actuel.extract.fragment import html_to_text
 from actuel.model import Article, ExtractedPage, FeedItem, Source
-from actuel.parse.urls import canonical_url, without_tracking
+from actuel.urls import canonical_url, same_host, without_tracking
 
 MIN_HASHED_CHARS = 40  # shorter texts (a title, a stub) say too little to be one article
 
@@ -70,7 +69,7 @@ def assemble_article(
     link = item.link or ""
     final_url = final_url or link
     canonical = canonical_url(link)
-    if page and page.canonical_url and _same_site(page.canonical_url, final_url):
+    if page and page.canonical_url and same_host(page.canonical_url, final_url):
         canonical = canonical_url(page.canonical_url)
     from_feed_only = page is None or not page.text.strip()
     summary_text = html_to_text(item.summary)
@@ -100,8 +99,3 @@ def assemble_article(
         first_seen_at=now,
         extracted_at=now if not from_feed_only else None,
     )
-
-
-def _same_site(a: str, b: str) -> bool:
-    host_a, host_b = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
-    return host_a.removeprefix("www.") == host_b.removeprefix("www.")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from actuel.extract.teaser import READ_MORE_LINK
-from actuel.parse.urls import absolute_url, canonical_url
+from actuel.urls import absolute_url, canonical_url
 
 _ARTICLE_TYPES = {
     "article",

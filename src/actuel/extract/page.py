@@ -19,7 +19,7 @@ from actuel.extract.metadata import PageMetadata, read_metadata
 from actuel.model import ExtractedPage
 from actuel.parse.encoding import decode_document
 from actuel.parse.people import person_name
-from actuel.parse.urls import absolute_url, canonical_url
+from actuel.urls import absolute_url, canonical_url
 
 log = logging.getLogger(__name__)
 

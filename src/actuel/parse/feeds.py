@@ -25,8 +25,8 @@ from actuel.errors import ParseError
 from actuel.model import Enclosure, Feed, FeedItem
 from actuel.parse.dates import normalize_date
 from actuel.parse.people import person_name
-from actuel.parse.urls import absolute_url, is_http_url
 from actuel.parse.xmlsafe import prepare_xml
+from actuel.urls import absolute_url, is_http_url
 
 # Constructs fastfeedparser reads wrongly or not at all (measured on feedparser-tests with
 # bench/parse.py): inline XHTML, Atom 0.3 base64/escaped modes; xml:base when a link is relative.
@@ -94,9 +94,10 @@ def _truncate(text: str, max_items: int) -> tuple[str, int]:
 
 def _parse_fast(xml: bytes) -> Mapping[str, Any] | None:
     try:
-        return fastfeedparser.parse(xml)
+        parsed: Mapping[str, Any] = fastfeedparser.parse(xml)
     except Exception:  # any failure of the fast path sends us to the tolerant one
         return None
+    return parsed
 
 
 def _parse_tolerant(xml: bytes, url: str | None) -> Mapping[str, Any]:
@@ -104,9 +105,10 @@ def _parse_tolerant(xml: bytes, url: str | None) -> Mapping[str, Any]:
     if url:
         headers["content-location"] = url
     try:
-        return feedparser.parse(
+        parsed: Mapping[str, Any] = feedparser.parse(
             xml, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
         )
+        return parsed
     except Exception as exc:  # feedparser's own bug on crafted input (found by fuzzing)
         raise ParseError(
             f"the feed could not be read: feedparser failed on it ({type(exc).__name__}: {exc})",

@@ -14,7 +14,7 @@ from typing import Any
 from actuel.model import Enclosure, Feed, FeedItem
 from actuel.parse.dates import normalize_date
 from actuel.parse.people import person_name
-from actuel.parse.urls import absolute_url
+from actuel.urls import absolute_url
 
 
 def _str(value: Any) -> str | None:

@@ -10,8 +10,8 @@ from lxml import etree
 
 from actuel.errors import ParseError
 from actuel.model import Source
-from actuel.parse.urls import is_http_url
 from actuel.parse.xmlsafe import prepare_xml, safe_parser
+from actuel.urls import is_http_url
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # outline types -> source kinds: readers write rss or atom; actuel writes sitemap and page too
@@ -35,7 +35,7 @@ def _attr(element: etree._Element, *names: str) -> str | None:
     for name in names:
         value = lowered.get(name.lower())
         if value and value.strip():
-            return value.strip()
+            return str(value).strip()
     return None
 
 
@@ -115,4 +115,4 @@ def write_opml(sources: list[Source], *, title: str = "actuel sources") -> bytes
                 folders[name] = etree.SubElement(body, "outline", text=name, title=name)
             parent = folders[name]
         _outline(parent, source)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

@@ -15,8 +15,8 @@ from lxml import etree
 from actuel.errors import ParseError
 from actuel.model import Feed, FeedItem
 from actuel.parse.dates import normalize_date
-from actuel.parse.urls import absolute_url
 from actuel.parse.xmlsafe import SAFE_XML_OPTIONS, prepare_xml
+from actuel.urls import absolute_url
 
 
 def _local(tag: object) -> str:

@@ -29,10 +29,10 @@ from actuel.model import (
 )
 from actuel.parse import decode_document, detect_format, parse_feed
 from actuel.pipeline import utcnow
-from actuel.pipeline.discovery import home_url
 from actuel.pipeline.extraction import ExtractionPool
 from actuel.sources.discovery import article_links_from_home, feed_links_from_html
 from actuel.sources.schedule import page_retry_at
+from actuel.urls import home_url
 
 log = logging.getLogger("actuel.pipeline")
 

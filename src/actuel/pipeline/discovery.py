@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from actuel.errors import ActuelError, FetchError, NotAFeedError, ParseError
 from actuel.extract import extract_page
@@ -18,6 +18,7 @@ from actuel.sources.discovery import (
     feed_links_from_html,
     sitemaps_from_robots,
 )
+from actuel.urls import home_url
 
 
 @dataclass
@@ -122,12 +123,6 @@ def _site_name(url: str, fetcher: Fetcher) -> str | None:
 
 def _robots_url(url: str) -> str:
     return home_url(url) + "robots.txt"
-
-
-def home_url(url: str) -> str:
-    """The root of `url`'s site: scheme://host[:port]/."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
 
 
 def _kind_of_format(fmt: str) -> SourceKind:

@@ -15,7 +15,6 @@ from actuel.config import Settings
 from actuel.errors import ActuelError, StoreError
 from actuel.fetch import Fetcher
 from actuel.model import Feed, FeedItem, FetchResult, Source, SourceKind, StoryDoc
-from actuel.parse.urls import canonical_url
 from actuel.pipeline import utcnow
 from actuel.pipeline.collect import (
     CollectedFeed,
@@ -30,6 +29,7 @@ from actuel.sources.schedule import page_retry_at
 from actuel.sources.state import after_error, after_success
 from actuel.store import Store
 from actuel.store.articles import ArticleWrite
+from actuel.urls import canonical_url
 
 log = logging.getLogger("actuel.pipeline")
 

@@ -13,9 +13,9 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from actuel.errors import ConfigError
 from actuel.model import SourceKind
-from actuel.parse.urls import absolute_url, is_http_url
 from actuel.sources.home import article_links_from_home
 from actuel.sources.html import document_base, link_text, parse_html
+from actuel.urls import absolute_url, is_http_url
 
 __all__ = [
     "Discovered",

@@ -13,8 +13,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import lxml.html
 
-from actuel.parse.urls import absolute_url, canonical_url
-from actuel.sources.html import document_base, parse_html, same_site
+from actuel.sources.html import document_base, parse_html
+from actuel.urls import absolute_url, canonical_url, same_site
 
 # Path segments that mark listing, account, legal or sharing pages, never an article.
 _NAV_WORDS = """

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import lxml.html
 from lxml import etree
 
-from actuel.parse.urls import absolute_url
+from actuel.urls import absolute_url
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -30,20 +28,6 @@ def document_base(tree: lxml.html.HtmlElement, page_url: str) -> str:
         if resolved:
             return resolved
     return page_url
-
-
-def site_host(url: str) -> str:
-    """The host without a leading `www.`, lower-case: `www.Example.fr` → `example.fr`."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host.removeprefix("www.")
-
-
-def same_site(url: str, home_url: str) -> bool:
-    """True when `url` is on the home page's site or one of its subdomains (`sport.example.fr`)."""
-    host, home = site_host(url), site_host(home_url)
-    if not host or not home:
-        return False
-    return host == home or host.endswith("." + home) or home.endswith("." + host)
 
 
 def link_text(element: lxml.html.HtmlElement) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from actuel.model import RelationKind, StoryDoc
 from actuel.stories.fingerprint import Fingerprint
+from actuel.urls import site_host
 
 DEFAULT_THRESHOLD = 0.5
 # Across languages a story profile has few words to compare (names are spelled differently, the
@@ -109,6 +109,5 @@ def site_of(doc: StoryDoc) -> str | None:
     if doc.source:
         return doc.source.casefold().strip()
     if doc.url:
-        host = urlsplit(doc.url).hostname
-        return host.removeprefix("www.") if host else None
+        return site_host(doc.url) or None
     return None

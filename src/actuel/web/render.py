@@ -73,7 +73,7 @@ def language_name(code: str | None, lang: str = "fr") -> str:
     if not code:
         _ = gettext_for(lang)
         return _("langue inconnue")
-    return locale(lang).languages.get(code.lower().replace("-", "_"), code)
+    return str(locale(lang).languages.get(code.lower().replace("-", "_"), code))
 
 
 def category_name(category: str | None, lang: str = "fr") -> str:

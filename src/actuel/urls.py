@@ -1,4 +1,5 @@
-"""URL hygiene: absolute http(s) URLs, and the canonical form two links to one article share.
+"""URL hygiene for every stage: absolute http(s) URLs, the canonical form two links to one article
+share, a site's host and home page.
 
 Written by hand on purpose: courlan's normalisation drops query keys it does not know
 (`spip.php?article123`, `news.asp?newsid=55`), which would merge distinct articles into one URL.
@@ -120,3 +121,28 @@ def _untracked(query: str) -> str:
         if pair and not is_tracking_param(unquote(pair.split("=", 1)[0]))
     ]
     return "&".join(kept)
+
+
+def site_host(url: str) -> str:
+    """The host without a leading `www.`, lower-case: `www.Example.fr` → `example.fr`."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def same_host(a: str, b: str) -> bool:
+    """Whether two URLs are on one host, `www.` or not (`m.example.fr` is another host)."""
+    return site_host(a) == site_host(b)
+
+
+def same_site(url: str, home_url: str) -> bool:
+    """True when `url` is on the home page's site or one of its subdomains (`sport.example.fr`)."""
+    host, home = site_host(url), site_host(home_url)
+    if not host or not home:
+        return False
+    return host == home or host.endswith("." + home) or home.endswith("." + host)
+
+
+def home_url(url: str) -> str:
+    """The root of `url`'s site: scheme://host[:port]/."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
