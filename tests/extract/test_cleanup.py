@@ -74,7 +74,8 @@ def test_repeated_title_line_is_dropped_once() -> None:
 def _kept_after_pruning(html: str) -> str:
     tree = lxml.html.document_fromstring(html)
     prune_template_blocks(tree)
-    return tree.text_content()
+    text: str = tree.text_content()
+    return text
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,7 +15,10 @@ from actuel.config import Settings
 from actuel.errors import ConfigError, ConnectError
 from actuel.fetch import Fetcher
 
-trustme = pytest.importorskip("trustme", reason="trustme makes the test certificates")
+if TYPE_CHECKING:
+    import trustme
+else:
+    trustme = pytest.importorskip("trustme", reason="trustme makes the test certificates")
 
 
 class _TLSServer:

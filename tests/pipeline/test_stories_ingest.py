@@ -171,8 +171,8 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
         # the old key still answers, with the survivor (the page redirects there)
         assert store.get_story(gone).key == merged_story.key
         assert gone not in {s.key for s in store.latest_stories(limit=1000)}
-        members = list(now.values())  # the home page's articles included
-        assert merged_story.article_count == members.count(first) + members.count(second) + 1
+        assigned = list(now.values())  # the home page's articles included
+        assert merged_story.article_count == assigned.count(first) + assigned.count(second) + 1
         assert member.relation in ("original", "independent", "copy", "rewrite")
 
 

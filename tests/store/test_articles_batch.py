@@ -62,6 +62,7 @@ def test_batch_and_one_by_one_give_the_same_rows(store: Store) -> None:
 
     store.remove_source(source.id or 0)
     again = add_source(store)
+    assert again.id is not None
     for item in [article(source, 1), *batch]:
         store.upsert_article(replace(item, source_id=again.id))
     one_by_one = _stored(store)

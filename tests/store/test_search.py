@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from actuel.model import Article
 from actuel.store import MARK_END, MARK_START, Store, snippet_parts
 from tests.store.helpers import add_source, article
 
@@ -44,8 +45,8 @@ def newsroom(store: Store) -> Store:
     return store
 
 
-def titles(results: list[tuple[object, str]]) -> set[str]:
-    return {a.title for a, _ in results}  # type: ignore[attr-defined]
+def titles(results: list[tuple[Article, str]]) -> set[str]:
+    return {a.title for a, _ in results}
 
 
 def test_search_ignores_accents_and_case(newsroom: Store) -> None:

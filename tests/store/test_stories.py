@@ -95,7 +95,7 @@ def test_migration_0002_that_fails_midway_leaves_the_0001_schema_whole(
 
 
 def _stored(store: Store, source: Source, n: int, **fields: object) -> int:
-    article_id, _ = store.upsert_article(article(source, n, **fields))  # type: ignore[arg-type]
+    article_id, _ = store.upsert_article(article(source, n, **fields))
     return article_id
 
 

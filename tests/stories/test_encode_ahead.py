@@ -93,7 +93,10 @@ def placed(encoder: Encoder, docs: list[StoryDoc], *, stream: bool) -> list[tupl
             clusterer.add_many(batch)
     rows = [clusterer.assignment(d.id) for d in docs]
     originals = sorted((s.id, s.original_id, s.original_credit) for s in clusterer.stories())
-    return [(a.story_id, a.relation, a.derived_from, a.confidence) for a in rows] + originals
+    placements: list[tuple[object, ...]] = [
+        (a.story_id, a.relation, a.derived_from, a.confidence) for a in rows
+    ]
+    return placements + originals
 
 
 def test_streaming_the_demo_world_gives_the_same_stories_and_embeds_the_same_texts() -> None:

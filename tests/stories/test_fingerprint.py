@@ -94,6 +94,7 @@ def test_the_encoder_reads_the_headline_apart_from_the_lead() -> None:
     # without a title, the first sentence stands for it, cut short
     assert title_text(untitled) == ARTICLE[:TITLE_CHARS].strip()
     assert a.title_embedding is not None and b.title_embedding is not None
+    assert a.embedding is not None
     assert not np.array_equal(a.title_embedding, a.embedding)
     assert c.embedding is None and c.title_embedding is None
     assert fingerprint(titled).title_embedding is None  # no encoder, no headline embedding

@@ -64,7 +64,8 @@ def test_a_name_common_one_week_is_evidence_again_once_that_week_is_gone() -> No
     for n in range(5):  # the week everyone wrote about Vellone
         index.add(f"old{n}", time=float(n), keys=["n:vellone", f"n:other{n}", "#:2026"])
     index.add("recent", time=week + 10, keys=["n:vellone", "n:sarrac"])
-    query = {"time": week + 20, "keys": ["n:vellone", "n:sarrac"]}
-    assert [c.doc_id for c in index.query(**query)] == []  # still over the cap: 6 members
+    at, keys = week + 20, ["n:vellone", "n:sarrac"]
+    # still over the cap: 6 members
+    assert [c.doc_id for c in index.query(time=at, keys=keys)] == []
     assert sorted(index.evict_before(week)) == [f"old{n}" for n in range(5)]
-    assert [c.doc_id for c in index.query(**query)] == ["recent"]
+    assert [c.doc_id for c in index.query(time=at, keys=keys)] == ["recent"]

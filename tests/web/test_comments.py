@@ -11,7 +11,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import httpx
 import pytest
@@ -25,7 +25,12 @@ from actuel.web.security import signing_key
 from tests.support.webserver import running
 from tests.web.demo_site import DemoSite
 
-AT_ONCE = {"follow_redirects": False}
+
+class _Redirects(TypedDict):
+    follow_redirects: bool
+
+
+AT_ONCE: _Redirects = {"follow_redirects": False}
 
 
 @dataclass

@@ -158,6 +158,7 @@ def test_every_timeline_lists_an_article_after_what_it_derives_from(demo: Served
         assert len(shown) == view.article_count
         for member in store.story_members(view.id):
             if member.derived_from in shown:
+                assert member.article.id is not None
                 assert shown.index(member.derived_from) < shown.index(member.article.id), (
                     view.key,
                     shown,
@@ -289,8 +290,10 @@ def test_stories_are_filed_by_subject_and_read_on_within_it(demo: Served) -> Non
     client, store = demo
     views = store.latest_stories(limit=200)
     by_title = {v.title: v for v in views}
-    strike = next(v for t, v in by_title.items() if "dockers" in t.lower() and "grève" in t)
-    jazz = next(v for t, v in by_title.items() if "Jazz" in t)
+    strike = next(
+        v for t, v in by_title.items() if t is not None and "dockers" in t.lower() and "grève" in t
+    )
+    jazz = next(v for t, v in by_title.items() if t is not None and "Jazz" in t)
     assert (strike.category, jazz.category) == ("economie", "culture")
     page = client.get(f"/stories/{strike.key}").text
     read_on = re.search(r'<ul class="related">(.*?)</ul>', page, flags=re.S)

@@ -605,7 +605,7 @@ class Store:
         """A token that moves when a write that changes what pages show is committed, by any
         process; page caches compare it to know their pages are stale. None: this database
         cannot tell."""
-        watch = self.__dict__.get("_generation_watch")
+        watch: listings.GenerationWatch | None = self.__dict__.get("_generation_watch")
         if watch is None:
             watch = self.__dict__.setdefault(
                 "_generation_watch", listings.GenerationWatch(self._engine)
