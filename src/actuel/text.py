@@ -1,10 +1,18 @@
-"""Text helpers shared by the stages, the site, the API and the demo: markup left in plain text,
-excerpts, French month names."""
+"""Text helpers shared by the stages, the store, the site, the API and the demo: folding words for
+comparison, markup left in plain text, excerpts, French month names."""
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
+
+# Latin diacritics, as PostgreSQL's unaccent removes them: search keys must fold on both backends
+# alike (store/stemming.py)
+_DIACRITICS = re.compile(r"[\u0300-\u036f]+")
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
+)
 
 # block elements whose tags stand for a line break; any other tag goes without a trace
 _BLOCK_TAG = re.compile(
@@ -27,6 +35,14 @@ FRENCH_MONTHS = (
     "novembre",
     "décembre",
 )
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents or ligatures: `Œuvre Élysée` → `oeuvre elysee`. How search
+    keys, rubriques and outlet names compare words. (The stories stage folds its own way, see
+    `stories.text.fold`: every combining mark, as its fitted weights expect.)"""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return _DIACRITICS.sub("", decomposed).translate(_LIGATURES)
 
 
 def strip_markup(text: str) -> str:

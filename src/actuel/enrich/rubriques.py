@@ -12,9 +12,10 @@ real headlines (bench/rubriques.py); an editor may set any article's rubrique in
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from actuel.text import fold
 
 RUBRIQUES = ("politique", "economie", "societe", "sante", "sport", "culture", "sciences")
 MIN_SCORE = 2.0  # a title word counts 2, a lead word 1: one title word, or two of the lead
@@ -98,7 +99,6 @@ STEMS: dict[str, tuple[str, ...]] = {
     }.items()
 }
 WORD = re.compile(r"[a-z0-9_]+")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
 @dataclass(frozen=True)
@@ -109,14 +109,10 @@ class Rubrique:
     by: str
 
 
-def _folded(text: str) -> str:
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
-
-
 def from_categories(categories: Iterable[str]) -> str | None:
     """The first of the publisher's categories that names a section, as our rubrique."""
     for category in categories:
-        words = WORD.findall(_folded(category).replace("faits divers", "faits_divers"))
+        words = WORD.findall(fold(category).replace("faits divers", "faits_divers"))
         # "Actualité > Foot > Ligue 1": the most specific part is the last
         for word in reversed(words):
             if word in CATEGORY_WORDS:
@@ -155,7 +151,7 @@ def scores(title: str, lead: str) -> dict[str, float]:
     """Evidence per rubrique: each stem met counts once, 2 in the title, else 1 in the lead."""
     found: dict[tuple[str, str], float] = {}
     for weight, text in ((TITLE_WEIGHT, title), (1.0, lead)):
-        for token in WORD.findall(_folded(text)):
+        for token in WORD.findall(fold(text)):
             key = _evidence(token)
             if key is not None:
                 found[key] = max(found.get(key, 0.0), weight)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-import unicodedata
 
 import Stemmer
+
+from actuel.text import fold
 
 # languages whose articles are stemmed; the rest are only folded
 STEMMED = {"fr": "french", "en": "english"}
@@ -22,10 +23,6 @@ INDEX_FUNCTION = "actuel_search_keys"
 _KEY_CACHE_SIZE = 100_000
 
 WORD = re.compile(r"[^\W_]+")
-_COMBINING = re.compile(r"[\u0300-\u036f]+")  # Latin diacritics, as unaccent removes them
-_LIGATURES = str.maketrans(
-    {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
-)
 _local = threading.local()  # Snowball stemmers keep state: one set per thread
 
 
@@ -37,12 +34,6 @@ def _stemmer(lang: str) -> Stemmer.Stemmer | None:
     if lang not in stemmers:
         stemmers[lang] = Stemmer.Stemmer(algorithm)
     return stemmers[lang]
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents or ligatures: `Œuvre Élysée` → `oeuvre elysee`."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return _COMBINING.sub("", decomposed).translate(_LIGATURES)
 
 
 def keys(text: str, lang: str | None) -> list[str]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from actuel.stories.credit_tables import WIRES
+from actuel.text import fold as fold_words
 
 DOMAIN = re.compile(
     r"(?:https?://)?(?:www\.)?(?P<domain>[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,3}"
@@ -27,8 +27,7 @@ _ARTICLE_TOKENS = frozenset(("the", "l", "le", "la", "les"))
 
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes straightened: for comparing names."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return fold_words(text.replace("’", "'"))
 
 
 def strip_article(name: str) -> str:
