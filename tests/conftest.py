@@ -8,11 +8,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from actuel.config import Settings, load_settings
 from actuel.store import Store
 from tests.support.loopback import Loopback
 from tests.web.demo_site import DemoSite, build, serve
+
+# Property tests draw the same examples at every run of the suite, so that a red build is a bug and
+# never bad luck; `HYPOTHESIS_PROFILE=explore` draws fresh ones, to go looking for new failures
+# (DEVELOPERS.md). A failure found that way becomes an explicit @example of its test.
+hypothesis_settings.register_profile("suite", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
