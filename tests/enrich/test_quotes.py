@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from actuel.demo.build import load_world
-from actuel.enrich.quotes import MIN_QUOTE_WORDS, extract_quotes, quote_key, same_quote
+from actuel.enrich.quotes import extract_quotes
 from actuel.model import Quote
+from actuel.reading.quotes import MIN_QUOTE_WORDS, quote_key, same_quote
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from alembic import command
 from alembic.config import Config
 
 from actuel.config import Settings
-from actuel.enrich.quotes import quote_key
 from actuel.errors import NotFoundError, StoreError
 from actuel.model import Credit, Quote, Source
+from actuel.reading.quotes import quote_key
 from actuel.store import Store
 from actuel.store.db import WRITE, create_engine
 from actuel.store.migrate import MIGRATIONS, head_revision

@@ -18,7 +18,7 @@ import pytest
 from actuel.demo.build import load_world
 from actuel.model import RelationKind, StoryDoc
 from actuel.stories.cluster import StoryClusterer
-from actuel.stories.provenance import day_only, latest_time
+from actuel.times import day_only, latest_time
 
 Truth = dict[str, dict[str, str | None]]
 T_MIN = datetime(2000, 1, 1, tzinfo=UTC)

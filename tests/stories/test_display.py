@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from actuel.stories.display import Placed, headline_choices, timeline_order
+from actuel.reading.story import Placed, headline_choices, timeline_order
 
 DAY = datetime(2026, 11, 20, tzinfo=UTC)  # a bare date: midnight sharp
 SEEN = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)

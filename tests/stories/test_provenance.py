@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from actuel.model import Credit, Relation, RelationKind, StoryDoc
 from actuel.stories.cluster import StoryClusterer
-from actuel.stories.provenance import choose_original, day_only, latest_time, reliable_time
+from actuel.stories.provenance import choose_original
+from actuel.times import day_only, latest_time, reliable_time
 
 T0 = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from actuel.stories.display import Placed
-from actuel.stories.story_quotes import CarriedQuote, gather_quotes, is_fragment
+from actuel.reading.quotes import CarriedQuote, gather_quotes, is_fragment
+from actuel.reading.story import Placed
 
 # An English report (1), its French translation (2) and a copy of that translation (3), a machine
 # translation (4), and a French rewrite (5) that quotes the end of a sentence.

@@ -9,7 +9,6 @@ could backtrack), and the speaker is looked for in a bounded window around each 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from actuel.enrich.names import (
@@ -21,11 +20,11 @@ from actuel.enrich.names import (
     verb_pattern,
 )
 from actuel.model import Quote
+from actuel.reading.quotes import MIN_QUOTE_WORDS, quote_words
 from actuel.text import strip_markup
 
-__all__ = ["Quote", "extract_quotes", "quote_key", "same_quote"]
+__all__ = ["Quote", "extract_quotes"]
 
-MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes (« bio », "smart") unless a verb says
 MAX_QUOTES = 2_000  # a real article has a few dozen; junk text stops here
 MAX_MARKS = 20_000  # quote marks read per text, for the same reason
 MAX_QUOTE_CHARS = 10_000  # longer "quotes" are marks left open by a broken page
@@ -268,27 +267,5 @@ def extract_quotes(text: str, *, lang: str | None = None) -> list[Quote]:
             spoke[span.close_line] = speaker
         if span.close_line != span.line:
             named, paragraph = ([speaker] if speaker else []), span.close_line
-        quotes.append(Quote(text=said, speaker=speaker, lang=lang, key=_folded_words(said)))
+        quotes.append(Quote(text=said, speaker=speaker, lang=lang, key=quote_words(said)))
     return quotes
-
-
-def quote_key(quote: Quote) -> str:
-    """A form of the quote's words that copies share: case, accents, punctuation and spacing
-    folded ("« Le port, c'est nous ! »" and "le port c’est nous" give the same key)."""
-    return quote.key or _folded_words(quote.text)
-
-
-def _folded_words(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.findall(r"[^\W_]+", bare))
-
-
-def same_quote(a: Quote, b: Quote, *, min_words: int = MIN_QUOTE_WORDS + 1) -> bool:
-    """Whether two quotes are the same words, one perhaps cut short: an excerpt that stops
-    mid-quote ("Nous ne reprendrons pas le travail…") still carries the quote it cuts."""
-    key_a, key_b = quote_key(a), quote_key(b)
-    if key_a == key_b:
-        return bool(key_a)
-    short, long = sorted((key_a, key_b), key=len)
-    return len(short.split()) >= min_words and long.startswith(short + " ")

@@ -18,7 +18,7 @@ from actuel.stories.cluster import StoryClusterer, batched
 from actuel.stories.credits import extract_credits
 from actuel.stories.encoder import Encoder, default_encoder
 from actuel.stories.fingerprint import embedding_text, title_text
-from actuel.stories.provenance import latest_time
+from actuel.times import latest_time
 
 log = logging.getLogger("actuel.pipeline")
 

@@ -26,6 +26,8 @@ from actuel.model import (
     StoryMember,
     StoryView,
 )
+from actuel.reading.quotes import CarriedQuote, gather_quotes
+from actuel.reading.story import Placed, headline_choices, timeline_order
 from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.db import dialect_insert
 from actuel.store.schema import (
@@ -39,8 +41,6 @@ from actuel.store.schema import (
     story_articles,
 )
 from actuel.store.types import UTCDateTime
-from actuel.stories.display import Placed, headline_choices, timeline_order
-from actuel.stories.story_quotes import CarriedQuote, gather_quotes
 
 SUMMARY_CHARS = 300
 MAX_QUOTE_KEY = 255  # longer quotes sharing their first 255 folded characters are one quote

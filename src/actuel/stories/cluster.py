@@ -41,7 +41,7 @@ from actuel.stories.profile import (
     term_cosine,
     terms_of,
 )
-from actuel.stories.provenance import choose_original, latest_time, reliable_time
+from actuel.stories.provenance import choose_original
 from actuel.stories.thresholds import (
     DEFAULT_THRESHOLD,
     Relate,
@@ -50,6 +50,7 @@ from actuel.stories.thresholds import (
     template_pair,
 )
 from actuel.stories.window import EVICT_EVERY, CandidateWindow, keys_of
+from actuel.times import latest_time, reliable_time
 
 # a big story's members crowd the candidates: only its closest few (the index ranks them) are
 # compared, its representatives for this article; stories of the demo corpus have 7 at most

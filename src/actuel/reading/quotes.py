@@ -18,10 +18,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from actuel.enrich.quotes import quote_key, same_quote
 from actuel.model import Quote, QuoteView
-from actuel.stories.display import Placed
+from actuel.reading.story import Placed
 
+MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes (« bio », "smart") unless a verb says
 MIN_RATIO = 0.4  # a translation's word count against its source's, at least
 MAX_RATIO = 2.5  # and at most
 _DIGITS = re.compile(r"\d+")
@@ -281,3 +281,26 @@ def _one_name_per_speaker(views: list[QuoteView]) -> None:
             view.speaker = fuller[0]
             for translation in view.translations:
                 translation.speaker = fuller[0]
+
+
+def quote_key(quote: Quote) -> str:
+    """A form of the quote's words that copies share: case, accents, punctuation and spacing
+    folded ("« Le port, c'est nous ! »" and "le port c’est nous" give the same key)."""
+    return quote.key or quote_words(quote.text)
+
+
+def quote_words(text: str) -> str:
+    """The quote's words folded (case, accents, punctuation, spacing): the key its copies share."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.findall(r"[^\W_]+", bare))
+
+
+def same_quote(a: Quote, b: Quote, *, min_words: int = MIN_QUOTE_WORDS + 1) -> bool:
+    """Whether two quotes are the same words, one perhaps cut short: an excerpt that stops
+    mid-quote ("Nous ne reprendrons pas le travail…") still carries the quote it cuts."""
+    key_a, key_b = quote_key(a), quote_key(b)
+    if key_a == key_b:
+        return bool(key_a)
+    short, long = sorted((key_a, key_b), key=len)
+    return len(short.split()) >= min_words and long.startswith(short + " ")

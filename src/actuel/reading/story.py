@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from actuel.model import StoryDoc
-from actuel.stories.provenance import latest_time
+from actuel.times import latest_time
 
 _LAST = datetime.max.replace(tzinfo=UTC)
 # within one instant: the original, then independent reports, then what derives from them
