@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from actuel.model import Article, StoryView
-from actuel.store import stories as story_rows
+from actuel.store import story_views
 from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.schema import articles, metadata, sort_time, stories
 from actuel.store.types import UTCDateTime
@@ -111,7 +111,7 @@ def recent_stories(
         for row in rows
     }
     if views:
-        story_rows.fill_headlines(conn, views)
+        story_views.fill_headlines(conn, views)
     entries = []
     for row in rows:
         headline = views[int(row.id)].headline(lang)

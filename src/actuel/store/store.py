@@ -25,7 +25,16 @@ from actuel.model import (
     StoryMember,
     StoryView,
 )
-from actuel.store import activity, editorial, hosts, listings, maintenance, migrate, users
+from actuel.store import (
+    activity,
+    editorial,
+    hosts,
+    listings,
+    maintenance,
+    migrate,
+    story_views,
+    users,
+)
 from actuel.store import articles as article_rows
 from actuel.store import comments as comment_rows
 from actuel.store import images as image_rows
@@ -392,7 +401,9 @@ class Store:
         rubrique), or first reported by an outlet of that category.
         """
         with self._read() as conn:
-            return story_rows.latest(conn, limit=limit, before=before, lang=lang, category=category)
+            return story_views.latest(
+                conn, limit=limit, before=before, lang=lang, category=category
+            )
 
     def hide_article(self, article_id: int) -> None:
         """Hide the article from readers, everywhere, and take it out of its story."""
@@ -451,7 +462,7 @@ class Store:
     def pinned_stories(self, limit: int = 3) -> list[StoryView]:
         """The stories editors pinned at the top of the home page, the latest pinned first."""
         with self._read() as conn:
-            return story_rows.by_ids(conn, editorial.pinned_story_ids(conn, limit))
+            return story_views.by_ids(conn, editorial.pinned_story_ids(conn, limit))
 
     def story_pinned(self, story_id: int) -> bool:
         with self._read() as conn:
@@ -469,26 +480,26 @@ class Store:
         """The story with this key (NotFoundError); a merged story's key gives the survivor,
         whose `key` then differs from the one asked."""
         with self._read() as conn:
-            return story_rows.get(conn, key)
+            return story_views.get(conn, key)
 
     def story_members(self, story_id: int) -> list[StoryMember]:
         """The story's articles in timeline order, each with its relation and evidence."""
         with self._read() as conn:
-            return story_rows.members(conn, story_id)
+            return story_views.members(conn, story_id)
 
     def story_of_article(self, article_id: int) -> tuple[StoryView, StoryMember] | None:
         with self._read() as conn:
-            return story_rows.of_article(conn, article_id)
+            return story_views.of_article(conn, article_id)
 
     def story_quotes(self, story_id: int) -> list[QuoteView]:
         """Who said what in the story, each quote once with the articles and outlets carrying it."""
         with self._read() as conn:
-            return story_rows.quotes(conn, story_id)
+            return story_views.quotes(conn, story_id)
 
     def related_stories(self, story_id: int, *, limit: int = 5) -> list[StoryView]:
         """ "Lire aussi": recent stories of the same rubrique, itself aside."""
         with self._read() as conn:
-            return story_rows.related(conn, story_id, limit=limit)
+            return story_views.related(conn, story_id, limit=limit)
 
     def save_story(self, update: story_rows.StoryUpdate, *, now: datetime | None = None) -> int:
         """Write where articles went: the story row, merged stories, member rows; the story id."""
