@@ -1,5 +1,6 @@
 """What the admin pages and the write API both do: discover, add, edit, pause, resume a source;
-moderate comments in bulk. Thin shells over the pipeline and the store."""
+moderate comments in bulk; what they (and the CLI) say of a source. Thin shells over the pipeline
+and the store."""
 
 from __future__ import annotations
 

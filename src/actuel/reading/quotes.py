@@ -8,7 +8,9 @@ shorter: "Ryder", "Ellen Ryder"), their lengths are alike and their figures shar
 (a quote that starts with a small letter, woven into the reporter's sentence: he would speak
 "in the coming days") is never listed alone, only inside the longer quote that holds it.
 
-Hand-written: it follows our own derivation records and quote keys; no library pairs quotes.
+What makes two quotes one (`quote_key`, `same_quote`) is here too: the enrich stage keys each quote
+it extracts with it. Hand-written: it follows our own derivation records and quote keys; no library
+pairs quotes.
 """
 
 from __future__ import annotations
