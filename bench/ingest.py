@@ -148,7 +148,7 @@ def ingest(world: dict, *, stories: bool) -> Pass:
         )
         with Store.open(db, settings) as store:
             for outlet in world["outlets"]:
-                store.add_source(
+                store.sources.add(
                     Source(
                         url=outlet["source_url"],
                         name=outlet["name"],
@@ -164,7 +164,7 @@ def ingest(world: dict, *, stories: bool) -> Pass:
             seconds, after = time.perf_counter() - start, os.times()
             helpers = helper_processes_cpu_s() - helpers_before
             server = demo_server_cpu_s() - server_before
-            stored = store.count_articles()
+            stored = store.articles.count()
     return Pass(
         stored=stored,
         seconds=seconds,

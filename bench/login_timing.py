@@ -74,7 +74,7 @@ def main() -> None:
             environ={}, db=str(Path(folder) / "bench.db"), login_max_failures=1000
         )
         with Store.open(settings.db, settings) as store:
-            store.create_admin("bench", hash_password(PASSWORD))
+            store.users.create_admin("bench", hash_password(PASSWORD))
         stored = hash_password(PASSWORD)
         started = time.perf_counter()
         for _ in range(rounds):

@@ -8,7 +8,7 @@ languages in several inflections, function words, invented place and person name
 lengths: titles of 6-12 words, summaries of 20-40, texts of 150-900. 70 % French, 30 % English.
 Each article is about a few topics, so a news word is in a few percent of the articles, as in a
 real archive. Queries are 1-3 words a reader would type (news words in another inflection or
-without accents, names), never function words. Each query runs through Store.search_page, as the
+without accents, names), never function words. Each query runs through store.search.page, as the
 page /search does: ranking, filters, story grouping, snippets.
 
 Anchor, same run: the store's ranking query alone on bare sqlite3 (the newest 2,000 matches of
@@ -188,7 +188,7 @@ def _cumulative(weights: list[float]) -> list[float]:
 def build(store: Store, count: int, corpus: Corpus) -> float:
     """Fill the store; seconds spent, for the articles/s figure."""
     sources = [
-        store.add_source(Source(url=f"https://bench.example/{n}/rss", name=f"Média {n}"))
+        store.sources.add(Source(url=f"https://bench.example/{n}/rss", name=f"Média {n}"))
         for n in range(10)
     ]
     start = time.perf_counter()
@@ -198,7 +198,7 @@ def build(store: Store, count: int, corpus: Corpus) -> float:
             for n in range(done, min(count, done + 1000)):
                 source = sources[n % len(sources)]
                 assert source.id is not None
-                store.upsert_article(corpus.article(source.id, n))
+                store.articles.upsert(corpus.article(source.id, n))
         done = min(count, done + 1000)
         if done % 10_000 == 0:
             print(f"  {done} articles stored", flush=True)
@@ -251,16 +251,16 @@ def measure(
 ) -> None:
     middle = T0 + timedelta(days=180)
     checks = {
-        f"{label}: search_page(q)": lambda q: store.search_page(q),
-        f"{label}: + language filter": lambda q: store.search_page(q, SearchFilters(lang="fr")),
-        f"{label}: + outlet and dates": lambda q: store.search_page(
+        f"{label}: search_page(q)": lambda q: store.search.page(q),
+        f"{label}: + language filter": lambda q: store.search.page(q, SearchFilters(lang="fr")),
+        f"{label}: + outlet and dates": lambda q: store.search.page(
             q, SearchFilters(source_id=3, since=T0, until=middle)
         ),
-        f"{label}: page 3 (offset 40)": lambda q: store.search_page(q, offset=40),
+        f"{label}: page 3 (offset 40)": lambda q: store.search.page(q, offset=40),
     }
     for run in checks.values():  # warm the page cache once
         run(queries[0])
-    found = [len(store.search_page(q).hits) for q in queries]
+    found = [len(store.search.page(q).hits) for q in queries]
     print(f"{label}: {sum(1 for n in found if n)} of {len(queries)} queries find something")
     main_p95 = 0.0
     print(f"load: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (uptime, 1 min)")
@@ -363,7 +363,7 @@ def _sqlite(db: str | None, count: int, queries: list[str], settings: Settings) 
                     f"({count / seconds:.0f} articles/s, index maintained)"
                 )
             print(
-                f"sqlite: {store.count_articles()} articles, {Path(path).stat().st_size >> 20} MB"
+                f"sqlite: {store.articles.count()} articles, {Path(path).stat().st_size >> 20} MB"
             )
             measure(store, queries, "sqlite", ("bare FTS5 ranking (sqlite3)", bare_fts(path)))
 
@@ -391,7 +391,7 @@ def _postgres(
                 with psycopg.connect(base, autocommit=True) as conn:
                     # as autovacuum would soon: the planner's statistics, the visibility map
                     conn.execute(f"VACUUM ANALYZE {schema}.articles")
-            print(f"postgresql: {store.count_articles()} articles (schema {schema})")
+            print(f"postgresql: {store.articles.count()} articles (schema {schema})")
             anchor = ("GIN match, first 21 (psycopg)", gin_first(url))
             measure(store, queries, "postgresql", anchor, backend_cpu(store))
     finally:

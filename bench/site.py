@@ -89,15 +89,15 @@ def build_database(root: Path) -> str:
 
 def pause_sources(db: str) -> None:
     with Store.open(db, load_settings(environ={}, db=db)) as store:
-        for source in store.list_sources():
+        for source in store.sources.all():
             source.state = SourceState.PAUSED
-            store.update_source(source)
+            store.sources.update(source)
 
 
 def page_paths(db: str) -> list[str]:
     with Store.open(db, load_settings(environ={}, db=db), readonly=True) as store:
-        stories = [f"/stories/{s.key}" for s in store.latest_stories(limit=10_000)]
-        articles = [f"/articles/{a.id}" for a in store.latest_articles(limit=10_000)]
+        stories = [f"/stories/{s.key}" for s in store.stories.latest(limit=10_000)]
+        articles = [f"/articles/{a.id}" for a in store.articles.latest(limit=10_000)]
     return stories + articles
 
 

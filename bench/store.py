@@ -95,32 +95,32 @@ def anchor(items: list[Article], folder: Path) -> float:
 def measure(db: str, count: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     with Store.open(db, load_settings(environ={})) as store:
-        source = store.add_source(Source(url="https://bench.example/rss", name="Bench"))
+        source = store.sources.add(Source(url="https://bench.example/rss", name="Bench"))
         assert source.id is not None
         items = articles(source.id, count)
         start = time.perf_counter()
         for a in items:
-            store.upsert_article(a, raw_html=HTML, content_type="text/html")
+            store.articles.upsert(a, raw_html=HTML, content_type="text/html")
         figures["insert_s"] = time.perf_counter() - start
         start = time.perf_counter()
         for a in items:
-            store.upsert_article(a)
+            store.articles.upsert(a)
         figures["again_s"] = time.perf_counter() - start
         start = time.perf_counter()
-        store.latest_articles(limit=50)
+        store.articles.latest(limit=50)
         figures["first_page_ms"] = (time.perf_counter() - start) * 1000
         cursor = (T0 + timedelta(minutes=count // 10), count // 10)
         start = time.perf_counter()
-        store.latest_articles(limit=50, before=cursor)
+        store.articles.latest(limit=50, before=cursor)
         figures["deep_page_ms"] = (time.perf_counter() - start) * 1000
         start = time.perf_counter()
         for word in WORDS[:10]:
-            store.search(f"{word} {WORDS[-1]}")
+            store.search.hits(f"{word} {WORDS[-1]}")
         figures["search_common_ms"] = (time.perf_counter() - start) * 100
         start = time.perf_counter()
-        store.search(f"rare{count // 2}")
+        store.search.hits(f"rare{count // 2}")
         figures["search_rare_ms"] = (time.perf_counter() - start) * 1000
-        assert store.count_articles() == count
+        assert store.articles.count() == count
     return figures
 
 

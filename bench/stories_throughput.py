@@ -446,7 +446,7 @@ def run_step(total: int, *, encoder: bool = False) -> None:
         with Store.open(db, settings) as store:
             sources = {}
             for outlet in world.outlets:
-                added = store.add_source(
+                added = store.sources.add(
                     Source(url=f"https://{outlet.id}.example/feed", name=outlet.name,
                            kind=SourceKind.FEED, lang=outlet.lang)
                 )  # fmt: skip
@@ -462,7 +462,7 @@ def run_step(total: int, *, encoder: bool = False) -> None:
                                       title=a.title, text="\n\n".join(a.paragraphs),
                                       published_at=a.published, language=a.lang,
                                       first_seen_at=a.published)  # fmt: skip
-                    article_id, _ = store.upsert_article(article)
+                    article_id, _ = store.articles.upsert(article)
                     docs.append(StoryDoc(str(article_id), a.title, article.text or "", url,
                                          a.published, a.lang, source.name,
                                          a.published))  # fmt: skip
@@ -476,7 +476,7 @@ def run_step(total: int, *, encoder: bool = False) -> None:
                 with store.batch():
                     step.place_many(docs[chunk : chunk + STORIES_BATCH])
             step_s, step_cpu = time.perf_counter() - started, cpu_seconds(step.encoder) - cpu
-            largest = max(s.article_count for s in store.latest_stories(limit=100_000))
+            largest = max(s.article_count for s in store.stories.latest(limit=100_000))
     n = len(docs)
     mode = "with encoder" if encoder else "no encoder"
     print(f"\nstories step (ingest path, {mode}): {n} articles, batches of {STORIES_BATCH}, "

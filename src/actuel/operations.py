@@ -49,16 +49,16 @@ def edit_source(store: Store, source_id: int, *, name: str, category: str, lang:
     if lang and not LANGUAGE_CODE.fullmatch(lang):
         raise ValueError("lang")
     edited = replace(
-        store.get_source(source_id), name=name, category=category or None, lang=lang or None
+        store.sources.get(source_id), name=name, category=category or None, lang=lang or None
     )
-    store.update_source(edited)
+    store.sources.update(edited)
     return edited
 
 
 def preview(settings: Settings, url: str, store: Store | None = None) -> DiscoveryResult:
     """What registering `url` would poll (fetches it; FetchError and ParseError on failure);
     with `store`, the waits hosts asked of any process hold."""
-    with Fetcher(settings, holds=store) as fetcher:
+    with Fetcher(settings, holds=store.hosts if store is not None else None) as fetcher:
         return discover(normalize_source_url(url), fetcher)
 
 
@@ -79,19 +79,19 @@ def add_source(
         source = new_source(url, preview(settings, url, store), **clean)
     else:
         source = new_source(normalize_source_url(url), None, **clean)
-    return store.add_source(source)  # DuplicateSourceError when its URL is known
+    return store.sources.add(source)  # DuplicateSourceError when its URL is known
 
 
 def pause(store: Store, source_id: int) -> Source:
-    found = store.get_source(source_id)
+    found = store.sources.get(source_id)
     paused = replace(found, state=SourceState.PAUSED)
-    store.update_source(paused)
+    store.sources.update(paused)
     return paused
 
 
 def resume(store: Store, source_id: int) -> Source:
-    resumed = state.enabled(store.get_source(source_id))
-    store.update_source(resumed)
+    resumed = state.enabled(store.sources.get(source_id))
+    store.sources.update(resumed)
     return resumed
 
 
@@ -99,4 +99,4 @@ def moderate(store: Store, action: str, ids: list[int]) -> int:
     """Approve, mark as spam or delete these comments; how many changed."""
     if action not in MODERATION:
         raise ValueError(action)
-    return store.set_comments_status(ids[:MAX_BULK], MODERATION[action])
+    return store.comments.set_status(ids[:MAX_BULK], MODERATION[action])

@@ -64,7 +64,7 @@ def test_story_carries_the_same_relations_as_the_site(demo: Served, demo_site: D
     assert echo["relation"] not in ("original", "independent")
     assert echo["derived_from"] in members
     # The same relations the store gives the story page.
-    members_stored = store.story_members(store.get_story(key).id)
+    members_stored = store.stories.members(store.stories.get(key).id)
     stored = {m.article.id: (m.relation, m.derived_from) for m in members_stored}
     assert {a: (m["relation"], m["derived_from"]) for a, m in members.items()} == stored
     assert isinstance(body["quotes"], list)
@@ -77,12 +77,12 @@ def test_story_gives_the_headline_of_each_language_and_quotes_with_translations(
     client, store = demo
     key = story_key_of(store, demo_site.ids["s08-meridian"])
     body = client.get(f"/api/v1/stories/{key}").json()
-    meridian = store.get_article(demo_site.ids["s08-meridian"])
+    meridian = store.articles.get(demo_site.ids["s08-meridian"])
     assert (body["title"], body["language"]) == (meridian.title, "en")  # the original's
     headlines = body["headlines"]
     assert set(headlines) == set(body["languages"]) == {"en", "fr"}
     assert headlines["en"]["article_id"] == meridian.id
-    french = store.get_article(headlines["fr"]["article_id"])
+    french = store.articles.get(headlines["fr"]["article_id"])
     assert french.language == "fr" and headlines["fr"]["title"] == french.title
     listed = client.get("/api/v1/stories?limit=100").json()["items"]
     assert next(s for s in listed if s["key"] == key)["headlines"] == headlines
@@ -107,7 +107,7 @@ def test_article_says_where_it_sits_in_its_story(demo: Served, demo_site: DemoSi
     assert body["story"]["derived_from"] is not None
     assert body["story"]["original"]["article_id"] == demo_site.ids["s08-meridian"]
     # An excerpt, as on the site: the API does not republish the outlet's article in full.
-    stored = store.get_article(copy_id).text
+    stored = store.articles.get(copy_id).text
     assert len(stored) > demo_site.settings.excerpt_chars
     assert body["text_truncated"] is True
     assert len(body["text"]) <= demo_site.settings.excerpt_chars + 2

@@ -38,7 +38,7 @@ def served(
 ) -> Iterator[tuple[AdminSite, str]]:
     with admin_site(copy_demo(demo_site, tmp_path_factory.mktemp("schemathesis"))) as site:
         token = "act_" + secrets.token_urlsafe(24)
-        site.store.add_api_token(token_hash(token), "schemathesis")
+        site.store.users.add_api_token(token_hash(token), "schemathesis")
         yield site, token
 
 

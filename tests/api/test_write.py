@@ -29,14 +29,14 @@ def site(demo_site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Itera
 @pytest.fixture(scope="module")
 def api(site: AdminSite) -> Iterator[httpx.Client]:
     token = "act_" + secrets.token_urlsafe(24)
-    site.store.add_api_token(token_hash(token), "tests")
+    site.store.users.add_api_token(token_hash(token), "tests")
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=site.base + "/api/v1", headers=headers, timeout=30) as client:
         yield client
 
 
 def test_write_routes_need_a_known_bearer_token(site: AdminSite) -> None:
-    source = site.store.list_sources()[0]
+    source = site.store.sources.all()[0]
     with httpx.Client(base_url=site.base + "/api/v1") as anonymous:
         calls = [
             ("GET", "/sources"),
@@ -58,7 +58,7 @@ def test_write_routes_need_a_known_bearer_token(site: AdminSite) -> None:
                 error = answer.json()["error"]
                 assert error["code"] in ("unauthorized", "bad_token")
                 assert error["message"] and error["fix"]
-    assert site.store.get_source(int(source.id or 0)).state == source.state
+    assert site.store.sources.get(int(source.id or 0)).state == source.state
 
 
 def test_tokens_are_stored_hashed(site: AdminSite, api: httpx.Client) -> None:
@@ -75,16 +75,16 @@ def test_sources_pause_resume_delete_by_api(site: AdminSite, api: httpx.Client) 
     listing = api.get("/sources")
     assert listing.status_code == 200
     items = listing.json()["items"]
-    assert {i["id"] for i in items} == {s.id for s in site.store.list_sources()}
+    assert {i["id"] for i in items} == {s.id for s in site.store.sources.all()}
     target = items[-1]["id"]
     paused = api.post(f"/sources/{target}/pause")
     assert paused.status_code == 200 and paused.json()["state"] == "paused"
-    assert site.store.get_source(target).state == SourceState.PAUSED
+    assert site.store.sources.get(target).state == SourceState.PAUSED
     resumed = api.post(f"/sources/{target}/resume")
     assert resumed.json()["state"] == "active"
     gone = api.delete(f"/sources/{target}")
     assert gone.status_code == 200 and gone.json()["deleted"] == target
-    assert target not in {s.id for s in site.store.list_sources()}
+    assert target not in {s.id for s in site.store.sources.all()}
     missing = api.post(f"/sources/{target}/pause")
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "source_not_found"
@@ -121,10 +121,10 @@ def test_add_a_source_by_api_with_discovery(
 
 
 def test_moderation_by_api(site: AdminSite, api: httpx.Client) -> None:
-    article = site.store.latest_articles(limit=1)[0]
+    article = site.store.articles.latest(limit=1)[0]
     ids = []
     for n in range(3):
-        made = site.store.add_comment(
+        made = site.store.comments.add(
             Comment(int(article.id or 0), f"Api {n}", f"Message {n} par l'API", f"api{n}")
         )
         assert made is not None and made.id is not None
@@ -135,7 +135,7 @@ def test_moderation_by_api(site: AdminSite, api: httpx.Client) -> None:
     done = api.post("/moderation/comments", json={"action": "approve", "ids": ids[:2]})
     assert done.status_code == 200 and done.json()["changed"] == 2
     api.post("/moderation/comments", json={"action": "spam", "ids": ids[2:]})
-    assert [site.store.get_comment(i).status for i in ids] == ["published", "published", "spam"]
+    assert [site.store.comments.get(i).status for i in ids] == ["published", "published", "spam"]
     for bad in ({"action": "burn", "ids": ids}, {"action": "approve", "ids": []},
                 {"action": "approve", "ids": ["1"]}, {"action": "approve"}):  # fmt: skip
         answer = api.post("/moderation/comments", json=bad)

@@ -115,7 +115,7 @@ def hostile_site(root: Path) -> Iterator[tuple[str, str]]:
     ).replace(extract_workers=1)
     with hostile_outlet() as outlet:
         with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-            source = store.add_source(
+            source = store.sources.add(
                 new_source(
                     outlet.url("/feed.xml"),
                     None,
@@ -126,6 +126,6 @@ def hostile_site(root: Path) -> Iterator[tuple[str, str]]:
             )
             with Ingestor(store, fetcher, settings) as ingestor:
                 ingestor.run_pass([source])
-            assert store.count_articles() == len(TITLES), "the hostile outlet was not ingested"
+            assert store.articles.count() == len(TITLES), "the hostile outlet was not ingested"
         with running(create_app(settings)) as base_url:
             yield base_url, outlet.base_url

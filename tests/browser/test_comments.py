@@ -32,8 +32,8 @@ def test_comment_held_then_approved_by_the_editor_then_published(
 ) -> None:
     reader = visit.page
     with site.store() as store:
-        story = store.latest_stories(limit=1)[0]
-        article_id = store.story_members(story.id)[0].article.id
+        story = store.stories.latest(limit=1)[0]
+        article_id = store.stories.members(story.id)[0].article.id
     reader.goto(f"/articles/{article_id}")
     served_at = time.monotonic()
     form = reader.locator("form.comment-form")

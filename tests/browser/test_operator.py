@@ -24,19 +24,19 @@ def test_an_operator_takes_over_the_admin_and_edits_what_readers_see(
 ) -> None:
     given = secrets.token_urlsafe(12)  # what `actuel demo` prints for its first admin
     with Store.open(site.settings.db, site.settings) as store:
-        store.create_admin("exploitant", hash_password(given), one_time=True)
-        stories = store.latest_stories(limit=200)
+        store.users.create_admin("exploitant", hash_password(given), one_time=True)
+        stories = store.stories.latest(limit=200)
         story = stories[-1]  # the oldest: far down the home page until pinned
         # a copy, not an original: put back in its story afterwards, it leaves the site as it was
         host, member = next(
             (view, m)
             for view in stories
-            for m in store.story_members(view.id)
+            for m in store.stories.members(view.id)
             if m.article.id != view.original_article_id
         )
         article = member.article
-        source = store.get_source(article.source_id)
-        lead = store.get_article(int(story.original_article_id or 0))
+        source = store.sources.get(article.source_id)
+        lead = store.articles.get(int(story.original_article_id or 0))
     operator = visitors("operator", locale="en-GB")  # the admin stays French all the same
     page = operator.page
     try:
@@ -95,10 +95,10 @@ def test_an_operator_takes_over_the_admin_and_edits_what_readers_see(
         assert [p for p in visit.problems() if not p.endswith(expected)] == []
     finally:  # the other browser tests share this site
         with Store.open(site.settings.db, site.settings) as store:
-            store.update_source(source)
-            store.show_article(int(article.id or 0))
-            if store.story_of_article(int(article.id or 0)) is None:
+            store.sources.update(source)
+            store.articles.show(int(article.id or 0))
+            if store.stories.of_article(int(article.id or 0)) is None:
                 row = MemberRow(int(article.id or 0), member.relation, member.derived_from)
-                store.save_story(StoryUpdate(key=host.key, members=[row], added=[row.article_id]))
-            store.unpin_story(story.id)
-            store.set_article_rubrique(int(lead.id or 0), lead.rubrique)
+                store.stories.save(StoryUpdate(key=host.key, members=[row], added=[row.article_id]))
+            store.stories.unpin(story.id)
+            store.articles.set_rubrique(int(lead.id or 0), lead.rubrique)

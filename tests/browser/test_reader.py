@@ -27,7 +27,7 @@ def test_home_story_article_then_read_on_at_the_outlet(visit: Watched, site: Liv
     with site.store() as store:
         hrefs = [str(story_links.nth(i).get_attribute("href")) for i in range(story_links.count())]
         keys = list(dict.fromkeys(href.rsplit("/", 1)[1] for href in hrefs))
-        views = {key: store.get_story(key) for key in keys}
+        views = {key: store.stories.get(key) for key in keys}
     key = max(keys, key=lambda k: (views[k].article_count, k))
     story = views[key]
     page.locator(f'main a[href="/stories/{key}"]').first.click()
@@ -39,7 +39,7 @@ def test_home_story_article_then_read_on_at_the_outlet(visit: Watched, site: Liv
     article_link = page.locator('main .timeline a[href^="/articles/"]').first
     article_id = int(str(article_link.get_attribute("href")).rsplit("/", 1)[1])
     with site.store() as store:
-        article = store.get_article(article_id)
+        article = store.articles.get(article_id)
     article_link.click()
     expect(page).to_have_url(site.url(f"/articles/{article_id}"))
     expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
@@ -47,7 +47,7 @@ def test_home_story_article_then_read_on_at_the_outlet(visit: Watched, site: Liv
 
     # The outlet's page on our site lists what we have from it.
     with site.store() as store:
-        outlet = store.get_source(article.source_id)
+        outlet = store.sources.get(article.source_id)
     page.locator("article .meta a.outlet").click()
     expect(page).to_have_url(site.url(f"/outlets/{outlet.id}"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(outlet.name or "")

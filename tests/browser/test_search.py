@@ -22,7 +22,7 @@ def unaccented(word: str) -> str:
 def test_search_without_accents_finds_the_story(visit: Watched, site: LiveSite) -> None:
     # A story whose title has a long accented word: the reader types it without its accents.
     with site.store() as store:
-        stories = store.latest_stories(limit=100)
+        stories = store.stories.latest(limit=100)
         found = [
             (story, word)
             for story in stories
@@ -31,7 +31,7 @@ def test_search_without_accents_finds_the_story(visit: Watched, site: LiveSite) 
         ]
         assert found, "no demo story has an accented word in its title"
         story, word = found[0]
-        members = {m.article.id for m in store.story_members(story.id)}
+        members = {m.article.id for m in store.stories.members(story.id)}
     query = unaccented(word).lower()
 
     page = visit.page

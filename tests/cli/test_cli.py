@@ -204,7 +204,7 @@ def test_adding_an_address_with_nothing_to_poll_is_refused_at_once(
     added = CliRunner().invoke(main, ["sources", "add", loopback.url("/bare")], env=env)
     assert added.exit_code != 0 and "links to no article" in added.output, added.output
     with Store.open(env["ACTUEL_DB"], load_settings(environ=env)) as store:
-        assert store.list_sources() == []
+        assert store.sources.all() == []
 
 
 def test_a_sitemap_source_is_named_after_its_site_not_its_host(

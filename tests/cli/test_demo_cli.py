@@ -27,9 +27,9 @@ def test_a_second_demo_runs_beside_the_first_on_its_own_port(tmp_path: Path) -> 
         assert result.exit_code == 0, result.output
     second = load_settings(environ=env)
     with Store.open(second.db, second) as store:
-        ports = {urlsplit(s.url).port for s in store.list_sources()}
+        ports = {urlsplit(s.url).port for s in store.sources.all()}
         assert len(ports) == 1 and taken not in ports, ports
-        assert store.count_articles() > 0
+        assert store.articles.count() > 0
         assert outlets_port(store) in ports  # the next demo of this database keeps its URLs
 
     # the quick start's first admin: its one-time password printed once, only its hash kept
@@ -38,7 +38,7 @@ def test_a_second_demo_runs_beside_the_first_on_its_own_port(tmp_path: Path) -> 
     )
     assert printed is not None, result.output
     with Store.open(second.db, second) as store:
-        admin = store.get_admin("admin")
+        admin = store.users.get_admin("admin")
         assert admin is not None and admin.must_change_password
         assert printed.group(1) not in admin.password_hash
         assert verify(admin.password_hash, printed.group(1))

@@ -25,7 +25,7 @@ def _import_archive(settings: Settings) -> dict[int, str]:
     with Store.open(settings.db, settings) as store:
         sources: dict[str, Source] = {}
         for outlet in world.outlets:
-            sources[outlet.id] = store.add_source(
+            sources[outlet.id] = store.sources.add(
                 Source(
                     url=f"https://{outlet.id}.example/feed",
                     name=outlet.name,
@@ -48,11 +48,11 @@ def _import_archive(settings: Settings) -> dict[int, str]:
                 language=a.lang,
                 first_seen_at=when,
             )
-            ids[store.upsert_article(article)[0]] = a.id
+            ids[store.articles.upsert(article)[0]] = a.id
         today = datetime.now(UTC)
         fresh_source = next(iter(sources.values())).id
         assert fresh_source is not None
-        store.upsert_article(
+        store.articles.upsert(
             Article(
                 source_id=fresh_source,
                 url="https://fresh.example/today",
@@ -64,7 +64,7 @@ def _import_archive(settings: Settings) -> dict[int, str]:
                 first_seen_at=today,
             )
         )
-        assert store.count_unplaced_articles() == len(ids) + 1
+        assert store.articles.count_unplaced() == len(ids) + 1
     return ids
 
 
@@ -86,18 +86,18 @@ def test_rebuild_places_an_archive_in_its_stories_and_resumes(tmp_path: Path) ->
     # part of the archive first (an interrupted or partial run), then the rest
     first = _rebuild(settings, "--since", middle.strftime("%Y-%m-%d"))
     with Store.open(settings.db, settings) as store:
-        left = store.count_unplaced_articles()
+        left = store.articles.count_unplaced()
         assert 0 < left < len(ids)
-        assert store.count_unplaced_articles(middle.replace(hour=0, minute=0)) == 0
+        assert store.articles.count_unplaced(middle.replace(hour=0, minute=0)) == 0
     assert f"placed {len(ids) + 1 - left:,} articles" in first
 
     _rebuild(settings)
     with Store.open(settings.db, settings) as store:
-        assert store.count_unplaced_articles() == 0
+        assert store.articles.count_unplaced() == 0
         stories: dict[str, set[str]] = defaultdict(set)  # story key -> manifest ids
         derived: dict[str, str | None] = {}
         for article_id, manifest_id in ids.items():
-            found = store.story_of_article(article_id)
+            found = store.stories.of_article(article_id)
             assert found is not None
             view, member = found
             stories[view.key].add(manifest_id)
@@ -110,7 +110,7 @@ def test_rebuild_places_an_archive_in_its_stories_and_resumes(tmp_path: Path) ->
         assert len([m for m in stories.values() if m - hard]) <= len(world.stories) + 3
         # a copy of a translation derives from the translation, and s08 credits its first report
         assert derived["s08-echo-des-collines"] == "s08-kalaba"
-        s08 = store.story_of_article(by_manifest["s08-meridian"])
+        s08 = store.stories.of_article(by_manifest["s08-meridian"])
         assert s08 is not None and s08[0].original_article_id == by_manifest["s08-meridian"]
 
     # nothing left: a rerun places nothing and changes nothing

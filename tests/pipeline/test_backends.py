@@ -22,16 +22,16 @@ def test_demo_world_ingests_the_same_on_both_backends(store: Store, settings: Se
         sources = register_outlets(store, fetcher, world.outlets)
         with Ingestor(store, fetcher, settings) as ingestor:
             ingestor.run_pass(sources)
-            first = store.count_articles()
-            again = ingestor.run_pass(store.list_sources())
+            first = store.articles.count()
+            again = ingestor.run_pass(store.sources.all())
     assert again.new_articles == 0
-    assert store.count_articles() == first
+    assert store.articles.count() == first
     expected = sum(1 for a in world.manifest["articles"] if a["outlet"] != "portail-citoyen")
     assert first >= expected - 2
-    stats = store.stats()
+    stats = store.maintenance.stats()
     assert stats["articles"]["total"] == first
     assert set(stats["articles"]["by_language"]) == {"fr", "en"}
-    hits = store.search("dockers")
+    hits = store.search.hits("dockers")
     assert hits, "the full-text index is maintained as articles arrive"
 
 

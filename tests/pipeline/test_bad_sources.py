@@ -29,7 +29,7 @@ CRAFTED = b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="\xed\xa0/" t=""/>'
 
 
 def states_of(store: Store) -> dict[str, SourceState]:
-    return {s.url: s.state for s in store.list_sources()}
+    return {s.url: s.state for s in store.sources.all()}
 
 
 def _serve_good(loopback: Loopback) -> None:
@@ -67,7 +67,7 @@ def test_broken_sources_fail_alone_with_named_errors(
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
         urls = ["/gone.xml", "/json-error", "/empty.xml", "/page.html", "/crafted.xml", "/feed.xml"]
         sources = [
-            store.add_source(Source(url=loopback.url(u), name=u, kind=SourceKind.FEED))
+            store.sources.add(Source(url=loopback.url(u), name=u, kind=SourceKind.FEED))
             for u in urls
         ]
         with Ingestor(store, fetcher, settings) as ingestor:
@@ -85,11 +85,11 @@ def test_broken_sources_fail_alone_with_named_errors(
         assert "HTML page" in by_url[loopback.url("/page.html")].error  # type: ignore[operator]
         assert "feed" in by_url[loopback.url("/crafted.xml")].error  # type: ignore[operator]
         assert states_of(store)[loopback.url("/crafted.xml")] == SourceState.ERROR
-        states = {s.url: s.state for s in store.list_sources()}
+        states = {s.url: s.state for s in store.sources.all()}
         assert states[loopback.url("/gone.xml")] == SourceState.DISABLED
         assert states[loopback.url("/json-error")] == SourceState.ERROR
         assert states[loopback.url("/feed.xml")] == SourceState.ACTIVE
-        assert store.count_articles() == 1
+        assert store.articles.count() == 1
 
 
 def test_a_feed_url_that_became_a_page_follows_the_feed_it_announces(
@@ -107,12 +107,12 @@ def test_a_feed_url_that_became_a_page_follows_the_feed_it_announces(
         ),
     )
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(Source(url=loopback.url("/old-feed"), name="Veilleur"))
+        source = store.sources.add(Source(url=loopback.url("/old-feed"), name="Veilleur"))
         with Ingestor(store, fetcher, settings) as ingestor:
             report = ingestor.run_pass([source])
         assert report.sources[0].error is None
-        assert store.count_articles() == 1
-        assert store.get_source(source.id).url == loopback.url("/feed.xml")  # type: ignore[arg-type]
+        assert store.articles.count() == 1
+        assert store.sources.get(source.id).url == loopback.url("/feed.xml")  # type: ignore[arg-type]
 
 
 def test_conditional_get_makes_a_second_pass_cheap(loopback: Loopback, settings: Settings) -> None:
@@ -129,14 +129,14 @@ def test_conditional_get_makes_a_second_pass_cheap(loopback: Loopback, settings:
 
     loopback.route("/feed.xml", feed)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(Source(url=loopback.url("/feed.xml"), name="Veilleur"))
+        source = store.sources.add(Source(url=loopback.url("/feed.xml"), name="Veilleur"))
         with Ingestor(store, fetcher, settings) as ingestor:
             ingestor.run_pass([source])
-            second = ingestor.run_pass([store.get_source(source.id)])  # type: ignore[arg-type]
+            second = ingestor.run_pass([store.sources.get(source.id)])  # type: ignore[arg-type]
         assert second.sources[0].not_modified
         assert second.new_articles == 0
         assert len(loopback.hits_to("/a/foire")) == 1
-        assert store.get_source(source.id).etag == etag  # type: ignore[arg-type]
+        assert store.sources.get(source.id).etag == etag  # type: ignore[arg-type]
 
 
 def test_a_feed_past_the_download_limit_gives_its_first_items(
@@ -159,13 +159,13 @@ def test_a_feed_past_the_download_limit_gives_its_first_items(
     loopback.route("/big.xml", Reply(headers={"Content-Type": "application/rss+xml"}, body=body))
     settings = settings.replace(fetch_pages=False)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(
+        source = store.sources.add(
             Source(url=loopback.url("/big.xml"), name="Le Veilleur", kind=SourceKind.FEED)
         )
         with Ingestor(store, fetcher, settings) as ingestor:
             [report] = ingestor.run_pass([source]).sources
         assert report.error is None
-        assert store.count_articles() == 1000
+        assert store.articles.count() == 1000
         assert states_of(store)[source.url] == SourceState.ACTIVE
 
 
@@ -194,18 +194,18 @@ def test_a_feed_unreadable_three_polls_in_a_row_gives_way_to_the_home_page(
     )
     settings = settings.replace(fetch_pages=False)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        added = store.add_source(
+        added = store.sources.add(
             Source(url=loopback.url("/feed/atom/"), name="Le Portail", kind=SourceKind.FEED)
         )
         assert added.id is not None
         with Ingestor(store, fetcher, settings) as ingestor:
             for _ in range(2):
-                [report] = ingestor.run_pass([store.get_source(added.id)]).sources
+                [report] = ingestor.run_pass([store.sources.get(added.id)]).sources
                 assert report.error and "feed" in report.error
-            assert store.get_source(added.id).state == SourceState.ERROR
-            [report] = ingestor.run_pass([store.get_source(added.id)]).sources
+            assert store.sources.get(added.id).state == SourceState.ERROR
+            [report] = ingestor.run_pass([store.sources.get(added.id)]).sources
         assert report.error is None
-        source = store.get_source(added.id)
+        source = store.sources.get(added.id)
         assert source.kind == SourceKind.PAGE and source.url == loopback.url("/")
         assert source.state == SourceState.ACTIVE
-        assert store.count_articles() == 2
+        assert store.articles.count() == 2

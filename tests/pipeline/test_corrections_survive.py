@@ -30,7 +30,7 @@ class World:
         self.demo = {a.id: a for a in demo.articles}
         self.sources: dict[str, Source] = {}
         for outlet in demo.outlets:
-            self.sources[outlet.id] = store.add_source(
+            self.sources[outlet.id] = store.sources.add(
                 Source(
                     url=f"https://{outlet.id}.example/feed",
                     name=outlet.name,
@@ -68,7 +68,7 @@ class World:
             language=lang,
             first_seen_at=when + timedelta(minutes=5),
         )
-        return self.store.upsert_article(article)[0]
+        return self.store.articles.upsert(article)[0]
 
     def add(self, name: str, like: str, text: str, later: timedelta, title: str = "") -> StoryDoc:
         """A new article of Le Portail Citoyen, written like `like`, stored (not placed)."""
@@ -79,24 +79,24 @@ class World:
         return self.doc(self.ids[name])
 
     def doc(self, article_id: int) -> StoryDoc:
-        article = self.store.get_article(article_id)
-        return story_doc(article, self.store.get_source(article.source_id).name)
+        article = self.store.articles.get(article_id)
+        return story_doc(article, self.store.sources.get(article.source_id).name)
 
     def key(self, name: str) -> str:
-        found = self.store.story_of_article(self.ids[name])
+        found = self.store.stories.of_article(self.ids[name])
         assert found is not None, f"{name} is in no story"
         return found[0].key
 
     def anchor(self, name: str) -> int:
         """The article the admin acts on for a story: its original (see web/admin/stories.py)."""
-        original = self.store.get_story(self.key(name)).original_article_id
+        original = self.store.stories.get(self.key(name)).original_article_id
         assert original is not None
         return original
 
     def remove_outlet(self, outlet: str) -> None:
         source_id = self.sources.pop(outlet).id
         assert source_id is not None
-        self.store.remove_source(source_id)
+        self.store.sources.remove(source_id)
         for name in [n for n, a in self.demo.items() if a.outlet.id == outlet]:
             self.ids.pop(name, None)
 
@@ -108,9 +108,9 @@ class World:
         echo = self.key("s08-echo-des-collines")
         s08 = {self.key(n) for n in self.ids if n.startswith("s08-") and "echo" not in n}
         assert echo not in s08, f"{when}: the article split out is back in its old story"
-        s03 = self.store.get_story(self.key("s03-kalaba"))
+        s03 = self.store.stories.get(self.key("s03-kalaba"))
         assert s03.original_article_id == self.ids["s03-kalaba"], f"{when}: original lost"
-        relations = [m.relation for m in self.store.story_members(s03.id)]
+        relations = [m.relation for m in self.store.stories.members(s03.id)]
         assert relations.count("original") == 1, f"{when}: {relations}"
 
 
@@ -130,9 +130,9 @@ def test_corrections_hold_through_new_articles_restarts_removals_and_rebuild(
     # the editor's three corrections, made as the admin makes them
     sides = {world.key("s01-courrier"), world.key("s02-ahp")}
     world.merged_names = {n for n in world.ids if world.key(n) in sides}
-    store.correct_story_merge(world.anchor("s01-courrier"), world.anchor("s02-ahp"), "editor")
-    store.correct_story_split(world.ids["s08-echo-des-collines"], "editor")
-    store.correct_story_original(world.ids["s03-kalaba"], "editor")
+    store.stories.correct_merge(world.anchor("s01-courrier"), world.anchor("s02-ahp"), "editor")
+    store.stories.correct_split(world.ids["s08-echo-des-collines"], "editor")
+    store.stories.correct_original(world.ids["s03-kalaba"], "editor")
     world.check("corrected")
 
     # the running ingest (its clusterer never saw the corrections) places new copies: of the

@@ -47,12 +47,12 @@ def test_feed_date_wins_over_a_date_read_in_the_text(
         page = PAGE.format(title=title, lead=lead).encode()
         loopback.route(f"/articles/{path}", Reply(headers=html, body=page))
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(
+        source = store.sources.add(
             Source(url=loopback.url("/feed.xml"), name="Essai", kind=SourceKind.FEED, lang="fr")
         )
         with Ingestor(store, fetcher, settings) as ingestor:
             ingestor.run_pass([source])
-        dates = {a.title: a.published_at for a in store.latest_articles()}
+        dates = {a.title: a.published_at for a in store.articles.latest()}
     # dated by the feed: the feed's time, not the date printed on the page
     assert dates["La foire aux semences rouvre"] == datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
     # dated by nothing else: the date found in the page's text is the best there is

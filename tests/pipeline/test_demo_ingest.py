@@ -33,8 +33,8 @@ def test_demo_world_is_ingested_with_failures_isolated(
     settings = demo_settings(settings)
     with Store.open(settings.db, settings) as store:
         report = ingest(store, settings, world)
-        stats = store.stats()
-        articles = store.latest_articles(limit=500)
+        stats = store.maintenance.stats()
+        articles = store.articles.latest(limit=500)
 
     manifest_articles = world.manifest["articles"]
     assert stats["sources"]["total"] == len(world.outlets)
@@ -71,7 +71,7 @@ def test_second_pass_adds_no_duplicates(world: DemoWorld, settings: Settings) ->
     with Store.open(settings.db, settings) as store:
         ingest(store, settings, world)
         ingest(store, settings, world)
-        articles = store.latest_articles(limit=1000)
+        articles = store.articles.latest(limit=1000)
     urls = [a.canonical_url for a in articles]
     assert len(urls) == len(set(urls))
     # Each stored article is a distinct article of the world: no copy stored twice.
@@ -94,7 +94,7 @@ def test_worker_processes_extract_the_same_articles_as_the_main_process(
                 ingest(store, run, steady)
                 texts[mode] = {
                     a.canonical_url: (a.text, a.title, a.language)
-                    for a in store.latest_articles(limit=1000)
+                    for a in store.articles.latest(limit=1000)
                 }
         assert len(texts["workers"]) >= 0.8 * len(steady.manifest["articles"])
     assert texts["workers"] == texts["in-process"]

@@ -41,13 +41,13 @@ def test_page_failure_keeps_feed_text_then_recovers(loopback: Loopback, settings
     loopback.route("/articles/barrage", Reply(status=500, body=b"upstream error"))
     settings = settings.replace(backoff_base=1)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(
+        source = store.sources.add(
             Source(url=loopback.url("/feed.xml"), name="Essai", kind=SourceKind.FEED, lang="fr")
         )
         with Ingestor(store, fetcher, settings) as ingestor:
             report = ingestor.run_pass([source])
             assert report.sources[0].feed_only == 1
-            [article] = store.latest_articles()
+            [article] = store.articles.latest()
             assert article.from_feed_only
             assert article.title == "Le barrage de la Sorène achevé"
             assert "quatre ans de chantier" in article.text
@@ -58,14 +58,14 @@ def test_page_failure_keeps_feed_text_then_recovers(loopback: Loopback, settings
                 "/articles/barrage",
                 Reply(headers={"Content-Type": "text/html; charset=utf-8"}, body=PAGE.encode()),
             )
-            stored = store.get_article(article.id)  # type: ignore[arg-type]
+            stored = store.articles.get(article.id)  # type: ignore[arg-type]
             stored.next_page_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
-            store.update_extraction(stored)
+            store.articles.update_extraction(stored)
             assert ingestor.retry_pages() == 1
-        [article] = store.latest_articles()
+        [article] = store.articles.latest()
         assert not article.from_feed_only
         assert "deux cent mille foyers" in article.text
-        assert store.count_articles() == 1
+        assert store.articles.count() == 1
 
 
 WIRE_FEED = """<?xml version="1.0" encoding="utf-8"?>
@@ -109,24 +109,24 @@ def test_headline_item_joins_the_story_when_its_page_comes(
     settings = settings.replace(backoff_base=1)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
         sources = [
-            store.add_source(
+            store.sources.add(
                 Source(url=loopback.url(path), name=name, kind=SourceKind.FEED, lang="fr")
             )
             for path, name in (("/agence.xml", "Agence"), ("/gazette.xml", "Gazette"))
         ]
         with Ingestor(store, fetcher, settings) as ingestor:
             ingestor.run_pass(sources)
-            teaser = next(a for a in store.latest_articles() if a.from_feed_only)
-            assert len(store.latest_stories()) == 2, "the title and line alone join no story"
+            teaser = next(a for a in store.articles.latest() if a.from_feed_only)
+            assert len(store.stories.latest()) == 2, "the title and line alone join no story"
 
             loopback.route("/gazette/energie", Reply(headers=html, body=REWRITE_PAGE.encode()))
-            stored = store.get_article(teaser.id)  # type: ignore[arg-type]
+            stored = store.articles.get(teaser.id)  # type: ignore[arg-type]
             stored.next_page_attempt_at = datetime.now(UTC) - timedelta(seconds=1)
-            store.update_extraction(stored)
+            store.articles.update_extraction(stored)
             assert ingestor.retry_pages() == 1
 
-        [story] = store.latest_stories()
-        members = {m.article.url: m for m in store.story_members(story.id)}
+        [story] = store.stories.latest()
+        members = {m.article.url: m for m in store.stories.members(story.id)}
         assert set(members) == {loopback.url("/depeches/barrage"), loopback.url("/gazette/energie")}
         assert members[loopback.url("/gazette/energie")].relation != "original"
         assert story.article_count == 2

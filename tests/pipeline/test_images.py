@@ -66,12 +66,12 @@ def test_ingest_keeps_a_local_copy_and_pages_show_it_never_the_outlets(
 ) -> None:
     serve(loopback)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(Source(url=loopback.url("/feed.xml"), name="La Lagune"))
+        source = store.sources.add(Source(url=loopback.url("/feed.xml"), name="La Lagune"))
         with Ingestor(store, fetcher, settings) as ingestor:
             first = ingestor.run_pass([source])
             assert first.images == 1
             ingestor.run_pass([source])  # the bad image was recorded: not asked again
-        by_title = {a.title: a for a in store.latest_articles()}
+        by_title = {a.title: a for a in store.articles.latest()}
         bridge, canoe = (
             by_title["Le pont de la lagune rouvre"],
             by_title["La pirogue du musée restaurée"],

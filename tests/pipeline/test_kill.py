@@ -70,18 +70,18 @@ def test_kill_9_leaves_a_consistent_database_and_the_next_run_resumes(
         process.wait()
         _assert_gone(workers)
         with Store.open(db, settings) as store:
-            assert store.integrity_check() == []
-            counts.append(store.count_articles())
+            assert store.maintenance.integrity_check() == []
+            counts.append(store.articles.count())
             # Make every source due again so the next run really resumes the pass.
-            for source in store.list_sources():
+            for source in store.sources.all():
                 source.next_poll_at = None
-                store.update_source(source)
+                store.sources.update(source)
     assert counts == sorted(counts), "articles committed before a kill must survive"
     finished = _fetch(db)
     assert finished.wait(timeout=240) == 0
     with Store.open(db, settings) as store:
-        assert store.integrity_check() == []
-        articles = store.latest_articles(limit=2000)
+        assert store.maintenance.integrity_check() == []
+        articles = store.articles.latest(limit=2000)
         urls = [a.canonical_url for a in articles]
         assert len(urls) == len(set(urls))
         assert len(articles) >= counts[-1]

@@ -64,7 +64,7 @@ def test_a_thousand_feeds_most_of_them_broken_each_end_stored_or_named(
     settings = settings.replace(fetch_pages=False, fetch_concurrency=8)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
         sources = [
-            store.add_source(
+            store.sources.add(
                 Source(url=loopback.url(f"/f{n}.xml"), name=f"Flux {n}", kind=SourceKind.FEED)
             )
             for n in range(GOOD + MUTATED)
@@ -72,7 +72,7 @@ def test_a_thousand_feeds_most_of_them_broken_each_end_stored_or_named(
         with Ingestor(store, fetcher, settings) as ingestor:
             report = ingestor.run_pass(sources)
         assert len(report.sources) == GOOD + MUTATED
-        states = {s.url: s for s in store.list_sources()}
+        states = {s.url: s for s in store.sources.all()}
         failed = 0
         for result in report.sources:
             source = states[result.source.url]
@@ -85,7 +85,7 @@ def test_a_thousand_feeds_most_of_them_broken_each_end_stored_or_named(
                 assert source.state == SourceState.ACTIVE
         good_urls = {loopback.url(f"/f{n}.xml") for n in range(GOOD)}
         assert not [r.error for r in report.sources if r.source.url in good_urls and r.error]
-        stored = {a.url for a in store.latest_articles(limit=100_000)}
+        stored = {a.url for a in store.articles.latest(limit=100_000)}
         wanted = {f"{base}/f{n}/a{i}" for n in range(GOOD) for i in range(3)}
         assert wanted <= stored, sorted(wanted - stored)[:5]
         assert 0 < failed < MUTATED  # most mutations break the feed; some leave it readable

@@ -23,14 +23,14 @@ def test_reprocess_restores_text_from_the_stored_page(
 ) -> None:
     _serve_good(loopback)
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(Source(url=loopback.url("/feed.xml"), name="Veilleur"))
+        source = store.sources.add(Source(url=loopback.url("/feed.xml"), name="Veilleur"))
         with Ingestor(store, fetcher, settings) as ingestor:
             ingestor.run_pass([source])
-        [article] = store.latest_articles()
+        [article] = store.articles.latest()
         original_text = article.text
         assert "coopératives de femmes" in original_text
         article.text = "texte abîmé par un ancien extracteur"
-        store.update_extraction(article)
+        store.articles.update_extraction(article)
     loopback.stop()  # nothing may be fetched again
     hits_before = len(loopback.hits)
     env = dict(os.environ, ACTUEL_DB=settings.db, ACTUEL_LOG_FORMAT="json")
@@ -46,7 +46,7 @@ def test_reprocess_restores_text_from_the_stored_page(
         if line.startswith("{"):
             assert "event" in json.loads(line)  # structured logs, one object per line
     with Store.open(settings.db, settings) as store:
-        [article] = store.latest_articles()
+        [article] = store.articles.latest()
     assert article.text == original_text
     assert len(loopback.hits) == hits_before
 
@@ -73,15 +73,15 @@ def test_ingest_files_articles_by_the_outlets_section_and_reprocess_fills_old_on
         "/a/derby", Reply(headers={"Content-Type": "text/html"}, body=SECTION_PAGE.encode())
     )
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(Source(url=loopback.url("/feed.xml"), name="Le Stade"))
+        source = store.sources.add(Source(url=loopback.url("/feed.xml"), name="Le Stade"))
         with Ingestor(store, fetcher, settings) as ingestor:
             ingestor.run_pass([source])
-        [article] = store.latest_articles()
+        [article] = store.articles.latest()
         assert (article.rubrique, article.rubrique_by) == ("sport", "category")
     with sqlite3.connect(settings.db) as conn:  # a database from before rubriques
         conn.execute("UPDATE articles SET rubrique = NULL, rubrique_by = NULL")
     loopback.stop()
     with Store.open(settings.db, settings) as store:
         assert reprocess(store, settings) == 1
-        [article] = store.latest_articles()
+        [article] = store.articles.latest()
     assert (article.rubrique, article.rubrique_by) == ("sport", "category")

@@ -57,8 +57,8 @@ def ingest(store: Store, settings: Settings, world: DemoWorld) -> None:
 def story_keys(store: Store, world: DemoWorld) -> dict[str, str]:
     """Manifest article id -> story key, for every stored article."""
     keys: dict[str, str] = {}
-    for story in store.latest_stories(limit=1000):
-        for member in store.story_members(story.id):
+    for story in store.stories.latest(limit=1000):
+        for member in store.stories.members(story.id):
             article_id = world.article_for_url(member.article.url)
             assert article_id is not None, member.article.url
             keys[article_id] = story.key
@@ -80,7 +80,7 @@ def add_article(
         language="fr",
         first_seen_at=now,
     )
-    article.id, _ = store.upsert_article(article)
+    article.id, _ = store.articles.upsert(article)
     return article
 
 
@@ -92,24 +92,24 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
     with Store.open(migrated_db_url, settings) as store:
         ingest(store, settings, world)
         keys = story_keys(store, world)
-        stored = store.count_articles()
+        stored = store.articles.count()
         # every stored article is in exactly one story
         assert len(keys) == stored
         assert not any(manifest[a]["outlet"] == "portail-citoyen" for a in keys)  # broken feed
         truth = {a: manifest[a]["story"] for a in keys}
         assert bcubed_f1(keys, truth) >= 0.9
-        stories = store.latest_stories(limit=1000)
+        stories = store.stories.latest(limit=1000)
         assert all(s.original_article_id or s.original_credit for s in stories)
         for listed in stories:  # counts and languages kept up to date article by article
-            listed_members = store.story_members(listed.id)
+            listed_members = store.stories.members(listed.id)
             assert listed.title and listed.article_count == len(listed_members)
             assert listed.languages == sorted({m.article.language or "" for m in listed_members})
         # s08: The Meridian Post's report, translated and copied by others, is credited to it
         s08 = {keys[a] for a in keys if manifest[a]["story"] == "s08"}
         assert len(s08) == 1
-        story = store.get_story(s08.pop())
+        story = store.stories.get(s08.pop())
         assert story.original_source == "The Meridian Post"
-        members = store.story_members(story.id)
+        members = store.stories.members(story.id)
         derived = [m for m in members if m.derived_from is not None]
         ids = {m.article.id for m in members}
         assert derived and all(m.derived_from in ids for m in derived)
@@ -127,13 +127,13 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
 
         # quotes and credit lines are stored per article; reprocess extracts them afresh
         copy = _stored_id(store, world, "s08-echo-des-collines")
-        quotes = store.article_quotes(copy)
+        quotes = store.articles.quotes(copy)
         assert any(q.speaker == "Ellen Ryder" for q in quotes)
-        credited = [store.article_credits(m.article.id or 0) for m in members]
+        credited = [store.articles.credits(m.article.id or 0) for m in members]
         assert any(credits for credits in credited)
-        store.save_article_extras(copy, [], [])
+        store.articles.save_extras(copy, [], [])
         reprocess(store, settings)
-        assert store.article_quotes(copy) == quotes
+        assert store.articles.quotes(copy) == quotes
 
     # after a restart: the same keys, and a new article joins a restored story
     with Store.open(migrated_db_url, settings) as store:
@@ -148,9 +148,9 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
         # stories of the restored window: it ends at the newest article, 7 days long)
         first, second = keys["s06-courrier"], keys["s11-ahp"]
         assert first != second
-        a = store.get_article(_stored_id(store, world, "s06-courrier"))
-        b = store.get_article(_stored_id(store, world, "s11-ahp"))
-        source = store.get_source(a.source_id)
+        a = store.articles.get(_stored_id(store, world, "s06-courrier"))
+        b = store.articles.get(_stored_id(store, world, "s11-ahp"))
+        source = store.sources.get(a.source_id)
         step = StoriesStep(store, settings)  # a new process's step: restored from the store
         assert a.published_at is not None and b.published_at is not None
         bridge = add_article(
@@ -163,21 +163,21 @@ def test_demo_world_stories_match_the_manifest_and_keep_their_keys(
         with store.batch():
             step.place(story_doc(bridge, source.name))
         assert bridge.id is not None
-        found = store.story_of_article(bridge.id)
+        found = store.stories.of_article(bridge.id)
         assert found is not None
         merged_story, member = found
         assert merged_story.key in (first, second)
         gone = second if merged_story.key == first else first
         # the old key still answers, with the survivor (the page redirects there)
-        assert store.get_story(gone).key == merged_story.key
-        assert gone not in {s.key for s in store.latest_stories(limit=1000)}
+        assert store.stories.get(gone).key == merged_story.key
+        assert gone not in {s.key for s in store.stories.latest(limit=1000)}
         assigned = list(now.values())  # the home page's articles included
         assert merged_story.article_count == assigned.count(first) + assigned.count(second) + 1
         assert member.relation in ("original", "independent", "copy", "rewrite")
 
 
 def _stored_id(store: Store, world: DemoWorld, manifest_id: str) -> int:
-    for article in store.latest_articles(limit=1000):
+    for article in store.articles.latest(limit=1000):
         if world.article_for_url(article.url) == manifest_id and article.id is not None:
             return article.id
     raise AssertionError(f"{manifest_id} was not stored")
@@ -189,8 +189,8 @@ def test_after_a_restart_an_original_older_than_the_window_stays_the_original(
     settings = settings.replace(stories_encoder="none")
     report = next(a for a in load_world().articles if a.id == "s01-courrier")
     text = "\n\n".join(report.paragraphs)
-    source = store.add_source(Source(url="https://courrier.example.fr/rss", name="Le Courrier"))
-    copier = store.add_source(Source(url="https://copies.example.fr/rss", name="Copies"))
+    source = store.sources.add(Source(url="https://courrier.example.fr/rss", name="Le Courrier"))
+    copier = store.sources.add(Source(url="https://copies.example.fr/rss", name="Copies"))
     start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     first = StoriesStep(store, settings)
     original = add_article(store, source, report.title, text, start, "original")
@@ -202,22 +202,22 @@ def test_after_a_restart_an_original_older_than_the_window_stays_the_original(
         first.place(story_doc(recent, copier.name))
     key = _key_of(store, original)
     assert _key_of(store, recent) == key
-    assert store.get_story(key).original_article_id == original.id
+    assert store.stories.get(key).original_article_id == original.id
 
     # a new process restores the last 7 days only: `original` is out of its sight
     later = StoriesStep(store, settings)
     copy = add_article(store, copier, report.title, text, start + timedelta(days=9, hours=1), "c")
     with store.batch():
         later.place(story_doc(copy, copier.name))
-    story = store.get_story(key)
+    story = store.stories.get(key)
     assert story.original_article_id == original.id
     assert story.article_count == 4
-    relations = [m.relation for m in store.story_members(story.id)]
+    relations = [m.relation for m in store.stories.members(story.id)]
     assert relations.count("original") == 1 and relations[0] == "original"
 
 
 def _key_of(store: Store, article: Article) -> str:
     assert article.id is not None
-    found = store.story_of_article(article.id)
+    found = store.stories.of_article(article.id)
     assert found is not None
     return found[0].key

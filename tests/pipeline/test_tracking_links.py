@@ -34,11 +34,11 @@ def test_an_items_tracking_parameters_are_not_stored(
     html = {"Content-Type": "text/html; charset=utf-8"}
     loopback.route("/articles/barrage", Reply(headers=html, body=PAGE.encode()))
     with Store.open(settings.db, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(
+        source = store.sources.add(
             Source(url=loopback.url("/feed.xml"), name="Essai", kind=SourceKind.FEED)
         )
         with Ingestor(store, fetcher, settings) as ingestor:
             ingestor.run_pass([source])
-        [article] = store.latest_articles()
+        [article] = store.articles.latest()
     assert article.url == f"{base}/articles/barrage?id=3"
     assert "utm_" not in (article.canonical_url or "")

@@ -12,7 +12,7 @@ T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def add_source(store: Store, n: int = 1, **fields: Any) -> Source:
-    return store.add_source(
+    return store.sources.add(
         Source(url=f"https://journal{n}.example.fr/rss", name=f"Journal {n}", **fields)
     )
 

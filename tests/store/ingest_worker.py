@@ -37,9 +37,9 @@ def item(source_id: int, n: int) -> Article:
 def main(db: str, start: int, stop: int) -> None:
     with Store.open(db, load_settings(environ={})) as store:
         try:
-            source = store.add_source(Source(url=FEED, name="Journal"))
+            source = store.sources.add(Source(url=FEED, name="Journal"))
         except DuplicateSourceError:
-            source = store.get_source(FEED)
+            source = store.sources.get(FEED)
         assert source.id is not None
         go = os.environ.get("ACTUEL_TEST_GO_FILE")
         if go:
@@ -48,7 +48,7 @@ def main(db: str, start: int, stop: int) -> None:
             while not Path(go).exists() and time.monotonic() < deadline:
                 time.sleep(0.001)
         for n in range(start, stop):
-            store.upsert_article(item(source.id, n), raw_html=b"<html>%d</html>" % n)
+            store.articles.upsert(item(source.id, n), raw_html=b"<html>%d</html>" % n)
             print(n, flush=True)
 
 

@@ -16,7 +16,7 @@ from tests.store.helpers import add_source, article
 
 def _stored(store: Store) -> list[tuple[str, str, str | None]]:
     """(canonical URL, title, guid) of every stored article, oldest id first."""
-    found = [store.get_article(a.id) for a in store.latest_articles(limit=100) if a.id]
+    found = [store.articles.get(a.id) for a in store.articles.latest(limit=100) if a.id]
     return sorted((a.canonical_url, a.title, a.guid) for a in found)
 
 
@@ -26,12 +26,12 @@ def test_a_batch_of_new_articles_is_stored_with_pages_in_order(store: Store) -> 
         ArticleWrite(article(source, n), raw_html=f"<p>page {n}</p>".encode(), final_url=f"u{n}")
         for n in range(1, 6)
     ]
-    results = store.upsert_articles(writes)
+    results = store.articles.upsert_many(writes)
     assert [created for _, created in results] == [True] * 5
     assert len({article_id for article_id, _ in results}) == 5
     for (article_id, _), write in zip(results, writes, strict=True):
-        assert store.get_article(article_id).canonical_url == write.article.canonical_url
-    pages = {a.id: html for a, html, _ in store.iter_raw_pages()}
+        assert store.articles.get(article_id).canonical_url == write.article.canonical_url
+    pages = {a.id: html for a, html, _ in store.articles.raw_pages()}
     assert pages == {
         article_id: f"<p>page {n}</p>".encode()
         for n, (article_id, _) in enumerate(results, start=1)
@@ -41,7 +41,7 @@ def test_a_batch_of_new_articles_is_stored_with_pages_in_order(store: Store) -> 
 def test_batch_and_one_by_one_give_the_same_rows(store: Store) -> None:
     """Known articles, repeats and key clashes inside the batch: each resolved as if alone."""
     source = add_source(store)
-    known_id, _ = store.upsert_article(article(source, 1))
+    known_id, _ = store.articles.upsert(article(source, 1))
     batch = [
         article(source, 2),
         article(source, 1, title="Titre corrigé"),  # already stored: updated in place
@@ -51,7 +51,7 @@ def test_batch_and_one_by_one_give_the_same_rows(store: Store) -> None:
         article(source, 5, content_hash="même-texte"),
         article(source, 6, content_hash="même-texte"),  # same text as article 5: one article
     ]
-    results = store.upsert_articles([ArticleWrite(a) for a in batch])
+    results = store.articles.upsert_many([ArticleWrite(a) for a in batch])
     by_position = [article_id for article_id, _ in results]
     assert [created for _, created in results] == [True, False, True, False, False, True, False]
     assert by_position[1] == known_id
@@ -60,11 +60,11 @@ def test_batch_and_one_by_one_give_the_same_rows(store: Store) -> None:
     assert by_position[6] == by_position[5]
     batched = _stored(store)
 
-    store.remove_source(source.id or 0)
+    store.sources.remove(source.id or 0)
     again = add_source(store)
     assert again.id is not None
     for item in [article(source, 1), *batch]:
-        store.upsert_article(replace(item, source_id=again.id))
+        store.articles.upsert(replace(item, source_id=again.id))
     one_by_one = _stored(store)
     assert len(batched) == 4  # 3 and 4 are one article, so are 5 and 6
     assert batched == one_by_one
@@ -74,24 +74,24 @@ def test_pages_already_compressed_are_kept_as_given(store: Store) -> None:
     source = add_source(store)
     html = "<html><body><p>Un article entier, accents compris : é à ç.</p></body></html>"
     blob = zlib.compress(html.encode("utf-8"), 6)
-    [(article_id, created)] = store.upsert_articles(
+    [(article_id, created)] = store.articles.upsert_many(
         [ArticleWrite(article(source, 1), raw_html=blob, compressed=True)]
     )
     assert created
-    [(stored, page, _)] = list(store.iter_raw_pages())
+    [(stored, page, _)] = list(store.articles.raw_pages())
     assert stored.id == article_id and page == html.encode("utf-8")
 
 
 def test_the_last_page_of_an_article_repeated_in_a_batch_wins(store: Store) -> None:
     source = add_source(store)
-    results = store.upsert_articles(
+    results = store.articles.upsert_many(
         [
             ArticleWrite(article(source, 1), raw_html=b"<p>first fetch</p>"),
             ArticleWrite(article(source, 1), raw_html=b"<p>second fetch</p>"),
         ]
     )
     assert results[0][0] == results[1][0]
-    assert [page for _, page, _ in store.iter_raw_pages()] == [b"<p>second fetch</p>"]
+    assert [page for _, page, _ in store.articles.raw_pages()] == [b"<p>second fetch</p>"]
 
 
 def test_a_refused_article_stores_nothing_of_its_batch(store: Store) -> None:
@@ -100,10 +100,10 @@ def test_a_refused_article_stores_nothing_of_its_batch(store: Store) -> None:
     too_long = "https://journal.example.fr/" + "x" * MAX_URL_CHARS
     bad: Article = article(source, 2, canonical_url=too_long)
     with pytest.raises(StoreError, match="canonical_url"), store.batch():
-        store.upsert_articles([ArticleWrite(article(source, 1)), ArticleWrite(bad)])
-    assert store.count_articles() == 0
+        store.articles.upsert_many([ArticleWrite(article(source, 1)), ArticleWrite(bad)])
+    assert store.articles.count() == 0
 
 
 def test_an_empty_batch_does_nothing(store: Store) -> None:
-    assert store.upsert_articles([]) == []
-    assert store.count_articles() == 0
+    assert store.articles.upsert_many([]) == []
+    assert store.articles.count() == 0

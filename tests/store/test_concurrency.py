@@ -31,12 +31,12 @@ def test_two_workers_ingesting_the_same_items_make_no_duplicates(
             _, err = worker.communicate(timeout=120)
             assert worker.returncode == 0, err
     with Store.open(db_url, settings) as store:
-        assert len(store.list_sources()) == 1
-        assert store.count_articles() == total
-        urls = [a.canonical_url for a in store.latest_articles(limit=1000)]
+        assert len(store.sources.all()) == 1
+        assert store.articles.count() == total
+        urls = [a.canonical_url for a in store.articles.latest(limit=1000)]
         assert len(urls) == len(set(urls)) == total
-        assert len(list(store.iter_raw_pages())) == total
-        assert store.integrity_check() == []
+        assert len(list(store.articles.raw_pages())) == total
+        assert store.maintenance.integrity_check() == []
 
 
 def test_workers_opening_a_new_database_at_once_all_succeed(
@@ -52,7 +52,7 @@ def test_workers_opening_a_new_database_at_once_all_succeed(
             _, err = opener.communicate(timeout=60)
             assert opener.returncode == 0, err
     with Store.open(db_url, settings, readonly=True) as store:
-        assert store.list_sources() == []
+        assert store.sources.all() == []
 
 
 def test_threads_sharing_one_store_read_while_it_writes(store: Store) -> None:
@@ -63,10 +63,10 @@ def test_threads_sharing_one_store_read_while_it_writes(store: Store) -> None:
     def read() -> None:
         try:
             while not done.is_set():
-                page = store.latest_articles(limit=20)
+                page = store.articles.latest(limit=20)
                 assert len({a.id for a in page}) == len(page)
-                store.search("article")
-                store.stats()
+                store.search.hits("article")
+                store.maintenance.stats()
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
@@ -75,10 +75,10 @@ def test_threads_sharing_one_store_read_while_it_writes(store: Store) -> None:
         reader.start()
     try:
         for n in range(60):
-            store.upsert_article(article(source, n))
+            store.articles.upsert(article(source, n))
     finally:
         done.set()
         for reader in readers:
             reader.join(timeout=30)
     assert errors == []
-    assert store.count_articles() == 60
+    assert store.articles.count() == 60

@@ -44,19 +44,19 @@ def test_kill_during_ingest_keeps_every_committed_article(db_url: str, settings:
             worker.wait(timeout=30)
             assert len(committed) == kill_after, worker.stderr.read()
         with Store.open(db_url, settings) as store:
-            assert store.integrity_check() == []
-            source = store.get_source(FEED)
+            assert store.maintenance.integrity_check() == []
+            source = store.sources.get(FEED)
             for n in committed:
-                assert store.find_article(source_id=source.id, guid=f"urn:journal:{n}") is not None
-            assert store.count_articles() >= len(committed)
+                assert store.articles.find(source_id=source.id, guid=f"urn:journal:{n}") is not None
+            assert store.articles.count() >= len(committed)
     # the next run resumes over the same items: everything once, nothing twice
     with start_worker(db_url, 0, total) as finisher:
         _, err = finisher.communicate(timeout=120)
         assert finisher.returncode == 0, err
     with Store.open(db_url, settings) as store:
-        assert store.count_articles() == total
-        assert len(list(store.iter_raw_pages())) == total
-        assert store.integrity_check() == []
+        assert store.articles.count() == total
+        assert len(list(store.articles.raw_pages())) == total
+        assert store.maintenance.integrity_check() == []
 
 
 def tables(db_url: str) -> set[str]:
@@ -88,6 +88,6 @@ def test_interrupted_migration_changes_nothing_and_rerun_succeeds(
     # the migration had created every table and stamped its version; none of it survives
     assert not {"sources", "articles", "pages", "fetches", "alembic_version"} & tables(db_url)
     with Store.open(db_url, settings) as store:
-        assert store.list_sources() == []
-        assert store.integrity_check() == []
+        assert store.sources.all() == []
+        assert store.maintenance.integrity_check() == []
     assert {"sources", "articles", "pages", "fetches", "alembic_version"} <= tables(db_url)

@@ -19,7 +19,7 @@ def test_reopening_keeps_the_data(db_url: str, settings: Settings) -> None:
     with Store.open(db_url, settings) as store:
         add_source(store)
     with Store.open(db_url, settings) as store:
-        assert [s.name for s in store.list_sources()] == ["Journal 1"]
+        assert [s.name for s in store.sources.all()] == ["Journal 1"]
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys_and_the_busy_timeout(
@@ -46,13 +46,13 @@ def test_readonly_reader_sees_the_writer_and_cannot_write(db_url: str, settings:
         Store.open(db_url, settings, readonly=True) as reader,
     ):
         source = add_source(writer)
-        writer.upsert_article(article(source, 1))
-        assert reader.count_articles() == 1
-        assert reader.integrity_check() == []
+        writer.articles.upsert(article(source, 1))
+        assert reader.articles.count() == 1
+        assert reader.maintenance.integrity_check() == []
         with pytest.raises(StoreError, match="read-only"):
-            reader.add_source(Source(url="https://autre.example.fr/rss"))
-        writer.upsert_article(article(source, 2))
-        assert reader.count_articles() == 2
+            reader.sources.add(Source(url="https://autre.example.fr/rss"))
+        writer.articles.upsert(article(source, 2))
+        assert reader.articles.count() == 2
 
 
 def test_sqlite_readonly_file_is_never_written(tmp_path: Path, settings: Settings) -> None:
@@ -61,7 +61,7 @@ def test_sqlite_readonly_file_is_never_written(tmp_path: Path, settings: Setting
     path.chmod(0o444)
     try:
         with Store.open(str(path), settings, readonly=True) as reader:
-            assert reader.list_sources() == []
+            assert reader.sources.all() == []
     finally:
         path.chmod(0o644)
 
@@ -95,11 +95,11 @@ def test_a_second_writer_waits_for_the_lock_then_reports_it(
     quick = settings.replace(sqlite_busy_timeout_ms=100)
     with Store.open(path, quick) as one, Store.open(path, quick) as two:
         # hold the write lock as a long ingest would
-        with one._write(), pytest.raises(StoreError, match="locked") as caught:
-            two.add_source(Source(url="https://attente.example.fr/rss"))
+        with one.write(), pytest.raises(StoreError, match="locked") as caught:
+            two.sources.add(Source(url="https://attente.example.fr/rss"))
         assert "ACTUEL_SQLITE_BUSY_TIMEOUT_MS" in str(caught.value)
-        two.add_source(Source(url="https://attente.example.fr/rss"))
-        assert len(one.list_sources()) == 1
+        two.sources.add(Source(url="https://attente.example.fr/rss"))
+        assert len(one.sources.all()) == 1
 
 
 @pytest.mark.postgres
@@ -107,7 +107,7 @@ def test_postgres_scheme_spellings_are_accepted(postgres_url: str, settings: Set
     for url in (postgres_url, postgres_url.replace("postgresql://", "postgres://", 1)):
         with Store.open(url, settings) as store:
             assert store.dialect == "postgresql"
-            assert store.list_sources() == []
+            assert store.sources.all() == []
 
 
 @pytest.mark.postgres
@@ -131,10 +131,10 @@ def test_database_from_a_newer_version_is_refused(db_url: str, settings: Setting
 def test_memory_database_keeps_its_data_while_open(settings: Settings) -> None:
     with Store.open(":memory:", settings) as store:
         source = add_source(store)
-        store.upsert_article(article(source, 1))
-        assert store.count_articles() == 1
-        assert [a.title for a, _ in store.search("numéro")] == ["Article numéro 1"]
-        assert store.integrity_check() == []
+        store.articles.upsert(article(source, 1))
+        assert store.articles.count() == 1
+        assert [a.title for a, _ in store.search.hits("numéro")] == ["Article numéro 1"]
+        assert store.maintenance.integrity_check() == []
 
 
 def test_home_folder_in_the_path_is_expanded(

@@ -50,12 +50,12 @@ def test_two_sites_share_one_database_each_in_its_own_schema(
     for schema, outlet in ((first, "La Gazette"), (second, "Le Phare")):
         settings = load_settings(environ={"ACTUEL_DB": base, "ACTUEL_DB_SCHEMA": schema})
         with Store.open(settings.db, settings) as store:  # creates the schema, then migrates
-            store.add_source(Source(url=f"https://{schema}.example/feed.xml", name=outlet))
+            store.sources.add(Source(url=f"https://{schema}.example/feed.xml", name=outlet))
         assert {"articles", "sources", "alembic_version"} <= tables_in(base, schema)
     for schema, outlet in ((first, "La Gazette"), (second, "Le Phare")):
         settings = load_settings(environ={"ACTUEL_DB": base, "ACTUEL_DB_SCHEMA": schema})
         with Store.open(settings.db, settings, readonly=True) as store:
-            assert [s.name for s in store.list_sources()] == [outlet]
+            assert [s.name for s in store.sources.all()] == [outlet]
 
 
 def test_a_schema_name_that_is_not_plain_or_a_sqlite_file_is_refused(

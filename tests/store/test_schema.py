@@ -44,5 +44,5 @@ def test_downgrade_to_nothing_then_upgrade_again(db_url: str, settings: Settings
     finally:
         engine.dispose()
     with Store.open(db_url, settings) as store:
-        assert store.search("rien") == []
-        assert store.integrity_check() == []
+        assert store.search.hits("rien") == []
+        assert store.maintenance.integrity_check() == []

@@ -19,7 +19,7 @@ from tests.store.helpers import T0, add_source, article
 
 
 def titles(store: Store, query: str, **filters: object) -> set[str]:
-    page = store.search_page(query, SearchFilters(**filters), group_stories=False)  # type: ignore[arg-type]
+    page = store.search.page(query, SearchFilters(**filters), group_stories=False)  # type: ignore[arg-type]
     return {hit.article.title for hit in page.hits}
 
 
@@ -36,7 +36,7 @@ def archive(store: Store) -> Store:
         (meridian, "Council election", "Voters chose their mayor on Sunday.", "en", 40),
     ]
     for n, (source, title, text, lang, days) in enumerate(rows):
-        store.upsert_article(
+        store.articles.upsert(
             article(
                 source, n, title=title, text=text, language=lang, published_at=T0 + timedelta(days)
             )
@@ -67,7 +67,7 @@ def test_without_a_language_filter_a_word_is_read_in_both_languages(archive: Sto
 
 def test_filters_by_language_outlet_and_dates(archive: Store) -> None:
     assert titles(archive, "election", lang="en") == {"Council election"}
-    meridian = next(s for s in archive.list_sources() if s.name == "Journal 2")
+    meridian = next(s for s in archive.sources.all() if s.name == "Journal 2")
     assert titles(archive, "election", source_id=meridian.id) == {"Council election"}
     assert titles(archive, "election", since=T0 + timedelta(days=10)) == {"Council election"}
     assert titles(archive, "election", until=T0 + timedelta(days=1)) == {"Élection à Besançon"}
@@ -75,7 +75,7 @@ def test_filters_by_language_outlet_and_dates(archive: Store) -> None:
 
 
 def test_snippet_marks_the_other_form_in_the_original_text(archive: Store) -> None:
-    [hit] = archive.search_page("electeur").hits
+    [hit] = archive.search.page("electeur").hits
     assert f"Les {MARK_START}électeurs{MARK_END} votent en mars." == hit.snippet
     assert ("électeurs", True) in snippet_parts(hit.snippet)
 
@@ -83,8 +83,8 @@ def test_snippet_marks_the_other_form_in_the_original_text(archive: Store) -> No
 def test_snippet_of_a_long_text_shows_the_passage_that_matches(store: Store) -> None:
     source = add_source(store)
     text = "Rien à signaler ce jour. " * 600 + "Les pompiers sont intervenus. " + "Fin. " * 100
-    store.upsert_article(article(source, 1, title="Journée calme", text=text))
-    [hit] = store.search_page("pompier").hits
+    store.articles.upsert(article(source, 1, title="Journée calme", text=text))
+    [hit] = store.search.page("pompier").hits
     assert hit.snippet.startswith("… ")
     assert f"{MARK_START}pompiers{MARK_END} sont intervenus." in hit.snippet
     assert hit.snippet.endswith(" …")
@@ -97,30 +97,30 @@ def test_a_story_shows_once_with_its_best_article(store: Store) -> None:
     for n in range(4):
         title = "Inondation à Dole" if n == 2 else f"Dépêche {n}"
         text = "La crue a inondé les caves." if n < 3 else "Une autre inondation, ailleurs."
-        article_id, _ = store.upsert_article(article(source, n, title=title, text=text))
+        article_id, _ = store.articles.upsert(article(source, n, title=title, text=text))
         ids.append(article_id)
-    store.save_story(
+    store.stories.save(
         StoryUpdate(
             key="crue-dole",
             members=[MemberRow(i, "original" if i == ids[0] else "copy", ids[0]) for i in ids[:3]],
             original_article_id=ids[0],
         )
     )
-    page = store.search_page("inondation")
+    page = store.search.page("inondation")
     assert [hit.article.id for hit in page.hits] == [ids[2], ids[3]]  # the title match ranks first
     assert page.hits[0].story_key == "crue-dole" and page.hits[0].story_articles == 3
     assert page.hits[1].story_key is None
-    assert len(store.search_page("crue").hits) == 1
-    assert len(store.search_page("crue", group_stories=False).hits) == 3
+    assert len(store.search.page("crue").hits) == 1
+    assert len(store.search.page("crue", group_stories=False).hits) == 3
 
 
 def test_pages_follow_each_other(store: Store) -> None:
     source = add_source(store)
     for n in range(7):
-        store.upsert_article(article(source, n, title=f"Marché {n}", text="Le marché de Noël."))
-    first = store.search_page("marchés", limit=3)
-    second = store.search_page("marchés", limit=3, offset=3)
-    last = store.search_page("marchés", limit=3, offset=6)
+        store.articles.upsert(article(source, n, title=f"Marché {n}", text="Le marché de Noël."))
+    first = store.search.page("marchés", limit=3)
+    second = store.search.page("marchés", limit=3, offset=3)
+    last = store.search.page("marchés", limit=3, offset=6)
     assert first.has_more and second.has_more and not last.has_more
     seen = [h.article.id for h in first.hits + second.hits + last.hits]
     assert len(set(seen)) == 7
@@ -137,11 +137,11 @@ def test_matches_older_than_the_newest_articles_are_found_and_ranked(
     for n in range(9):
         title = "Vendanges précoces" if n == 1 else f"Dépêche {n}"
         text = "Les vendanges commencent." if n in (1, 2, 8) else "Rien à signaler."
-        article_id, _ = store.upsert_article(
+        article_id, _ = store.articles.upsert(
             article(source, n, title=title, text=text, published_at=T0 + timedelta(hours=n))
         )
         ids.append(article_id)
-    page = store.search_page("vendange")
+    page = store.search.page("vendange")
     assert [hit.article.id for hit in page.hits] == [ids[1], ids[8], ids[2]]  # title first
     assert titles(store, "vendanges", lang="fr", until=T0 + timedelta(hours=2)) == {
         "Vendanges précoces"
@@ -156,20 +156,20 @@ def test_relevance_orders_the_newest_matches(store: Store, monkeypatch: pytest.M
     ids = []
     for n in range(9):
         title = "Marché de Noël" if n in (0, 6) else f"Dépêche {n}"
-        article_id, _ = store.upsert_article(
+        article_id, _ = store.articles.upsert(
             article(source, n, title=title, text="Le marché ouvre.", published_at=T0)
         )
         ids.append(article_id)
-    page = store.search_page("marché", group_stories=False)
+    page = store.search.page("marché", group_stories=False)
     assert [hit.article.id for hit in page.hits] == [ids[6], ids[8], ids[7], ids[5]]
 
 
 def test_a_changed_text_or_language_is_indexed_again(store: Store) -> None:
     source = add_source(store)
-    article_id, _ = store.upsert_article(article(source, 1, title="Brève", text="Orage sur Metz."))
-    found = store.get_article(article_id)
+    article_id, _ = store.articles.upsert(article(source, 1, title="Brève", text="Orage sur Metz."))
+    found = store.articles.get(article_id)
     found.text = "Grêle sur Nancy."
-    store.update_extraction(found)
+    store.articles.update_extraction(found)
     assert titles(store, "orage") == set()
     assert titles(store, "grêle nancy") == {"Brève"}
 
@@ -204,4 +204,4 @@ def test_the_migration_indexes_articles_stored_before_it(db_url: str, settings: 
         engine.dispose()
     with Store.open(db_url, settings) as store:
         assert titles(store, "election") == {"Les élections"}
-        assert store.integrity_check() == []
+        assert store.maintenance.integrity_check() == []

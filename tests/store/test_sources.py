@@ -13,7 +13,7 @@ from tests.store.helpers import T0, add_source, article
 
 
 def test_added_source_reads_back_by_id_and_url(store: Store) -> None:
-    added = store.add_source(
+    added = store.sources.add(
         Source(
             url="https://www.leprogres.fr/rss",
             name="Le Progrès",
@@ -26,18 +26,18 @@ def test_added_source_reads_back_by_id_and_url(store: Store) -> None:
     )
     assert added.id is not None
     assert added.created_at is not None and added.created_at.tzinfo is not None
-    assert store.get_source(added.id) == added
-    assert store.get_source("https://www.leprogres.fr/rss") == added
-    assert store.get_source(added.id).kind is SourceKind.SITEMAP
-    assert store.list_sources() == [added]
+    assert store.sources.get(added.id) == added
+    assert store.sources.get("https://www.leprogres.fr/rss") == added
+    assert store.sources.get(added.id).kind is SourceKind.SITEMAP
+    assert store.sources.all() == [added]
 
 
 def test_duplicate_url_names_the_existing_source(store: Store) -> None:
     first = add_source(store)
     with pytest.raises(DuplicateSourceError) as caught:
-        store.add_source(Source(url=first.url, name="Encore"))
+        store.sources.add(Source(url=first.url, name="Encore"))
     assert f"source {first.id}" in str(caught.value)
-    assert len(store.list_sources()) == 1
+    assert len(store.sources.all()) == 1
 
 
 def test_update_changes_every_mutable_field(store: Store) -> None:
@@ -57,8 +57,8 @@ def test_update_changes_every_mutable_field(store: Store) -> None:
     source.last_polled_at = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
     source.error_count = 3
     source.last_error = "HTTP 503"
-    store.update_source(source)
-    again = store.get_source(source.id or 0)
+    store.sources.update(source)
+    again = store.sources.get(source.id or 0)
     assert again == source
     assert again.next_poll_at == datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
     assert again.next_poll_at is not None and again.next_poll_at.utcoffset() == timedelta(0)
@@ -68,36 +68,36 @@ def test_update_to_a_taken_url_is_refused(store: Store) -> None:
     one, two = add_source(store, 1), add_source(store, 2)
     two.url = one.url
     with pytest.raises(DuplicateSourceError):
-        store.update_source(two)
-    assert store.get_source(two.id or 0).url != one.url
+        store.sources.update(two)
+    assert store.sources.get(two.id or 0).url != one.url
 
 
 def test_unknown_source_is_not_found(store: Store) -> None:
     with pytest.raises(NotFoundError):
-        store.get_source(999)
+        store.sources.get(999)
     with pytest.raises(NotFoundError):
-        store.get_source("https://nowhere.example/rss")
+        store.sources.get("https://nowhere.example/rss")
     with pytest.raises(NotFoundError):
-        store.remove_source(999)
+        store.sources.remove(999)
     with pytest.raises(NotFoundError):
-        store.update_source(Source(url="https://x.example/rss", id=999))
+        store.sources.update(Source(url="https://x.example/rss", id=999))
 
 
 def test_removing_a_source_deletes_its_articles_and_keeps_the_fetch_log(store: Store) -> None:
     gone, kept = add_source(store, 1), add_source(store, 2)
     for n in range(3):
-        store.upsert_article(article(gone, n), raw_html=b"<p>page</p>")
-    store.upsert_article(article(kept, 1))
-    store.log_fetch(FetchLog(url=gone.url, started_at=T0, source_id=gone.id, status=200))
-    assert store.remove_source(gone.url) == 3
-    assert store.count_articles() == 1
-    assert [s.id for s in store.list_sources()] == [kept.id]
-    assert list(store.iter_raw_pages()) == []
-    assert store.search("article") and all(
-        a.source_id == kept.id for a, _ in store.search("article")
+        store.articles.upsert(article(gone, n), raw_html=b"<p>page</p>")
+    store.articles.upsert(article(kept, 1))
+    store.fetches.log(FetchLog(url=gone.url, started_at=T0, source_id=gone.id, status=200))
+    assert store.sources.remove(gone.url) == 3
+    assert store.articles.count() == 1
+    assert [s.id for s in store.sources.all()] == [kept.id]
+    assert list(store.articles.raw_pages()) == []
+    assert store.search.hits("article") and all(
+        a.source_id == kept.id for a, _ in store.search.hits("article")
     )
-    assert store.stats()["fetches"]["total"] == 1
-    assert store.integrity_check() == []
+    assert store.maintenance.stats()["fetches"]["total"] == 1
+    assert store.maintenance.integrity_check() == []
 
 
 def test_due_sources_are_active_or_failing_and_their_time_has_come(store: Store) -> None:
@@ -108,5 +108,5 @@ def test_due_sources_are_active_or_failing_and_their_time_has_come(store: Store)
     add_source(store, 4, next_poll_at=now + timedelta(seconds=1))
     add_source(store, 5, state=SourceState.PAUSED)
     add_source(store, 6, state=SourceState.DISABLED, next_poll_at=now - timedelta(days=1))
-    due = store.due_sources(now)
+    due = store.sources.due(now)
     assert [s.id for s in due] == [never.id, past.id, failing.id]

@@ -61,8 +61,8 @@ def test_migration_0002_upgrades_a_0001_database_keeping_its_articles(
     finally:
         engine.dispose()
     with Store.open(db_url, settings) as store:
-        assert [s.name for s in store.list_sources()] == ["A"]
-        assert store.latest_stories() == []
+        assert [s.name for s in store.sources.all()] == ["A"]
+        assert store.stories.latest() == []
     tables, version = _tables_and_version(db_url)
     assert {"stories", "story_articles", "article_credits", "article_quotes"} <= tables
     assert version == head_revision()
@@ -91,17 +91,17 @@ def test_migration_0002_that_fails_midway_leaves_the_0001_schema_whole(
     finally:
         engine.dispose()
     with Store.open(db_url, settings) as store:  # the fix applied, it goes through
-        assert store.latest_stories() == []
+        assert store.stories.latest() == []
 
 
 def _stored(store: Store, source: Source, n: int, **fields: object) -> int:
-    article_id, _ = store.upsert_article(article(source, n, **fields))
+    article_id, _ = store.articles.upsert(article(source, n, **fields))
     return article_id
 
 
 def _story(store: Store, key: str, members: list[MemberRow], **fields: object) -> int:
     original = next((m.article_id for m in members if m.relation == "original"), None)
-    return store.save_story(
+    return store.stories.save(
         StoryUpdate(key=key, members=members, original_article_id=original, **fields)  # type: ignore[arg-type]
     )
 
@@ -120,7 +120,7 @@ def test_a_story_lists_with_its_original_outlets_and_languages(store: Store) -> 
         ],
         original_credit=None,
     )
-    view = store.get_story("st-1")
+    view = store.stories.get("st-1")
     assert view.id == story_id
     assert (view.title, view.summary) == ("Grève des dockers", "Le port s'arrête.")
     assert view.original_article_id == first
@@ -130,17 +130,17 @@ def test_a_story_lists_with_its_original_outlets_and_languages(store: Store) -> 
     assert view.languages == ["en", "fr"]
     assert view.outlets == ["Journal 1", "Journal 2"]  # in the order they published
     assert view.updated_at == T0 + timedelta(minutes=2)
-    members = store.story_members(story_id)
+    members = store.stories.members(story_id)
     assert [m.article.id for m in members] == [first, copy]
     assert [m.relation for m in members] == ["original", "translation"]
     assert members[1].derived_from == first
     assert members[1].evidence == {"aligned": [[0, 0]], "names": 0.8}
     assert members[1].source_name == "Journal 2"
-    found = store.story_of_article(copy)
+    found = store.stories.of_article(copy)
     assert found is not None and found[0].key == "st-1" and found[1].relation == "translation"
-    assert store.story_of_article(999_999) is None
+    assert store.stories.of_article(999_999) is None
     with pytest.raises(NotFoundError):
-        store.get_story("st-nope")
+        store.stories.get("st-nope")
 
 
 def test_latest_stories_newest_activity_first_with_cursor_and_filters(store: Store) -> None:
@@ -156,7 +156,7 @@ def test_latest_stories_newest_activity_first_with_cursor_and_filters(store: Sto
     seen: list[str] = []
     before = None
     while True:
-        page = store.latest_stories(limit=3, before=before)
+        page = store.stories.latest(limit=3, before=before)
         if not page:
             break
         seen.extend(s.key for s in page)
@@ -164,10 +164,10 @@ def test_latest_stories_newest_activity_first_with_cursor_and_filters(store: Sto
         assert last.updated_at is not None
         before = (last.updated_at, last.id)
     assert seen == keys[::-1]
-    assert [s.key for s in store.latest_stories(lang="en")] == ["st-6", "st-3", "st-0"]
-    regional = store.latest_stories(category="regional")
+    assert [s.key for s in store.stories.latest(lang="en")] == ["st-6", "st-3", "st-0"]
+    regional = store.stories.latest(category="regional")
     assert [s.key for s in regional] == ["st-5", "st-4", "st-2", "st-1"]
-    related = store.related_stories(store.get_story("st-4").id, limit=2)
+    related = store.stories.related(store.stories.get("st-4").id, limit=2)
     assert [s.key for s in related] == ["st-5", "st-2"]  # same category, recent, not itself
 
 
@@ -176,7 +176,7 @@ def test_merged_story_key_resolves_to_the_survivor_with_all_members(store: Store
     a, b, bridge = (_stored(store, source, n) for n in (1, 2, 3))
     _story(store, "st-a", [MemberRow(a, "original")])
     _story(store, "st-b", [MemberRow(b, "original")])
-    survivor = store.save_story(
+    survivor = store.stories.save(
         StoryUpdate(
             key="st-a",
             members=[MemberRow(bridge, "independent"), MemberRow(b, "independent")],
@@ -184,22 +184,22 @@ def test_merged_story_key_resolves_to_the_survivor_with_all_members(store: Store
             original_article_id=a,
         )
     )
-    assert store.get_story("st-b").key == "st-a"
-    assert store.get_story("st-b").id == survivor
-    assert [s.key for s in store.latest_stories()] == ["st-a"]
-    assert [m.article.id for m in store.story_members(survivor)] == [a, b, bridge]
-    assert store.get_story("st-a").article_count == 3
+    assert store.stories.get("st-b").key == "st-a"
+    assert store.stories.get("st-b").id == survivor
+    assert [s.key for s in store.stories.latest()] == ["st-a"]
+    assert [m.article.id for m in store.stories.members(survivor)] == [a, b, bridge]
+    assert store.stories.get("st-a").article_count == 3
 
 
 def test_a_human_locked_story_keeps_its_original(store: Store) -> None:
     source = add_source(store)
     a, b = _stored(store, source, 1), _stored(store, source, 2, title="Autre titre")
     story_id = _story(store, "st-a", [MemberRow(a, "original")])
-    store.set_story_locked(story_id)
-    store.save_story(
+    store.stories.set_locked(story_id)
+    store.stories.save(
         StoryUpdate(key="st-a", members=[MemberRow(b, "original")], original_article_id=b)
     )
-    view = store.get_story("st-a")
+    view = store.stories.get("st-a")
     assert view.original_article_id == a and view.title == "Article numéro 1"
     assert view.article_count == 2
 
@@ -214,37 +214,37 @@ def test_story_quotes_are_grouped_across_outlets_cut_ones_included(store: Store)
     a, b = _stored(store, one, 1), _stored(store, two, 2)
     _story(store, "st-q", [MemberRow(a, "original"), MemberRow(b, "excerpt", a)])
     full = "Nous ne reprendrons pas le travail tant que la direction refuse de négocier"
-    store.save_article_extras(
+    store.articles.save_extras(
         a,
         [Credit(outlet="AFP", kind="wire", phrase="(AFP)")],
         [_quote(full, "Marc Diallo"), _quote("Le port, c'est nous !")],
     )
-    store.save_article_extras(
+    store.articles.save_extras(
         b, [], [_quote("nous ne reprendrons pas le travail tant que la direction")]
     )
-    quotes = store.story_quotes(store.get_story("st-q").id)
+    quotes = store.stories.quotes(store.stories.get("st-q").id)
     assert quotes[0].text == full
     assert quotes[0].speaker == "Marc Diallo"
     assert quotes[0].article_ids == [a, b]
     assert quotes[0].outlets == ["Journal 1", "Journal 2"]
     assert [q.text for q in quotes[1:]] == ["Le port, c'est nous !"]
-    assert store.article_credits(a) == [Credit(outlet="AFP", kind="wire", phrase="(AFP)")]
-    assert [q.speaker for q in store.article_quotes(a)] == ["Marc Diallo", None]
+    assert store.articles.credits(a) == [Credit(outlet="AFP", kind="wire", phrase="(AFP)")]
+    assert [q.speaker for q in store.articles.quotes(a)] == ["Marc Diallo", None]
     # extracting again replaces, never duplicates
-    store.save_article_extras(b, [], [])
-    assert store.story_quotes(store.get_story("st-q").id)[0].article_ids == [a]
+    store.articles.save_extras(b, [], [])
+    assert store.stories.quotes(store.stories.get("st-q").id)[0].article_ids == [a]
 
 
 def test_removing_a_source_takes_its_members_along(store: Store) -> None:
     keep, gone = add_source(store, 1), add_source(store, 2)
     a, b = _stored(store, keep, 1), _stored(store, gone, 2)
     story_id = _story(store, "st-r", [MemberRow(a, "original"), MemberRow(b, "copy", a)])
-    store.save_article_extras(b, [Credit("AFP", "wire", "(AFP)")], [_quote("Un mot de plus ici")])
+    store.articles.save_extras(b, [Credit("AFP", "wire", "(AFP)")], [_quote("Un mot de plus ici")])
     assert gone.id is not None
-    store.remove_source(gone.id)
-    assert [m.article.id for m in store.story_members(story_id)] == [a]
-    assert store.get_story("st-r").article_count == 1
-    assert store.story_quotes(story_id) == []
+    store.sources.remove(gone.id)
+    assert [m.article.id for m in store.stories.members(story_id)] == [a]
+    assert store.stories.get("st-r").article_count == 1
+    assert store.stories.quotes(story_id) == []
 
 
 def _world_story(store: Store) -> dict[str, int]:
@@ -294,7 +294,7 @@ def _world_story(store: Store) -> dict[str, int]:
 
 def test_a_story_is_headlined_in_each_language_by_a_member_in_it(store: Store) -> None:
     ids = _world_story(store)
-    view = store.get_story("st-port")
+    view = store.stories.get("st-port")
     assert view.title == "Dockers strike at Port-Ambre"  # the original's, as stored
     french = view.headline("fr")
     assert (french.title, french.summary, french.language, french.article_id) == (
@@ -307,17 +307,17 @@ def test_a_story_is_headlined_in_each_language_by_a_member_in_it(store: Store) -
     assert view.headline("en").article_id == ids["report"]
     assert view.headline("de") == view.headline("en")  # no German member: the original's
     # listings carry the same headlines
-    [listed] = store.latest_stories(lang="fr")
+    [listed] = store.stories.latest(lang="fr")
     assert listed.headline("fr") == french
-    news = store.news_stories(since=T0 - timedelta(days=1), limit=10, lang="fr")
+    news = store.listings.news_stories(since=T0 - timedelta(days=1), limit=10, lang="fr")
     assert [(n.title, n.language) for n in news] == [("Grève des dockers à Port-Ambre", "fr")]
-    news = store.news_stories(since=T0 - timedelta(days=1), limit=10, lang="en")
+    news = store.listings.news_stories(since=T0 - timedelta(days=1), limit=10, lang="en")
     assert [(n.title, n.language) for n in news] == [("Dockers strike at Port-Ambre", "en")]
 
 
 def test_the_timeline_lists_a_copy_or_translation_after_its_source(store: Store) -> None:
     ids = _world_story(store)
-    members = store.story_members(store.get_story("st-port").id)
+    members = store.stories.members(store.stories.get("st-port").id)
     order = [m.article.id for m in members]
     assert order[0] == ids["report"]  # before its bare-dated translation and its same-minute copy
     position = {article_id: n for n, article_id in enumerate(order)}

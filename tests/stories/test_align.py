@@ -76,7 +76,7 @@ def test_the_api_shows_aligned_sentences_of_each_derived_article(tmp_path: Path)
             if a.story != "s08":
                 continue
             if a.outlet.id not in sources:
-                sources[a.outlet.id] = store.add_source(
+                sources[a.outlet.id] = store.sources.add(
                     Source(url=f"https://{a.outlet.id}.example/f", name=a.outlet.name,
                            kind=SourceKind.FEED, lang=a.lang)
                 )  # fmt: skip
@@ -87,13 +87,13 @@ def test_the_api_shows_aligned_sentences_of_each_derived_article(tmp_path: Path)
             article = Article(source_id=source.id, url=url, canonical_url=url, title=a.title,
                               text=text, published_at=a.published, language=a.lang,
                               first_seen_at=a.published)  # fmt: skip
-            ids[a.id] = store.upsert_article(article)[0]
+            ids[a.id] = store.articles.upsert(article)[0]
             docs.append(StoryDoc(str(ids[a.id]), a.title, text, url, a.published, a.lang,
                                  a.outlet.name, a.published))  # fmt: skip
         step = StoriesStep(store, settings)
         with store.batch():
             step.place_many(docs)
-        key = store.story_of_article(ids["s08-meridian"])
+        key = store.stories.of_article(ids["s08-meridian"])
         assert key is not None
 
     with Store.open(settings.db, settings, readonly=True) as store:

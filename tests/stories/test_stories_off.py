@@ -33,11 +33,11 @@ def test_ingest_without_stories_stores_articles_and_the_home_lists_them(tmp_path
             sources = register_outlets(store, fetcher, world.outlets)
             with Ingestor(store, fetcher, settings) as ingestor:
                 ingestor.run_pass(sources)
-        stored = store.latest_articles(limit=10_000)
+        stored = store.articles.latest(limit=10_000)
         assert len(stored) >= 50  # the demo world's pages, its one broken feed aside
-        assert store.latest_stories(limit=10) == []
-        assert all(store.story_of_article(a.id or 0) is None for a in stored)
-        assert all(store.article_credits(a.id or 0) == [] for a in stored)
+        assert store.stories.latest(limit=10) == []
+        assert all(store.stories.of_article(a.id or 0) is None for a in stored)
+        assert all(store.articles.credits(a.id or 0) == [] for a in stored)
         newest = stored[0]
 
     with Store.open(settings.db, settings, readonly=True) as store:

@@ -37,7 +37,7 @@ def copy_demo(demo_site: DemoSite, folder: Path) -> Settings:
     """The demo database copied into `folder`, so that admin tests may change it."""
     target = folder / "admin.db"
     with Store.open(demo_site.settings.db, demo_site.settings) as source:
-        source.backup(str(target))
+        source.maintenance.backup(str(target))
     return demo_site.settings.replace(db=str(target))
 
 
@@ -45,8 +45,8 @@ def copy_demo(demo_site: DemoSite, folder: Path) -> Settings:
 def admin_site(settings: Settings, **changes: Any) -> Iterator[AdminSite]:
     settings = settings.replace(**changes) if changes else settings
     with Store.open(settings.db, settings) as store:
-        if store.get_admin(ADMIN) is None:
-            store.create_admin(ADMIN, hash_password(PASSWORD))
+        if store.users.get_admin(ADMIN) is None:
+            store.users.create_admin(ADMIN, hash_password(PASSWORD))
         with running(create_app(settings)) as base:
             yield AdminSite(base, settings, store)
 

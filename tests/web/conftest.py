@@ -35,9 +35,9 @@ def gazette_article(source_id: int, n: int, title: str) -> Article:
 def seeded(settings: Settings) -> tuple[Settings, int, int]:
     """A database with one outlet and one article: (settings, source id, article id)."""
     with Store.open(settings.db, settings) as store:
-        source = store.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
+        source = store.sources.add(Source(url="https://gazette.example/feed.xml", name="Gazette"))
         assert source.id is not None
-        article_id, _ = store.upsert_article(gazette_article(source.id, 1, "Budget voté"))
+        article_id, _ = store.articles.upsert(gazette_article(source.id, 1, "Budget voté"))
     # every request checks the database: tests never wait for a change to be noticed
     return settings.replace(site_cache_check_s=0), source.id, article_id
 

@@ -55,12 +55,12 @@ def build(root: Path) -> DemoSite:
             sources = register_outlets(store, fetcher, world.outlets)
             with Ingestor(store, fetcher, settings) as ingestor:
                 ingestor.run_pass(sources)
-        for article in store.latest_articles(limit=10_000):
+        for article in store.articles.latest(limit=10_000):
             manifest_id = world.article_for_url(article.url)
             if manifest_id is not None and article.id is not None:
                 ids[manifest_id] = article.id
         truth = {entry["id"]: entry for entry in world.manifest["articles"]}
-        site = DemoSite(settings, ids, truth, store.count_articles())
+        site = DemoSite(settings, ids, truth, store.articles.count())
     _BUILT["site"] = site
     return site
 
@@ -71,7 +71,7 @@ def serve(site: DemoSite, *, stories: bool = True) -> Iterator[tuple[httpx.Clien
 
     `stories`: skip when the pipeline stored no story (the tests that read stories need them)."""
     with Store.open(site.settings.db, site.settings, readonly=True) as store:
-        if stories and not store.latest_stories(limit=1):
+        if stories and not store.stories.latest(limit=1):
             pytest.skip(NO_STORIES)
         # A small page, so that the home's "older" links are followed too.
         app = create_app(site.settings.replace(site_page_size=4), store)
@@ -81,7 +81,7 @@ def serve(site: DemoSite, *, stories: bool = True) -> Iterator[tuple[httpx.Clien
 
 def story_key_of(store: Store, article_id: int) -> str:
     """The key of the story holding this article (fails the test when it has none)."""
-    found = store.story_of_article(article_id)
+    found = store.stories.of_article(article_id)
     assert found is not None, f"article {article_id} belongs to no story"
     return found[0].key
 

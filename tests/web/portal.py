@@ -96,7 +96,7 @@ def build(
             site_url="https://echo.example",
         ),
     }
-    sources = {key: store.add_source(source) for key, source in outlets.items()}
+    sources = {key: store.sources.add(source) for key, source in outlets.items()}
     meridian, kalaba, echo = sources["meridian"], sources["kalaba"], sources["echo"]
     written = {
         "report": _article(
@@ -150,11 +150,11 @@ def build(
     ids: dict[str, int] = {}
     urls: dict[str, str] = {}
     for key, article in written.items():
-        ids[key], _ = store.upsert_article(article)
+        ids[key], _ = store.articles.upsert(article)
         urls[key] = article.url
     if not stories:
         return sources, ids, urls
-    store.save_story(
+    store.stories.save(
         StoryUpdate(
             key="northbridge",
             members=[
@@ -165,7 +165,7 @@ def build(
             original_article_id=ids["report"],
         )
     )
-    store.save_story(
+    store.stories.save(
         StoryUpdate(
             key="vendanges",
             members=[MemberRow(ids["evil"], "original")],
@@ -173,7 +173,7 @@ def build(
         )
     )
     for n in range(5):
-        store.save_story(
+        store.stories.save(
             StoryUpdate(
                 key=f"conseil-{n}",
                 members=[MemberRow(ids[f"local-{n}"], "original")],

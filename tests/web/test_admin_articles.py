@@ -22,8 +22,8 @@ def site(demo_site: DemoSite, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def an_original_with_company(site: AdminSite) -> tuple[str, int, list[int]]:
     """(story key, its original article, the other members) of a story of several articles."""
-    for view in site.store.latest_stories(limit=200):
-        members = [int(m.article.id or 0) for m in site.store.story_members(view.id)]
+    for view in site.store.stories.latest(limit=200):
+        members = [int(m.article.id or 0) for m in site.store.stories.members(view.id)]
         if len(members) >= 3 and view.original_article_id in members:
             original = int(view.original_article_id or 0)
             return view.key, original, [a for a in members if a != original]
@@ -35,7 +35,7 @@ def test_a_hidden_article_is_gone_for_readers_everywhere_and_stays_gone(
 ) -> None:
     store = site.store
     key, hidden, others = an_original_with_company(site)
-    article = store.get_article(hidden)
+    article = store.articles.get(hidden)
     token = admin_token(editor, f"/admin/articles/{hidden}")
     answer = editor.post(f"/admin/articles/{hidden}/hide", data={"csrf_token": token})
     assert answer.headers["location"] == f"/admin/articles/{hidden}?done=hidden"
@@ -66,17 +66,17 @@ def test_a_hidden_article_is_gone_for_readers_everywhere_and_stays_gone(
         assert form.status_code in (403, 404)  # no form token, and no article to comment on
 
     # the story goes on without it, under another original
-    view = store.get_story(key)
+    view = store.stories.get(key)
     assert view.original_article_id in others
-    assert sorted(int(m.article.id or 0) for m in store.story_members(view.id)) == sorted(others)
+    assert sorted(int(m.article.id or 0) for m in store.stories.members(view.id)) == sorted(others)
     # a clustering process that still holds it, and the feed listing it again, change nothing
-    store.save_story(
+    store.stories.save(
         StoryUpdate(key=key, members=[MemberRow(hidden, "original")], original_article_id=hidden)
     )
-    assert store.story_of_article(hidden) is None
-    assert store.get_story(key).original_article_id in others
-    store.upsert_article(replace(article, id=None, title=article.title + " (mis à jour)"))
-    assert store.get_article(hidden, hidden=True).hidden_at is not None
+    assert store.stories.of_article(hidden) is None
+    assert store.stories.get(key).original_article_id in others
+    store.articles.upsert(replace(article, id=None, title=article.title + " (mis à jour)"))
+    assert store.articles.get(hidden, hidden=True).hidden_at is not None
 
     listing = editor.get("/admin/articles").text
     hidden_part = listing.split("Derniers articles")[0]
@@ -92,7 +92,7 @@ def test_a_corrected_title_shows_everywhere_and_outlives_re_extraction(
 ) -> None:
     store = site.store
     key, original, _ = an_original_with_company(site)
-    article = store.get_article(original)
+    article = store.articles.get(original)
     token = admin_token(editor, f"/admin/articles/{original}")
     action = f"/admin/articles/{original}/correct"
     empty = editor.post(action, data={"csrf_token": token, "title": "   ", "summary": ""})
@@ -109,9 +109,9 @@ def test_a_corrected_title_shows_everywhere_and_outlives_re_extraction(
     assert "Tel qu'extrait du média" in admin_page and article.title in admin_page
 
     # the outlet's page read again (a re-fetch, a reprocess) keeps the editor's words
-    store.upsert_article(replace(article, id=None, title="Titre extrait de nouveau"))
-    store.update_extraction(replace(store.get_article(original), title="Encore un autre"))
-    again = store.get_article(original)
+    store.articles.upsert(replace(article, id=None, title="Titre extrait de nouveau"))
+    store.articles.update_extraction(replace(store.articles.get(original), title="Encore un autre"))
+    again = store.articles.get(original)
     assert (again.title, again.summary) == (fixed["title"], fixed["summary"])
     assert again.original_title == article.title
 
@@ -129,13 +129,13 @@ def test_an_editor_files_an_article_under_a_rubrique_and_it_stays_there(
     done = editor.post(action, data={"csrf_token": token, "rubrique": "culture"})
     assert done.headers["location"] == f"/admin/articles/{original}?done=rubrique"
     assert "choisie par la rédaction" in html.unescape(editor.get(done.headers["location"]).text)
-    assert store.get_story(key).category == "culture"
+    assert store.stories.get(key).category == "culture"
     with site.client() as reader:
         assert f"/stories/{key}" in reader.get("/categories/culture").text
     # the page read again, its words pointing elsewhere, keeps the editor's choice
-    article = store.get_article(original)
-    store.update_extraction(replace(article, rubrique="sport", rubrique_by="text"))
-    assert (store.get_article(original).rubrique, store.get_article(original).rubrique_by) == (
+    article = store.articles.get(original)
+    store.articles.update_extraction(replace(article, rubrique="sport", rubrique_by="text"))
+    assert (store.articles.get(original).rubrique, store.articles.get(original).rubrique_by) == (
         "culture",
         "editor",
     )

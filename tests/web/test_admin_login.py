@@ -61,7 +61,7 @@ def test_login_sets_a_hardened_session_cookie_and_opens_the_dashboard(site: Admi
         assert page.status_code == 200
         assert "<svg" in page.text
         assert ADMIN in page.text
-        stored = site.store.get_admin(ADMIN)
+        stored = site.store.users.get_admin(ADMIN)
         assert stored is not None and stored.password_hash.startswith("$argon2id$")
         assert PASSWORD not in stored.password_hash
 
@@ -195,7 +195,7 @@ def test_rate_limiter_forgets_quiet_addresses() -> None:
 
 def test_a_one_time_password_must_be_replaced_before_any_admin_page(site: AdminSite) -> None:
     given = "donne-par-la-demo-1"
-    site.store.create_admin("premiere", hash_password(given), one_time=True)
+    site.store.users.create_admin("premiere", hash_password(given), one_time=True)
     with site.client() as client:
         answer = log_in(client, "premiere", given)
         assert answer.headers["location"] == "/admin/mot-de-passe"

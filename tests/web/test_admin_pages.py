@@ -40,21 +40,21 @@ def outlet(loopback: Loopback) -> Loopback:
 def test_dashboard_charts_articles_per_day_and_outlet_with_escaped_labels(
     site: AdminSite, editor: httpx.Client
 ) -> None:
-    busiest = max(site.store.articles_per_source(14).items(), key=lambda kv: kv[1])[0]
-    source = site.store.get_source(busiest)
-    site.store.update_source(replace(source, name='<script>alert("x")</script>'))
+    busiest = max(site.store.articles.per_source(14).items(), key=lambda kv: kv[1])[0]
+    source = site.store.sources.get(busiest)
+    site.store.sources.update(replace(source, name='<script>alert("x")</script>'))
     try:
         html = editor.get("/admin").text
     finally:
-        site.store.update_source(source)
+        site.store.sources.update(source)
     charts = re.findall(r"<svg class=\"chart\".*?</svg>", html, flags=re.S)
     assert len(charts) == 2
     assert len(re.findall(r"<rect ", charts[0])) == 14  # one bar a day, zero days included
     assert "&lt;script&gt;" in charts[1]
     assert "<script>" not in html
-    total = sum(n for _, n in site.store.articles_per_day(14))
+    total = sum(n for _, n in site.store.articles.per_day(14))
     # the figure counts what the charts count: articles collected, by day or by outlet
-    assert total == sum(site.store.articles_per_source(14).values()) > 0
+    assert total == sum(site.store.articles.per_source(14).values()) > 0
     assert f"{total} articles collectés ces 14 derniers jours" in html
 
 
@@ -62,7 +62,7 @@ def test_the_admin_speaks_the_sites_french_whatever_the_browser_prefers(
     site: AdminSite, editor: httpx.Client
 ) -> None:
     english = {"Accept-Language": "en-GB,en;q=0.9"}
-    source = site.store.list_sources()[0]
+    source = site.store.sources.all()[0]
     failing = replace(
         source,
         state=SourceState.ERROR,
@@ -70,12 +70,12 @@ def test_the_admin_speaks_the_sites_french_whatever_the_browser_prefers(
         last_error="connection refused by 127.0.1.9:8090 (check the address)",
         last_error_code="fetch.connect",
     )
-    site.store.update_source(failing)
+    site.store.sources.update(failing)
     try:
         listing = editor.get("/admin/sources", headers=english).text
         board = editor.get("/admin", headers=english).text
     finally:
-        site.store.update_source(source)
+        site.store.sources.update(source)
     assert '<html lang="fr">' in listing and '<html lang="fr">' in board
     row = re.search(rf'<tr class="source" id="source-{source.id}">.*?</tr>', listing, re.S)
     assert row is not None
@@ -99,8 +99,8 @@ def test_the_admin_speaks_the_sites_french_whatever_the_browser_prefers(
 def test_an_editor_renames_refiles_and_relabels_a_source_and_pages_follow(
     site: AdminSite, editor: httpx.Client
 ) -> None:
-    per_source = site.store.articles_per_source(3650)
-    source = next(s for s in site.store.list_sources() if per_source.get(s.id or 0))
+    per_source = site.store.articles.per_source(3650)
+    source = next(s for s in site.store.sources.all() if per_source.get(s.id or 0))
     form = editor.get(f"/admin/sources/{source.id}")
     assert form.status_code == 200 and f'value="{source.name}"' in html.unescape(form.text)
     token = admin_token(editor, f"/admin/sources/{source.id}")
@@ -114,12 +114,12 @@ def test_an_editor_renames_refiles_and_relabels_a_source_and_pages_follow(
             refused = editor.post(action, data={"csrf_token": token, **fields})
             assert refused.status_code == 422 and message in html.unescape(refused.text)
             assert 'value="Sport Local"' in refused.text or fields["category"] != "Sport Local"
-        assert site.store.get_source(int(source.id or 0)) == source  # nothing half-kept
+        assert site.store.sources.get(int(source.id or 0)) == source  # nothing half-kept
 
         fields = {"name": "  Le   Phare du Wouri ", "category": "Sport", "lang": "EN"}
         saved = editor.post(action, data={"csrf_token": token, **fields})
         assert saved.headers["location"] == f"/admin/sources?done=edited#source-{source.id}"
-        edited = site.store.get_source(int(source.id or 0))
+        edited = site.store.sources.get(int(source.id or 0))
         assert (edited.name, edited.category, edited.lang) == ("Le Phare du Wouri", "sport", "en")
         assert "Source modifiée." in editor.get(saved.headers["location"]).text
         # readers see the new name at once, and the outlet under its new category
@@ -128,39 +128,39 @@ def test_an_editor_renames_refiles_and_relabels_a_source_and_pages_follow(
             assert "Le Phare du Wouri" in reader.get("/categories/sport").text
         cleared = {"csrf_token": token, "name": source.name, "category": "", "lang": ""}
         assert editor.post(action, data=cleared).status_code == 303
-        emptied = site.store.get_source(int(source.id or 0))
+        emptied = site.store.sources.get(int(source.id or 0))
         assert emptied.category is None and emptied.lang is None
     finally:
-        site.store.update_source(source)
+        site.store.sources.update(source)
     assert editor.get("/admin/sources/987654").status_code == 404
 
 
 def test_sources_show_health_and_pause_resume_delete(site: AdminSite, editor: httpx.Client) -> None:
     html = editor.get("/admin/sources").text
-    sources = site.store.list_sources()
+    sources = site.store.sources.all()
     for source in sources:
         assert f'id="source-{source.id}"' in html
-    per_source = site.store.articles_per_source(3650)
+    per_source = site.store.articles.per_source(3650)
     target = min(
         (s for s in sources if per_source.get(s.id or 0)), key=lambda s: per_source[s.id or 0]
     )
     token = admin_token(editor, "/admin/sources")
     paused = editor.post(f"/admin/sources/{target.id}/pause", data={"csrf_token": token})
     assert paused.status_code == 303
-    assert site.store.get_source(int(target.id or 0)).state == SourceState.PAUSED
+    assert site.store.sources.get(int(target.id or 0)).state == SourceState.PAUSED
     assert "Source mise en pause." in editor.get(paused.headers["location"]).text
     editor.post(f"/admin/sources/{target.id}/resume", data={"csrf_token": token})
-    assert site.store.get_source(int(target.id or 0)).state == SourceState.ACTIVE
-    before = site.store.count_articles()
+    assert site.store.sources.get(int(target.id or 0)).state == SourceState.ACTIVE
+    before = site.store.articles.count()
     kept = editor.post(f"/admin/sources/{target.id}/delete", data={"csrf_token": token})
     assert kept.status_code == 303
-    assert target.id in {s.id for s in site.store.list_sources()}, "deleted without confirming"
+    assert target.id in {s.id for s in site.store.sources.all()}, "deleted without confirming"
     gone = editor.post(
         f"/admin/sources/{target.id}/delete", data={"csrf_token": token, "confirm": "1"}
     )
     assert gone.status_code == 303
-    assert target.id not in {s.id for s in site.store.list_sources()}
-    assert site.store.count_articles() < before
+    assert target.id not in {s.id for s in site.store.sources.all()}
+    assert site.store.articles.count() < before
     missing = editor.post(f"/admin/sources/{target.id}/pause", data={"csrf_token": token})
     assert missing.status_code == 404
 
@@ -178,7 +178,7 @@ def test_add_a_source_by_url_after_a_discovery_preview(
     assert "La Gazette du Port" in preview.text
     assert "flux (RSS, Atom ou JSON Feed)" in preview.text  # the kind, in French
     assert outlet.url("/rss.xml") in preview.text
-    assert outlet.url("/rss.xml") not in {s.url for s in site.store.list_sources()}
+    assert outlet.url("/rss.xml") not in {s.url for s in site.store.sources.all()}
     token = admin_token(editor, "/admin/sources")
     added = editor.post(
         "/admin/sources",
@@ -186,7 +186,7 @@ def test_add_a_source_by_url_after_a_discovery_preview(
               "name": "La Gazette du Port", "category": "régions", "lang": "fr"},
     )  # fmt: skip
     assert added.status_code == 303
-    stored = {s.url: s for s in site.store.list_sources()}[outlet.url("/rss.xml")]
+    stored = {s.url: s for s in site.store.sources.all()}[outlet.url("/rss.xml")]
     assert (stored.name, stored.category, stored.lang) == ("La Gazette du Port", "régions", "fr")
     again = editor.post(
         "/admin/sources",
@@ -206,10 +206,10 @@ def test_add_a_source_by_url_after_a_discovery_preview(
 def test_moderation_queue_approves_spams_and_deletes_in_bulk(
     site: AdminSite, editor: httpx.Client
 ) -> None:
-    article = site.store.latest_articles(limit=1)[0]
+    article = site.store.articles.latest(limit=1)[0]
     made = []
     for n in range(5):
-        comment = site.store.add_comment(
+        comment = site.store.comments.add(
             Comment(
                 int(article.id or 0), f"Lectrice {n}", f"Avis numéro {n} <b>gras</b>", f"h{n}",
                 hold_reason="links" if n == 0 else None,
@@ -236,7 +236,7 @@ def test_moderation_queue_approves_spams_and_deletes_in_bulk(
         "/admin/comments",
         data={"csrf_token": token, "action": "delete", "ids": [str(i) for i in made[3:]]},
     )
-    statuses = [site.store.get_comment(i).status for i in made]
+    statuses = [site.store.comments.get(i).status for i in made]
     assert statuses == ["published", "published", "spam", "deleted", "deleted"]
     assert f'id="comment-{made[0]}"' not in editor.get("/admin/comments").text
     assert f'id="comment-{made[2]}"' in editor.get("/admin/comments?status=spam").text

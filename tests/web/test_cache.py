@@ -106,7 +106,7 @@ def test_a_write_by_another_process_shows_at_once(
         "from tests.web.conftest import gazette_article\n"
         "settings = load_settings(environ={}, db=sys.argv[1])\n"
         "with Store.open(settings.db, settings) as store:\n"
-        "    store.upsert_article(gazette_article(int(sys.argv[2]), 2, 'Nouvelle piscine'))\n"
+        "    store.articles.upsert(gazette_article(int(sys.argv[2]), 2, 'Nouvelle piscine'))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run([sys.executable, "-c", script, settings.db, str(source_id)], check=True, env=env)

@@ -44,9 +44,9 @@ def test_a_commit_by_another_connection_moves_the_generation(
     before = reader.site_generation()
     assert before is not None
     assert reader.site_generation() == before  # reading changes nothing
-    reader.list_sources()
+    reader.sources.all()
     assert reader.site_generation() == before
-    writer.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
+    writer.sources.add(Source(url="https://gazette.example/feed.xml", name="Gazette"))
     after = reader.site_generation()
     assert after != before
     # the writer's own view moves too: one process serving and ingesting
@@ -57,38 +57,38 @@ def test_only_writes_that_change_pages_move_the_generation(
     writer_and_reader: tuple[Store, Store],
 ) -> None:
     writer, reader = writer_and_reader
-    source = writer.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
+    source = writer.sources.add(Source(url="https://gazette.example/feed.xml", name="Gazette"))
     assert source.id is not None
-    article_id, _ = writer.upsert_article(gazette_article(source.id, 1, "Budget voté"))
+    article_id, _ = writer.articles.upsert(gazette_article(source.id, 1, "Budget voté"))
     start = reader.site_generation()
     now = datetime.now(UTC)
     # what a fetch that found nothing new writes, and what pages never show
-    writer.log_fetch(FetchLog(url=source.url, started_at=now, source_id=source.id, status=200))
+    writer.fetches.log(FetchLog(url=source.url, started_at=now, source_id=source.id, status=200))
     polled = replace(source, last_polled_at=now, next_poll_at=now + timedelta(minutes=15))
-    writer.update_source(polled)
-    writer.add_comment(Comment(article_id, "Lou", "Premier avis.", "h1", status="pending"))
-    writer.site_secret("another-key")
-    writer.prune_fetches(now - timedelta(days=1))
+    writer.sources.update(polled)
+    writer.comments.add(Comment(article_id, "Lou", "Premier avis.", "h1", status="pending"))
+    writer.users.site_secret("another-key")
+    writer.fetches.prune(now - timedelta(days=1))
     with writer.batch():
-        writer.log_fetches([FetchLog(url=source.url, started_at=now, source_id=source.id)])
-        writer.upsert_articles([])
+        writer.fetches.log_many([FetchLog(url=source.url, started_at=now, source_id=source.id)])
+        writer.articles.upsert_many([])
     assert reader.site_generation() == start
     # what pages show
     moved = [start]
-    writer.add_comment(Comment(article_id, "Lou", "Second avis.", "h1", status="published"))
+    writer.comments.add(Comment(article_id, "Lou", "Second avis.", "h1", status="published"))
     moved.append(reader.site_generation())
-    writer.update_source(replace(polled, name="La Gazette"))
+    writer.sources.update(replace(polled, name="La Gazette"))
     moved.append(reader.site_generation())
-    writer.upsert_article(gazette_article(source.id, 2, "Nouvelle piscine"))
+    writer.articles.upsert(gazette_article(source.id, 2, "Nouvelle piscine"))
     moved.append(reader.site_generation())
     with writer.batch():  # many writes, one commit
-        writer.upsert_article(gazette_article(source.id, 3, "Marché de Noël"))
-        writer.log_fetch(FetchLog(url=source.url, started_at=now, source_id=source.id))
+        writer.articles.upsert(gazette_article(source.id, 3, "Marché de Noël"))
+        writer.fetches.log(FetchLog(url=source.url, started_at=now, source_id=source.id))
     moved.append(reader.site_generation())
     assert len(set(moved)) == len(moved), moved
     # a write rolled back leaves it where it was
     with pytest.raises(RuntimeError), writer.batch():
-        writer.upsert_article(gazette_article(source.id, 4, "Jamais publié"))
+        writer.articles.upsert(gazette_article(source.id, 4, "Jamais publié"))
         raise RuntimeError("the batch fails")
     assert reader.site_generation() == moved[-1]
 
@@ -125,12 +125,12 @@ def test_a_fetch_that_stores_nothing_new_keeps_the_cached_pages(
     settings = settings.replace(db=database, stories=False, site_cache_check_s=0)
     _publish(loopback, ["Budget voté"])
     with Store.open(database, settings) as store, Fetcher(settings) as fetcher:
-        source = store.add_source(Source(url=loopback.url("/feed.xml"), name="Gazette"))
+        source = store.sources.add(Source(url=loopback.url("/feed.xml"), name="Gazette"))
         assert source.id is not None
 
         def fetch() -> int:
             with Ingestor(store, fetcher, settings) as ingestor:
-                report = ingestor.run_pass([store.get_source(source.id or 0)])
+                report = ingestor.run_pass([store.sources.get(source.id or 0)])
             return sum(r.new_articles for r in report.sources)
 
         assert fetch() == 1
@@ -143,10 +143,10 @@ def test_a_fetch_that_stores_nothing_new_keeps_the_cached_pages(
             assert kept.headers["x-cache"] == "HIT"
             assert "Budget voté" in kept.text
             # a reader's comment waits for moderation: no page shows it
-            article = store.latest_articles(limit=1)[0]
+            article = store.articles.latest(limit=1)[0]
             assert article.id is not None
             held = Comment(article.id, "Lou", "Bravo.", "h1", status="pending")
-            assert store.add_comment(held) is not None
+            assert store.comments.add(held) is not None
             assert client.get("/").headers["x-cache"] == "HIT"
             # a new article empties the cache
             _publish(loopback, ["Budget voté", "Nouvelle piscine"])

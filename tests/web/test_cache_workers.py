@@ -23,11 +23,11 @@ from tests.web.conftest import gazette_article
 @pytest.fixture
 def running_site(settings: Settings) -> Iterator[tuple[httpx.Client, Settings, int]]:
     with Store.open(settings.db, settings) as store:
-        source = store.add_source(
+        source = store.sources.add(
             Source(url="https://gazette.example/feed.xml", name="Gazette", state=SourceState.PAUSED)
         )
         assert source.id is not None
-        store.upsert_article(gazette_article(source.id, 1, "Budget voté"))
+        store.articles.upsert(gazette_article(source.id, 1, "Budget voté"))
     port = free_port()
     env = {
         **os.environ,
@@ -75,6 +75,6 @@ def test_two_workers_serve_the_new_article_once_it_is_committed(
         assert response.status_code == 200
         assert "Nouvelle piscine" not in response.text
     with Store.open(settings.db, settings) as store:
-        store.upsert_article(gazette_article(source_id, 2, "Nouvelle piscine"))
+        store.articles.upsert(gazette_article(source_id, 2, "Nouvelle piscine"))
     for _round in range(8):
         assert "Nouvelle piscine" in client.get(path, headers=fresh).text

@@ -66,9 +66,9 @@ class Site:
         """Publish a first comment of `email` by hand, as a moderator would."""
         response = self.post(email=email, text=f"Premier commentaire ({len(email)}).")
         assert response.status_code == 303
-        pending = self.store.comments_by_status("pending", limit=1)
+        pending = self.store.comments.by_status("pending", limit=1)
         assert pending and pending[0].id is not None
-        self.store.approve_comments([pending[0].id])
+        self.store.comments.approve([pending[0].id])
 
 
 def hidden_fields(page: str) -> dict[str, str]:
@@ -88,13 +88,13 @@ def make_site(settings: Settings, **changes: Any) -> Iterator[Site]:
         secret_key="test-key-for-comment-forms", site_cache_check_s=0.0, **changes
     )
     with Store.open(settings.db, settings) as store:
-        source = store.add_source(
+        source = store.sources.add(
             Source(url="https://gazette.example/feed.xml", name="La Gazette", lang="fr")
         )
         assert source.id is not None
         ids = []
         for n in range(2):
-            article_id, _ = store.upsert_article(
+            article_id, _ = store.articles.upsert(
                 Article(
                     source_id=source.id,
                     url=f"https://gazette.example/a/{n}",
@@ -140,11 +140,11 @@ def test_first_comment_of_an_email_is_held_then_published_by_a_moderator(site: S
     page = site.client.get(response.headers["location"]).text
     assert "sera publié après relecture" in page
     assert "Enfin un marché couvert" not in shown_comments(site)
-    (held,) = site.store.comments_by_status("pending")
+    (held,) = site.store.comments.by_status("pending")
     assert (held.author_name, held.hold_reason) == ("Anne Martin", "new_author")
 
     assert held.id is not None
-    site.store.approve_comments([held.id])
+    site.store.comments.approve([held.id])
     assert "Enfin un marché couvert" in shown_comments(site)
 
     again = site.post(name="Anne Martin", text="Et le parking ?")
@@ -159,7 +159,7 @@ def test_the_email_is_never_shown_nor_stored_in_clear(site: Site) -> None:
     assert "secret.lecteur" not in site.client.get(f"/articles/{site.article_id}").text
     api = site.client.get(f"/api/v1/articles/{site.article_id}/comments")
     assert api.status_code == 200 and "secret.lecteur" not in api.text
-    (comment,) = site.store.comments_by_status("published")
+    (comment,) = site.store.comments.by_status("published")
     assert "secret" not in comment.email_hash and len(comment.email_hash) == 64
 
 
@@ -168,7 +168,7 @@ def test_filled_honeypot_is_dropped_silently(site: Site) -> None:
     bot = site.post(email="b@exemple.fr", text="Achetez !", website="https://spam.example")
     assert bot.status_code == honest.status_code == 303
     assert bot.headers["location"] == honest.headers["location"]
-    assert site.store.count_comments() == {"pending": 1, "published": 0, "spam": 0, "deleted": 0}
+    assert site.store.comments.count() == {"pending": 1, "published": 0, "spam": 0, "deleted": 0}
 
 
 def test_a_comment_posted_under_three_seconds_after_load_is_held(strict_site: Site) -> None:
@@ -180,14 +180,14 @@ def test_a_comment_posted_under_three_seconds_after_load_is_held(strict_site: Si
     )
     first = site.post(fields=fields, text="Premier, écrit en une minute.")
     assert first.status_code == 303
-    (first_comment,) = site.store.comments_by_status("pending")
+    (first_comment,) = site.store.comments.by_status("pending")
     assert first_comment.id is not None
-    site.store.approve_comments([first_comment.id])
+    site.store.comments.approve([first_comment.id])
 
     fast = site.post(text="Envoyé aussitôt la page chargée.")
     assert fast.status_code == 303
     assert fast.headers["location"].endswith("commentaire=attente#commentaires")
-    (held,) = site.store.comments_by_status("pending")
+    (held,) = site.store.comments.by_status("pending")
     assert held.hold_reason == "too_fast"
 
 
@@ -206,7 +206,7 @@ def test_a_cached_page_does_not_let_an_instant_post_through(settings: Settings) 
             action = f"/articles/{site.article_id}/comments"
             fast = bot.post(action, data={**fields, "text": "Tout de suite."}, **AT_ONCE)
             assert fast.headers["location"].endswith("commentaire=attente#commentaires")
-            (held,) = site.store.comments_by_status("pending")
+            (held,) = site.store.comments.by_status("pending")
             assert held.hold_reason == "too_fast"
 
             time.sleep(1.1)  # a reader who took the time to write is published
@@ -218,7 +218,7 @@ def test_a_cached_page_does_not_let_an_instant_post_through(settings: Settings) 
         with httpx.Client(base_url=str(site.client.base_url)) as blind:
             data = {**fields, "text": "Sans cookie."}
             assert blind.post(action, data=data, **AT_ONCE).status_code == 303
-        assert [c.hold_reason for c in site.store.comments_by_status("pending")] == [
+        assert [c.hold_reason for c in site.store.comments.by_status("pending")] == [
             "too_fast",
             "too_fast",
         ]
@@ -279,7 +279,7 @@ def test_a_story_takes_a_limited_number_of_comments_per_window(settings: Setting
             for n in range(3)
         ]
         assert statuses == [303, 303, 429]
-        assert site.store.count_comments()["pending"] == 2
+        assert site.store.comments.count()["pending"] == 2
         other_article = site.post(site.other_id, headers={"X-Forwarded-For": "203.0.113.50"})
         assert other_article.status_code == 303
 
@@ -288,7 +288,7 @@ def test_two_links_are_held_and_one_is_linked_safely(site: Site) -> None:
     site.approve_author()
     two = site.post(text="Voir https://a.example/x et https://b.example/y")
     assert two.headers["location"].endswith("commentaire=attente#commentaires")
-    assert site.store.comments_by_status("pending")[0].hold_reason == "links"
+    assert site.store.comments.by_status("pending")[0].hold_reason == "links"
 
     one = site.post(text="Le plan : https://mairie.example/plan?v=1&z=2. Et javascript:alert(1)")
     assert one.headers["location"].endswith("commentaire=publie#commentaires")
@@ -315,7 +315,7 @@ def test_exact_duplicates_are_refused_with_the_form_again(site: Site) -> None:
     again = site.post(email="autre@exemple.fr", text="Bravo pour ce marché.")
     assert again.status_code == 422
     assert "a déjà été envoyé" in again.text
-    assert site.store.count_comments()["pending"] == 1
+    assert site.store.comments.count()["pending"] == 1
     # the same words under another article are a different comment
     assert site.post(site.other_id, text="Bravo pour ce marché.").status_code == 303
 
@@ -340,7 +340,7 @@ def test_a_form_of_another_article_or_a_forged_token_is_refused(site: Site) -> N
     forged = {**site.form(), "form_token": "c1.1.0.AAAA"}
     refused = site.post(fields=forged)
     assert refused.status_code == 422 and "Rechargez la page" in refused.text
-    assert site.store.count_comments()["pending"] == 0
+    assert site.store.comments.count()["pending"] == 0
 
 
 def test_missing_or_overlong_fields_come_back_with_their_messages(site: Site) -> None:
@@ -351,7 +351,7 @@ def test_missing_or_overlong_fields_come_back_with_their_messages(site: Site) ->
     assert "Cette adresse e-mail n'est pas valide." in page
     assert "Ce commentaire est trop long." in page
     assert 'aria-invalid="true"' in page
-    assert site.store.count_comments()["pending"] == 0
+    assert site.store.comments.count()["pending"] == 0
 
 
 def test_a_cross_site_post_is_refused(site: Site) -> None:
@@ -360,7 +360,7 @@ def test_a_cross_site_post_is_refused(site: Site) -> None:
     fields = site.form()
     del fields["csrf_token"]
     assert site.post(fields=fields).status_code == 403
-    assert site.store.count_comments()["pending"] == 0
+    assert site.store.comments.count()["pending"] == 0
 
 
 def test_unknown_article_is_404(site: Site) -> None:
@@ -409,7 +409,7 @@ def test_a_site_serving_a_read_only_store_writes_comments_beside_it(
         posted = client.post(f"/articles/{article_id}/comments", data=data, **AT_ONCE)
         assert posted.status_code == 303
         with Store.open(str(path), settings) as writer:
-            (held,) = writer.comments_by_status("pending")
+            (held,) = writer.comments.by_status("pending")
             assert held.id is not None
-            writer.approve_comments([held.id])
+            writer.comments.approve([held.id])
         assert "Belle enquête." in client.get(f"/articles/{article_id}").text

@@ -19,7 +19,7 @@ def site(settings: Settings) -> Iterator[Site]:
 def test_lists_published_comments_oldest_first_in_pages(site: Site) -> None:
     ids = []
     for n in range(5):
-        saved = site.store.add_comment(
+        saved = site.store.comments.add(
             Comment(
                 article_id=site.article_id,
                 author_name=f"<i>Lecteur {n}</i>",
@@ -30,7 +30,7 @@ def test_lists_published_comments_oldest_first_in_pages(site: Site) -> None:
         )
         assert saved is not None and saved.id is not None
         ids.append(saved.id)
-    site.store.approve_comments(ids[:4])
+    site.store.comments.approve(ids[:4])
     url = f"/api/v1/articles/{site.article_id}/comments"
     first = site.client.get(url, params={"limit": 3}).json()
     assert [c["id"] for c in first["items"]] == ids[:3]

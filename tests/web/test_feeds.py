@@ -38,7 +38,7 @@ def test_home_feed_round_trips_through_our_parser_and_feedparser(
     client, store = demo
     response = client.get(f"/feed.{fmt}")
     assert response.status_code == 200
-    stories = store.latest_stories(limit=50)
+    stories = store.stories.latest(limit=50)
     base = _base(client)
     ours = parse_feed(response.content, url=f"{base}/feed.{fmt}")
     if fmt == "json":  # feedparser reads no JSON Feed: the document itself, then
@@ -84,20 +84,20 @@ def test_category_outlet_and_story_feeds_list_their_own_items(
 ) -> None:
     client, store = demo
     base = _base(client)
-    source = next(s for s in store.list_sources() if s.category and s.id is not None)
+    source = next(s for s in store.sources.all() if s.category and s.id is not None)
     category = client.get(f"/categories/{source.category}/feed.json")
     assert category.status_code == 200
     items = json.loads(category.content)["items"]
-    want = store.latest_stories(limit=50, category=source.category)
+    want = store.stories.latest(limit=50, category=source.category)
     assert [i["id"] for i in items] == [f"{base}/stories/{s.key}" for s in want]
 
     outlet = feedparser.parse(client.get(f"/outlets/{source.id}/feed.atom").content)
-    articles = store.latest_articles(limit=50, source_id=source.id)
+    articles = store.articles.latest(limit=50, source_id=source.id)
     assert [e.link for e in outlet.entries] == [f"{base}/articles/{a.id}" for a in articles]
     assert all(source.name in e.summary for e in outlet.entries)
 
-    story = store.latest_stories(limit=1)[0]
-    members = store.story_members(story.id)
+    story = store.stories.latest(limit=1)[0]
+    members = store.stories.members(story.id)
     feed = parse_feed(client.get(f"/stories/{story.key}/feed.xml").content)
     assert sorted(i.link or "" for i in feed.items) == sorted(
         f"{base}/articles/{m.article.id}" for m in members
@@ -127,11 +127,11 @@ def test_sitemaps_list_every_story_and_article_page(demo: tuple[httpx.Client, St
     assert index.format == "sitemapindex"
     assert index.sitemaps == [f"{base}/sitemaps/stories-1.xml", f"{base}/sitemaps/articles-1.xml"]
     stories = parse_feed(client.get("/sitemaps/stories-1.xml").content)
-    story_count, article_count = store.sitemap_counts()
+    story_count, article_count = store.listings.sitemap_counts()
     assert len(stories.items) == story_count > 0
     assert all((i.link or "").startswith(f"{base}/stories/") for i in stories.items)
     articles = parse_feed(client.get("/sitemaps/articles-1.xml").content)
-    assert len(articles.items) == article_count == store.count_articles()
+    assert len(articles.items) == article_count == store.articles.count()
     assert all(i.updated_at or i.published_at for i in articles.items)
 
 
@@ -141,7 +141,7 @@ def test_news_sitemap_holds_the_last_two_days(demo: tuple[httpx.Client, Store]) 
     assert response.status_code == 200
     feed = parse_feed(response.content)
     assert feed.format in ("newssitemap", "sitemap")
-    recent = store.news_stories(since=news_since(), limit=1000)
+    recent = store.listings.news_stories(since=news_since(), limit=1000)
     assert sorted(i.link or "" for i in feed.items) == sorted(
         f"{_base(client)}/stories/{s.ref}" for s in recent
     )
@@ -163,11 +163,11 @@ def test_robots_names_the_sitemaps_and_keeps_crawlers_out_of_admin_and_api(
 def hostile(settings: Settings) -> Iterator[tuple[httpx.Client, int]]:
     """A site whose one outlet publishes HTML in a title and an author name."""
     with Store.open(settings.db, settings) as store:
-        source = store.add_source(
+        source = store.sources.add(
             Source(url="https://gazette.example/feed.xml", name="La <i>Gazette</i>", lang="fr")
         )
         assert source.id is not None
-        store.upsert_article(
+        store.articles.upsert(
             Article(
                 source_id=source.id,
                 url="https://gazette.example/a/1",
@@ -205,8 +205,8 @@ def test_html_in_a_title_or_author_stays_text_in_every_feed(
 
 def test_every_feed_a_page_advertises_is_there(demo: tuple[httpx.Client, Store]) -> None:
     client, store = demo
-    source = next(s for s in store.list_sources() if s.category and s.id is not None)
-    story = store.latest_stories(limit=1)[0]
+    source = next(s for s in store.sources.all() if s.category and s.id is not None)
+    story = store.stories.latest(limit=1)[0]
     pages = [
         "/",
         f"/stories/{story.key}",

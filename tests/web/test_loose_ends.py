@@ -97,7 +97,7 @@ def test_a_page_shows_a_change_committed_after_it_was_first_shown(
     settings, source_id, article_id = seeded
     assert "Budget voté" in uncached.get(f"/articles/{article_id}").text
     with Store.open(settings.db, settings) as store:
-        store.upsert_article(gazette_article(source_id, 1, "Budget rectifié"))
+        store.articles.upsert(gazette_article(source_id, 1, "Budget rectifié"))
     page = uncached.get(f"/articles/{article_id}").text
     assert "Budget rectifié" in page
     assert "Budget voté" not in page
@@ -110,11 +110,11 @@ def test_kept_values_last_until_the_next_commit(settings: Settings) -> None:
 
         def count() -> int:
             reads.append(1)
-            return len(store.list_sources())
+            return len(store.sources.all())
 
         assert memo.get("sources", count) == memo.get("sources", count) == 0
         assert len(reads) == 1
-        store.add_source(Source(url="https://gazette.example/feed.xml", name="Gazette"))
+        store.sources.add(Source(url="https://gazette.example/feed.xml", name="Gazette"))
         assert memo.get("sources", count) == 1
         assert len(reads) == 2
         small = GenerationMemo(store.site_generation, max_entries=2)

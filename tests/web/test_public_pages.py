@@ -298,7 +298,7 @@ def test_json_ld_names_the_original_and_the_translated_work(portal: Portal) -> N
 def test_json_ld_survives_a_title_that_closes_the_script(portal: Portal) -> None:
     page = portal.client.get(f"/articles/{portal.articles['copy']}").text
     data = json_ld(page)
-    stored = portal.store.get_article(portal.articles["copy"])
+    stored = portal.store.articles.get(portal.articles["copy"])
     assert data["headline"] == stored.title
     assert PAYLOADS[4] in stored.title
     assert page.count("</script>") == 1
@@ -310,7 +310,7 @@ def test_canonical_and_opengraph_use_the_public_address(portal: Portal) -> None:
     bare = lxml_html.fromstring(portal.client.get(f"/articles/{article_id}").text)
     assert not bare.xpath('//meta[@property="og:image"]')
     assert "meridian.example/img" not in portal.client.get(f"/articles/{article_id}").text
-    portal.store.save_image(
+    portal.store.images.save(
         article_id, "https://meridian.example/img/harbour.jpg", data=b"RIFF", width=1, height=1,
         content_type="image/webp",
     )  # fmt: skip

@@ -52,9 +52,9 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def _values(store: Store) -> dict[str, str]:
-    article = store.latest_articles(limit=1)[0]
-    source = store.list_sources()[0]
-    story = store.story_of_article(int(article.id or 0))
+    article = store.articles.latest(limit=1)[0]
+    source = store.sources.all()[0]
+    story = store.stories.of_article(int(article.id or 0))
     return {
         "key": story[0].key if story else "none",
         "article_id": str(article.id),

@@ -19,13 +19,13 @@ from tests.support.webserver import running
 @pytest.fixture
 def site(settings: Settings) -> Iterator[tuple[httpx.Client, Store, int]]:
     with Store.open(settings.db, settings) as store:
-        source = store.add_source(
+        source = store.sources.add(
             Source(
                 url="https://gazette.example/feed.xml", name="La Gazette <b>du Port</b>", lang="fr"
             )
         )
         assert source.id is not None
-        article_id, _ = store.upsert_article(
+        article_id, _ = store.articles.upsert(
             Article(
                 source_id=source.id,
                 url="https://gazette.example/a/marche",
@@ -37,7 +37,7 @@ def site(settings: Settings) -> Iterator[tuple[httpx.Client, Store, int]]:
                 first_seen_at=datetime(2026, 11, 24, 9, 5, tzinfo=UTC),
             )
         )
-        store.upsert_article(
+        store.articles.upsert(
             Article(
                 source_id=source.id,
                 url="javascript:alert(1)",
@@ -84,7 +84,7 @@ def test_article_page_shows_excerpt_and_links_the_original(
 
 def test_non_http_links_are_never_rendered(site: tuple[httpx.Client, Store, int]) -> None:
     client, store, _ = site
-    [trapped] = [a for a in store.latest_articles() if a.title == "Lien piégé"]
+    [trapped] = [a for a in store.articles.latest() if a.title == "Lien piégé"]
     html = client.get(f"/articles/{trapped.id}").text
     assert "javascript:" not in html
 

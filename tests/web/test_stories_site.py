@@ -46,7 +46,7 @@ def test_home_lists_stories_not_copies(demo: Served, demo_site: DemoSite) -> Non
     s08 = [c for c in listed if f'href="/stories/{key}"' in c]
     assert len(s08) == 1
     # the Meridian Post's English report, under its French translation's title on the French home
-    assert str(escape(store.get_story(key).headline("fr").title)) in s08[0]
+    assert str(escape(store.stories.get(key).headline("fr").title)) in s08[0]
     assert "armoured vehicles" not in s08[0] and 'lang="en"' not in s08[0]
     assert "Publié d'abord par <strong>The Meridian Post</strong>" in s08[0]
     assert re.search(r"\d+ articles · \d+ médias", s08[0])
@@ -74,7 +74,7 @@ def test_story_page_shows_original_translations_and_copies(
     assert "Content-Security-Policy" in response.headers
     html = response.text
     # the headline of a French member on the French page, the original's on the English one
-    kalaba = store.get_article(ids["s08-kalaba"])
+    kalaba = store.articles.get(ids["s08-kalaba"])
     assert f"<h1>{escape(kalaba.title)}</h1>" in html
     english = client.get(f"/stories/{key}", headers={"Accept-Language": "en"}).text
     assert "<h1>Northbridge opens inquiry into armoured vehicles" in english
@@ -95,7 +95,7 @@ def test_story_page_shows_original_translations_and_copies(
     labels = {"copy": "copie de", "excerpt": "extrait de", "rewrite": "réécriture de"}
     labels |= {"translation": "traduction de", "independent": "reportage indépendant"}
     labels["original"] = "article d'origine"
-    for member in store.story_members(store.get_story(key).id):
+    for member in store.stories.members(store.stories.get(key).id):
         assert member.article.id is not None
         event = unescape(by_article[member.article.id])
         assert labels[member.relation] in event
@@ -124,9 +124,9 @@ def test_excerpt_is_marked_as_an_excerpt(demo: Served, demo_site: DemoSite) -> N
 
 def test_story_page_shows_who_said_what(demo: Served, demo_site: DemoSite) -> None:
     client, store = demo
-    view, _ = store.story_of_article(demo_site.ids["s08-meridian"]) or (None, None)
+    view, _ = store.stories.of_article(demo_site.ids["s08-meridian"]) or (None, None)
     assert view is not None
-    quotes = store.story_quotes(view.id)
+    quotes = store.stories.quotes(view.id)
     if not quotes:
         pytest.skip("the pipeline stores no quotes yet: nothing to show under « Qui a dit quoi »")
     html = client.get(f"/stories/{view.key}").text
@@ -152,11 +152,11 @@ def test_every_timeline_lists_an_article_after_what_it_derives_from(demo: Served
     its source."""
     client, store = demo
     checked = 0
-    for view in store.latest_stories(limit=1000):
+    for view in store.stories.latest(limit=1000):
         html = client.get(f"/stories/{view.key}").text
         shown = list(timeline(html))
         assert len(shown) == view.article_count
-        for member in store.story_members(view.id):
+        for member in store.stories.members(view.id):
             if member.derived_from in shown:
                 assert member.article.id is not None
                 assert shown.index(member.derived_from) < shown.index(member.article.id), (
@@ -193,7 +193,7 @@ def test_no_story_lists_a_quote_twice_or_a_fragment_alone(
 ) -> None:
     client, store = demo
     pages = 0
-    for view in store.latest_stories(limit=1000):
+    for view in store.stories.latest(limit=1000):
         html = client.get(f"/stories/{view.key}").text
         if '<section aria-labelledby="quotes">' not in html:
             continue
@@ -216,7 +216,7 @@ def test_no_story_lists_a_quote_twice_or_a_fragment_alone(
 def test_article_page_of_a_copy_credits_the_original(demo: Served, demo_site: DemoSite) -> None:
     client, store = demo
     copy_id = demo_site.ids["s08-echo-des-collines"]
-    meridian = store.get_article(demo_site.ids["s08-meridian"])
+    meridian = store.articles.get(demo_site.ids["s08-meridian"])
     html = client.get(f"/articles/{copy_id}").text
     assert re.search(
         rf"Publié d'abord par <strong><a href=\"/articles/{meridian.id}\">The Meridian Post</a>",
@@ -288,7 +288,7 @@ def test_stories_are_filed_by_subject_and_read_on_within_it(demo: Served) -> Non
     """Rubriques from the outlets' sections or the words: a dockers' strike is read beside
     other strikes and prices, never beside a jazz festival (issue 11)."""
     client, store = demo
-    views = store.latest_stories(limit=200)
+    views = store.stories.latest(limit=200)
     by_title = {v.title: v for v in views}
     strike = next(
         v for t, v in by_title.items() if t is not None and "dockers" in t.lower() and "grève" in t
@@ -299,7 +299,7 @@ def test_stories_are_filed_by_subject_and_read_on_within_it(demo: Served) -> Non
     read_on = re.search(r'<ul class="related">(.*?)</ul>', page, flags=re.S)
     assert read_on is not None and f"/stories/{jazz.key}" not in read_on.group(1)
     for link in re.findall(r'href="/stories/([^"]+)"', read_on.group(1)):
-        assert store.get_story(link).category == "economie"
+        assert store.stories.get(link).category == "economie"
     # readers find the rubriques among the home's filters, and each lists its stories
     home = client.get("/").text
     assert 'href="/categories/culture"' in home

@@ -27,14 +27,14 @@ def merged(settings: Settings, db_url: str) -> Iterator[httpx.Client]:
     original is an outlet credited but not ingested. On SQLite and on PostgreSQL."""
     settings = settings.replace(db=db_url)
     with Store.open(settings.db, settings) as store:
-        source = store.add_source(
+        source = store.sources.add(
             Source(url="https://gazette.example/feed.xml", name="La Gazette <i>du Port</i>")
         )
         assert source.id is not None
         ids = []
         titles = (EVIL_TITLE, "Crue de la Sorène : les quais évacués", "Séisme au large (AFP)")
         for n, title in enumerate(titles):
-            article_id, _ = store.upsert_article(
+            article_id, _ = store.articles.upsert(
                 Article(
                     source_id=source.id,
                     url=f"https://gazette.example/a/{n}",
@@ -47,12 +47,12 @@ def merged(settings: Settings, db_url: str) -> Iterator[httpx.Client]:
                 )
             )
             ids.append(article_id)
-        store.save_story(
+        store.stories.save(
             StoryUpdate(
                 key="st-old", members=[MemberRow(ids[1], "original")], original_article_id=ids[1]
             )
         )
-        store.save_story(
+        store.stories.save(
             StoryUpdate(
                 key="st-survivor",
                 members=[MemberRow(ids[0], "original"), MemberRow(ids[1], "independent")],
@@ -61,7 +61,7 @@ def merged(settings: Settings, db_url: str) -> Iterator[httpx.Client]:
             )
         )
         # An outlet named in credit lines but not ingested reported first.
-        store.save_story(
+        store.stories.save(
             StoryUpdate(
                 key="st-credit",
                 members=[MemberRow(ids[2], "original")],

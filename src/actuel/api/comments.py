@@ -49,11 +49,11 @@ def routes(get_store: Callable[[], Store]) -> list[Route]:
             return JSONResponse(error_body(exc.code, exc.problem, exc.fix), status_code=400)
         store = get_store()
         try:
-            store.get_article(article_id)
+            store.articles.get(article_id)
         except NotFoundError:
             message = f"no article has the id {article_id}"
             return JSONResponse(error_body("article_not_found", message), status_code=404)
-        rows = store.article_comments(article_id, limit=limit + 1, after=after)
+        rows = store.comments.of_article(article_id, limit=limit + 1, after=after)
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1] if rows and more else None

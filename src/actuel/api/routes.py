@@ -90,7 +90,7 @@ def create_api(
         before = _cursor(request)
         lang = request.query_params.get("lang") or None
         category = request.query_params.get("category") or None
-        rows = get_store().latest_stories(
+        rows = get_store().stories.latest(
             limit=limit + 1, before=before, lang=lang, category=category
         )
         more = len(rows) > limit
@@ -102,30 +102,30 @@ def create_api(
         key = request.path_params["key"]
         store = get_store()
         try:
-            view = store.get_story(key)
+            view = store.stories.get(key)
         except NotFoundError:
             raise ApiError(404, "story_not_found", f"no story has the key {key[:80]!r}") from None
         if view.key != key:
             return RedirectResponse(f"/api/v1/stories/{quote(view.key)}", status_code=301)
         body: JSON = story_json(view)
-        body["members"] = [member_json(m) for m in store.story_members(view.id)]
-        body["quotes"] = [quote_json(q) for q in store.story_quotes(view.id)]
-        body["related"] = [story_json(v) for v in store.related_stories(view.id)]
+        body["members"] = [member_json(m) for m in store.stories.members(view.id)]
+        body["quotes"] = [quote_json(q) for q in store.stories.quotes(view.id)]
+        body["related"] = [story_json(v) for v in store.stories.related(view.id)]
         return JSONResponse(body)
 
     def article(request: Request) -> Response:
         article_id = request.path_params["article_id"]
         store = get_store()
         try:
-            item = store.get_article(article_id)
+            item = store.articles.get(article_id)
         except NotFoundError:
             raise ApiError(
                 404, "article_not_found", f"no article has the id {article_id}"
             ) from None
-        names = {s.id: s.name for s in store.list_sources()}
+        names = {s.id: s.name for s in store.sources.all()}
         body = article_json(item, names.get(item.source_id), int(settings.excerpt_chars))
         body["story"] = None
-        found = store.story_of_article(article_id)
+        found = store.stories.of_article(article_id)
         if found is not None:
             view, member = found
             body["story"] = {

@@ -94,8 +94,8 @@ def routes(get_store: Callable[[], Store], settings: Settings) -> list[Route]:
             until=until + timedelta(days=1) if until else None,  # the whole last day
         )
         store = get_store()
-        found = store.search_page(query[:MAX_QUERY_CHARS], filters, limit=limit, offset=offset)
-        names = {s.id: s.name for s in store.list_sources()}
+        found = store.search.page(query[:MAX_QUERY_CHARS], filters, limit=limit, offset=offset)
+        names = {s.id: s.name for s in store.sources.all()}
         excerpt_chars = int(settings.excerpt_chars)
         more = found.has_more and offset + limit <= MAX_OFFSET
         answer = JSONResponse(

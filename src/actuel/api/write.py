@@ -81,7 +81,7 @@ def routes(get_writer: Callable[[], Store], settings: Settings) -> list[Route]:
                     "send Authorization: Bearer <token> (see `actuel admin create-token`)",
                 )  # fmt: skip
             # a read leaves the database as it was: only writes record the token's last use
-            known = get_writer().use_api_token(
+            known = get_writer().users.use_api_token(
                 token_hash(token.strip()), record=request.method not in ("GET", "HEAD")
             )
             if known is None:
@@ -97,8 +97,8 @@ def routes(get_writer: Callable[[], Store], settings: Settings) -> list[Route]:
 
     async def list_sources(_request: Request) -> Response:
         store = get_writer()
-        per_source = store.articles_per_source(7)
-        items = [source_json(s, per_source.get(s.id or 0, 0) / 7) for s in store.list_sources()]
+        per_source = store.articles.per_source(7)
+        items = [source_json(s, per_source.get(s.id or 0, 0) / 7) for s in store.sources.all()]
         return JSONResponse({"items": items})
 
     async def add_source(request: Request) -> Response:
@@ -145,7 +145,7 @@ def routes(get_writer: Callable[[], Store], settings: Settings) -> list[Route]:
         source_id = request.path_params["source_id"]
         try:
             _check_id(source_id)
-            removed = get_writer().remove_source(source_id)
+            removed = get_writer().sources.remove(source_id)
         except NotFoundError:
             return _error(404, "source_not_found", f"no source has the id {source_id}")
         return JSONResponse({"deleted": source_id, "articles_removed": removed})
@@ -154,7 +154,7 @@ def routes(get_writer: Callable[[], Store], settings: Settings) -> list[Route]:
         status = request.query_params.get("status", "pending")
         if status not in STATUSES:
             return _error(400, "bad_status", f"status is not one of {', '.join(STATUSES)}")
-        rows = get_writer().comments_by_status(status, limit=200)
+        rows = get_writer().comments.by_status(status, limit=200)
         return JSONResponse({"items": [moderated_json(c) for c in rows]})
 
     async def moderate(request: Request) -> Response:

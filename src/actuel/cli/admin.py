@@ -41,7 +41,7 @@ def create_user_command(settings: Settings, name: str, password_stdin: bool) -> 
         fail(f"admin name {name!r} must be 1 to 64 printable characters (choose another)")
     password = _read_password(password_stdin)
     with open_store(settings) as store:
-        store.create_admin(name, hash_password(password))
+        store.users.create_admin(name, hash_password(password))
     out.print(f"created admin {name}: log in at /admin/login")
 
 
@@ -55,7 +55,7 @@ def set_password_command(settings: Settings, name: str, password_stdin: bool) ->
     """Give admin NAME a new password."""
     password = _read_password(password_stdin)
     with open_store(settings) as store:
-        store.set_admin_password(name, hash_password(password))
+        store.users.set_password(name, hash_password(password))
     out.print(f"changed the password of admin {name}")
 
 
@@ -71,10 +71,10 @@ def create_token_command(settings: Settings, label: str, user: str | None) -> No
     with open_store(settings) as store:
         user_id = None
         if user:
-            found = store.get_admin(user)
+            found = store.users.get_admin(user)
             if found is None:
                 fail(f"no admin named {user!r} (create it with `actuel admin create-user`)")
             else:
                 user_id = found.id
-        store.add_api_token(token_hash(token), label[:200], user_id)
+        store.users.add_api_token(token_hash(token), label[:200], user_id)
     out.print(token)

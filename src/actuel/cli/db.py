@@ -29,7 +29,7 @@ def migrate_command(settings: Settings) -> None:
 def check_command(settings: Settings) -> None:
     """Run the database's integrity check; exit 1 when it finds a problem."""
     with open_store(settings) as store:
-        problems = store.integrity_check()
+        problems = store.maintenance.integrity_check()
         label = store.label
     if problems:
         for problem in problems:
@@ -48,7 +48,7 @@ def check_command(settings: Settings) -> None:
 def backup_command(settings: Settings, path: str) -> None:
     """Copy the live SQLite database to PATH, consistently, while it is in use."""
     with open_store(settings) as store:
-        store.backup(path)
+        store.maintenance.backup(path)
     out.print(f"backed up to {path}")
 
 
@@ -63,5 +63,5 @@ def prune_command(settings: Settings, days: int | None) -> None:
     """Drop old fetch log rows (articles and stories are never pruned)."""
     before = datetime.now(UTC) - timedelta(days=days) if days is not None else None
     with open_store(settings) as store:
-        removed = store.prune_fetches(before)
+        removed = store.fetches.prune(before)
     out.print(f"removed {removed} fetch log rows")

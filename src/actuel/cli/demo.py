@@ -31,7 +31,7 @@ FIRST_ADMIN = "admin"
 def outlets_port(store: Store) -> int:
     """The port of this database's demo outlets: the one its registered outlets use, else the
     first of DEMO_OUTLETS_PORTS free (a second `actuel demo` on another database runs beside)."""
-    for source in store.list_sources():
+    for source in store.sources.all():
         parts = urlsplit(source.url)
         port = parts.port
         if (parts.hostname or "").startswith("127.0.1.") and port in DEMO_OUTLETS_PORTS:
@@ -68,16 +68,16 @@ def demo_settings(settings: Settings) -> Settings:
 def create_first_admin(store: Store) -> str | None:
     """The database's first admin, `FIRST_ADMIN`, with a one-time password (returned, to be
     shown once); None when it has an admin already."""
-    if store.count_admins():
+    if store.users.count_admins():
         return None
     password = secrets.token_urlsafe(12)
-    store.create_admin(FIRST_ADMIN, hash_password(password), one_time=True)
+    store.users.create_admin(FIRST_ADMIN, hash_password(password), one_time=True)
     return password
 
 
 def register_outlets(store: Store, fetcher: Fetcher, outlets: list[DemoOutlet]) -> list[Source]:
     """Register every demo outlet as an operator would: by URL, with discovery."""
-    registered = {s.url: s for s in store.list_sources()}
+    registered = {s.url: s for s in store.sources.all()}
     sources = []
     for outlet in outlets:
         known = registered.get(outlet.source_url)
@@ -95,9 +95,9 @@ def register_outlets(store: Store, fetcher: Fetcher, outlets: list[DemoOutlet]) 
             )
             source = new_source(outlet.source_url, None, kind=SourceKind.FEED, **fields)
         try:
-            sources.append(store.add_source(source))
+            sources.append(store.sources.add(source))
         except DuplicateSourceError:
-            sources.append(store.get_source(source.url))
+            sources.append(store.sources.get(source.url))
     return sources
 
 
@@ -114,11 +114,11 @@ def demo_command(settings: Settings, no_serve: bool, port: int | None, host: str
     with DemoWorld(port=outlets_at) as world:
         console.print(f"demo world: {len(world.outlets)} outlets on loopback", highlight=False)
         with open_store(settings) as store:
-            with Fetcher(settings, holds=store) as fetcher:
+            with Fetcher(settings, holds=store.hosts) as fetcher:
                 sources = register_outlets(store, fetcher, world.outlets)
             report = ingest_once(store, settings, source_ids=[s.id for s in sources if s.id])
             print_report(report)
-            stats = store.stats()
+            stats = store.maintenance.stats()
             first_admin = create_first_admin(store)
         out.print(
             f"{stats['articles']['total']} articles from {stats['sources']['total']} "

@@ -40,8 +40,8 @@ def ingest_once(
     show_progress: bool = True,
 ) -> PassReport:
     """One pass over the due sources (or the given ones), with a progress bar."""
-    sources = [store.get_source(i) for i in source_ids] if source_ids else None
-    with Fetcher(settings, holds=store) as fetcher, progress_bar() as progress:
+    sources = [store.sources.get(i) for i in source_ids] if source_ids else None
+    with Fetcher(settings, holds=store.hosts) as fetcher, progress_bar() as progress:
         task = progress.add_task("ingesting", total=None, visible=show_progress)
 
         def advance(_what: str, done: int, total: int) -> None:
@@ -113,7 +113,7 @@ def scheduler_loop(settings: Settings, stop: threading.Event, *, idle_s: float =
                 log.exception("ingest pass failed")
             upcoming = [
                 s.next_poll_at
-                for s in store.list_sources()
+                for s in store.sources.all()
                 if s.next_poll_at and s.state in ("active", "error")
             ]
             wait_s = idle_s
@@ -132,7 +132,7 @@ def run_command(settings: Settings, host: str | None, port: int | None) -> None:
 
     settings = settings.replace(web_host=host, web_port=port)
     with open_store(settings) as store:  # create or migrate the schema before the two halves
-        if not store.count_admins():
+        if not store.users.count_admins():
             console.print(
                 "[yellow]no admin yet[/]: create one with `actuel admin create-user NAME`, "
                 f"then log in at http://{settings.web_host}:{settings.web_port}/admin",
@@ -155,7 +155,7 @@ def run_command(settings: Settings, host: str | None, port: int | None) -> None:
 def reprocess_command(settings: Settings) -> None:
     """Re-extract every article from its stored raw HTML, without fetching."""
     with open_store(settings) as store, progress_bar() as progress:
-        task = progress.add_task("re-extracting", total=store.count_articles())
+        task = progress.add_task("re-extracting", total=store.articles.count())
         count = reprocess(store, settings, on_progress=lambda n: progress.update(task, completed=n))
     if not is_quiet():
         out.print(f"re-extracted {count} articles from their stored pages")

@@ -65,7 +65,7 @@ def add_command(
     else:
         with (
             open_store(settings) as store,
-            Fetcher(settings, holds=store) as fetcher,
+            Fetcher(settings, holds=store.hosts) as fetcher,
             console.status(f"discovering {url}"),
         ):
             found = discover(url, fetcher)
@@ -73,7 +73,7 @@ def add_command(
         if found.url != url:
             console.print(f"found {found.kind.value} {found.url}", highlight=False)
     with open_store(settings) as store:
-        added = store.add_source(source)
+        added = store.sources.add(source)
     out.print(f"added source {added.id}: {added.name} ({added.kind.value}) {added.url}")
 
 
@@ -83,7 +83,7 @@ def add_command(
 def list_command(settings: Settings, as_json: bool) -> None:
     """List sources with their state and last error."""
     with open_store(settings) as store:
-        sources = store.list_sources()
+        sources = store.sources.all()
     if as_json:
         out.print(json.dumps([_source_row(s) for s in sources], ensure_ascii=False, indent=2))
         return
@@ -104,8 +104,8 @@ def remove_command(settings: Settings, source: str) -> None:
     """Remove a source and its articles."""
     key = _source_key(source)
     with open_store(settings) as store:
-        found = store.get_source(key)
-        removed = store.remove_source(key)
+        found = store.sources.get(key)
+        removed = store.sources.remove(key)
     out.print(f"removed source {found.id} ({found.url}) and its {removed} articles")
 
 
@@ -119,8 +119,8 @@ def _source_key(source: str) -> int | str:
 def pause_command(settings: Settings, source: str) -> None:
     """Stop polling a source; its articles stay on the site."""
     with open_store(settings) as store:
-        found = store.get_source(_source_key(source))
-        store.update_source(replace(found, state=SourceState.PAUSED))
+        found = store.sources.get(_source_key(source))
+        store.sources.update(replace(found, state=SourceState.PAUSED))
     out.print(f"paused source {found.id} ({found.url})")
 
 
@@ -130,8 +130,8 @@ def pause_command(settings: Settings, source: str) -> None:
 def resume_command(settings: Settings, source: str) -> None:
     """Poll a paused, failing or disabled source again, at the next pass."""
     with open_store(settings) as store:
-        found = store.get_source(_source_key(source))
-        store.update_source(state.enabled(found))
+        found = store.sources.get(_source_key(source))
+        store.sources.update(state.enabled(found))
     out.print(f"resumed source {found.id} ({found.url}): polled at the next pass")
 
 
@@ -157,7 +157,7 @@ def import_command(settings: Settings, file: str) -> None:
                 site_url=outline.site_url,
             )
             try:
-                store.add_source(
+                store.sources.add(
                     new_source(
                         source.url,
                         None,
@@ -180,7 +180,7 @@ def import_command(settings: Settings, file: str) -> None:
 def export_command(settings: Settings, file: str | None) -> None:
     """Write every source as OPML 2.0 (to FILE, or standard output)."""
     with open_store(settings) as store:
-        data = write_opml(store.list_sources())
+        data = write_opml(store.sources.all())
     if file and file != "-":
         Path(file).write_bytes(data)
     else:

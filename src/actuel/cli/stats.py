@@ -17,7 +17,7 @@ from actuel.config import Settings
 def stats_command(settings: Settings, as_json: bool) -> None:
     """Counts: sources by state, articles by language and source, fetches, errors."""
     with open_store(settings) as store:
-        stats = store.stats()
+        stats = store.maintenance.stats()
     if as_json:
         out.print(json.dumps(stats, ensure_ascii=False, indent=2, default=str), markup=False)
         return

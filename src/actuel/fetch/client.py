@@ -78,11 +78,11 @@ class _Answer:
 
 
 class HostHolds(Protocol):
-    """Where the waits hosts ask for are kept for other processes (the Store)."""
+    """Where the waits hosts ask for are kept for other processes (the store's `hosts`)."""
 
-    def host_holds(self) -> Mapping[str, tuple[datetime, int]]: ...
+    def holds(self) -> Mapping[str, tuple[datetime, int]]: ...
 
-    def hold_host(self, host: str, until: datetime, status: int) -> None: ...
+    def hold(self, host: str, until: datetime, status: int) -> None: ...
 
 
 class Fetcher:
@@ -171,7 +171,7 @@ class Fetcher:
         """Take up the waits hosts asked of other processes (`holds`, when given)."""
         if self._holds is None:
             return
-        for key, (until, status) in self._holds.host_holds().items():
+        for key, (until, status) in self._holds.holds().items():
             self._politeness.block_until(key, until, status)
 
     def host_ready_at(self, url: str) -> datetime | None:
@@ -361,7 +361,7 @@ class Fetcher:
         retry_after = min(retry_after, float(self._settings.fetch_retry_after_max))
         until = self._politeness.block(host_key(url), retry_after, status)
         if self._holds is not None:
-            self._holds.hold_host(host_key(url), until, status)
+            self._holds.hold(host_key(url), until, status)
         return retry_after
 
     def _check_scheme(self, url: str, source: str | None) -> None:

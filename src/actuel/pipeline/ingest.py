@@ -145,7 +145,7 @@ class Ingestor:
             if item.link:
                 linked.setdefault(canonical_url(item.link), item)
         guids = [item.guid for item in linked.values() if item.guid]
-        known_urls, known_guids = self.store.known_articles(
+        known_urls, known_guids = self.store.articles.known(
             source.id, canonical_urls=list(linked), guids=guids
         )
         return [
@@ -184,7 +184,7 @@ class Ingestor:
             )
             kept.append(index)
         results: list[Stored | None] = [None] * len(outcomes)
-        stored = self.store.upsert_articles(writes)
+        stored = self.store.articles.upsert_many(writes)
         for index, write, (article_id, created) in zip(kept, writes, stored, strict=True):
             article = write.article
             if created:
@@ -218,7 +218,7 @@ class Ingestor:
         self.stories.ready()  # restoring reads the store: before the write transaction
         try:
             with self.store.batch():
-                self.store.log_fetches([page.log for _, page in done if page.log is not None])
+                self.store.fetches.log_many([page.log for _, page in done if page.log is not None])
                 results = self._store_many([page.outcome for _, page in done])
                 # placing articles a few dozen at a time costs one write per story touched,
                 # not one per article; those stored earlier wait, committed, without a story
@@ -256,7 +256,7 @@ class Ingestor:
     def _store_one(self, page: CollectedPage) -> Stored | None:
         """Store one page's article (and its fetch's log row): None when it is empty."""
         if page.log is not None:
-            self.store.log_fetch(page.log)
+            self.store.fetches.log(page.log)
         return self._store_many([page.outcome])[0]
 
     def _finish_source(
@@ -270,7 +270,7 @@ class Ingestor:
         if feed is not None:
             dated = ((i.published_at or i.updated_at) for i in feed.items)
         else:  # 304: the rhythm comes from what the source published before
-            recent = self.store.latest_articles(limit=20, source_id=source.id)
+            recent = self.store.articles.latest(limit=20, source_id=source.id)
             dated = (a.published_at or a.first_seen_at for a in recent)
         times = [d for d in dated if d is not None]
         updated = after_success(
@@ -288,20 +288,20 @@ class Ingestor:
         if feed and not updated.site_url and feed.link:
             updated.site_url = feed.link
         try:
-            self.store.update_source(updated)
+            self.store.sources.update(updated)
         except StoreError:
             if updated.url == source.url:
                 raise
             # its new address is another source's (a unique URL): it keeps its own
             updated.url, updated.kind = source.url, source.kind
-            self.store.update_source(updated)
+            self.store.sources.update(updated)
         report.source = updated
 
     def _fail_source(self, source: Source, error: ActuelError, report: SourceReport) -> None:
         if error.source is None:
             error.source = source.label
         updated = after_error(source, error, now=utcnow(), settings=self.settings)
-        self.store.update_source(updated)
+        self.store.sources.update(updated)
         report.source, report.error = updated, error.describe()
         log.warning(
             "source failed",
@@ -329,7 +329,7 @@ class Ingestor:
         )
         assert source.id is not None
         for entry in collected.logs:
-            self.store.log_fetch(entry)
+            self.store.fetches.log(entry)
         if error is not None:
             self._fail_source(source, error, report)
             return []
@@ -349,7 +349,7 @@ class Ingestor:
         """Refresh every due source (or the given ones), then retry pages that failed before."""
         clock = time.monotonic()
         self.fetcher.load_holds()  # waits that hosts asked of other processes meanwhile
-        todo = list(sources) if sources is not None else self.store.due_sources(utcnow())
+        todo = list(sources) if sources is not None else self.store.sources.due(utcnow())
         result = PassReport()
         feed_jobs: dict[Future[CollectedFeed], Source] = {}
         page_jobs: dict[Future[CollectedPage], Source] = {}
@@ -414,8 +414,8 @@ class Ingestor:
         (the site then shows no image rather than a broken one)."""
         if not self.settings.fetch_images:
             return 0
-        wanted = self.store.images_wanted(limit)
-        sources = {s.id: s for s in self.store.list_sources()}
+        wanted = self.store.images.wanted(limit)
+        sources = {s.id: s for s in self.store.sources.all()}
         futures = [
             (want, self._pool.submit(self.collect.image, sources[want.source_id], want.url))
             for want in wanted
@@ -424,12 +424,12 @@ class Ingestor:
         kept = 0
         for want, future in futures:
             collected = future.result()
-            self.store.log_fetch(collected.log)
+            self.store.fetches.log(collected.log)
             thumb = collected.thumbnail
             if thumb is None:
-                self.store.save_image(want.article_id, want.url, error=collected.error)
+                self.store.images.save(want.article_id, want.url, error=collected.error)
                 continue
-            self.store.save_image(
+            self.store.images.save(
                 want.article_id, want.url, data=thumb.data, width=thumb.width,
                 height=thumb.height, content_type=thumb.content_type,
             )  # fmt: skip
@@ -441,10 +441,10 @@ class Ingestor:
         if not self.settings.fetch_pages:
             return 0
         now = utcnow()
-        waiting = self.store.articles_needing_page(now, limit=limit)
+        waiting = self.store.articles.needing_page(now, limit=limit)
         if not waiting:
             return 0
-        sources = {s.id: s for s in self.store.list_sources()}
+        sources = {s.id: s for s in self.store.sources.all()}
         futures = []
         for article in waiting:
             source = sources.get(article.source_id)
@@ -462,7 +462,7 @@ class Ingestor:
             collected = future.result()
             outcome = collected.outcome
             if collected.log is not None:
-                self.store.log_fetch(collected.log)
+                self.store.fetches.log(collected.log)
             now = utcnow()
             if outcome.page is None or not outcome.page.text.strip():
                 attempts = article.page_attempts + 1
@@ -470,7 +470,7 @@ class Ingestor:
                 article.next_page_attempt_at = page_retry_at(
                     attempts, now=now, settings=self.settings
                 )
-                self.store.update_extraction(article)
+                self.store.articles.update_extraction(article)
                 continue
             fresh = build_article(outcome, now, self.settings)
             fresh.canonical_url = article.canonical_url  # keep the row's identity
@@ -478,7 +478,7 @@ class Ingestor:
             fresh.first_seen_at = article.first_seen_at
             fresh.published_at = article.published_at or fresh.published_at
             with self.store.batch():
-                self.store.upsert_article(
+                self.store.articles.upsert(
                     fresh,
                     raw_html=outcome.html,
                     content_type=outcome.fetched.content_type if outcome.fetched else None,

@@ -20,10 +20,10 @@ def reprocess(
     """Re-extract every article from its stored raw HTML, without fetching anything."""
     count = 0
     now = utcnow()
-    sources = {s.id: s for s in store.list_sources()}
+    sources = {s.id: s for s in store.sources.all()}
     stories = StoriesStep(store, settings)  # credits and quotes follow the new text
     stories.known_outlets([s.name for s in sources.values()])
-    for article, html, content_type in store.iter_raw_pages():
+    for article, html, content_type in store.articles.raw_pages():
         page = extract_page(
             html,
             url=article.url,
@@ -49,7 +49,7 @@ def reprocess(
             if filed is not None:  # how a database from before rubriques gets them
                 article.rubrique, article.rubrique_by = filed.slug, filed.by
             with store.batch():
-                store.update_extraction(article)
+                store.articles.update_extraction(article)
                 stories.save_extras(story_doc(article, source.name if source else None))
         count += 1
         if on_progress:

@@ -97,9 +97,9 @@ class StoriesStep:
         clusterer = self._fresh_clusterer()
         # the window ends at the newest article, not at the wall clock: a process resuming
         # after days off (or a corpus of older news) still finds the stories it left
-        newest = self.store.newest_article_time()
+        newest = self.store.articles.newest_time()
         since = min(utcnow(), newest or utcnow()) - timedelta(days=self.window_days)
-        rows = self.store.story_window(since)
+        rows = self.store.stories.window(since)
         self._restore(clusterer, rows)
         self._clusterer = clusterer
         unplaced = [r.doc for r in rows if not r.key]
@@ -110,7 +110,7 @@ class StoriesStep:
         return clusterer
 
     def _fresh_clusterer(self) -> StoryClusterer:
-        self._outlets = {s.name: None for s in self.store.list_sources() if s.name}
+        self._outlets = {s.name: None for s in self.store.sources.all() if s.name}
         return StoryClusterer(encoder=self.encoder, window_days=self.window_days)
 
     def _restore(self, clusterer: StoryClusterer, rows: list[WindowRow]) -> None:
@@ -149,12 +149,12 @@ class StoriesStep:
         """
         if not self.enabled:
             return 0
-        start = since or self.store.oldest_article_time()
-        newest = self.store.newest_article_time()
+        start = since or self.store.articles.oldest_time()
+        newest = self.store.articles.newest_time()
         if start is None or newest is None:
             return 0
         start = start if start.tzinfo else start.replace(tzinfo=UTC)
-        total = self.store.count_unplaced_articles(start)
+        total = self.store.articles.count_unplaced(start)
         report = on_progress or (lambda _done, _total: None)
         report(0, total)
         if total == 0:
@@ -165,9 +165,9 @@ class StoriesStep:
         try:
             while cursor <= newest and done < total:
                 upto = cursor + timedelta(days=1)
-                rows = self.store.story_window(cursor, upto)
+                rows = self.store.stories.window(cursor, upto)
                 if not rows:  # a gap in the archive: on to the next day that has articles
-                    following = self.store.oldest_article_time(upto)
+                    following = self.store.articles.oldest_time(upto)
                     if following is None:
                         break
                     cursor = max(upto, following - timedelta(hours=1))
@@ -261,7 +261,7 @@ class StoriesStep:
             self._originals.get(story.id) == original and not merged_keys
         )
         self._originals[story.id] = original
-        self.store.save_story(
+        self.store.stories.save(
             StoryUpdate(
                 key=story.id,
                 members=members,
@@ -281,7 +281,7 @@ class StoriesStep:
             return
         texts = dict(self._texts)
         wanted = {int(i) for r in todo for i in (r.derived_id, r.source_id) if i not in texts}
-        for article_id, article in self.store.articles_by_id(sorted(wanted)).items():
+        for article_id, article in self.store.articles.by_ids(sorted(wanted)).items():
             texts[str(article_id)] = (article.text or "", article.language)
         for relation in todo:
             derived, source = texts.get(relation.derived_id), texts.get(relation.source_id)
@@ -316,7 +316,7 @@ class StoriesStep:
         if credits is None:
             credits = self._credits_of(doc)
         quotes = extract_quotes(doc.text, lang=doc.lang)
-        self.store.save_article_extras(int(doc.id), credits, quotes, fresh=fresh)
+        self.store.articles.save_extras(int(doc.id), credits, quotes, fresh=fresh)
 
 
 def _sort_time(doc: StoryDoc) -> datetime:

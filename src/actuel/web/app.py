@@ -100,7 +100,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     site = Site(settings, store)
 
     def health(_request: Request) -> Response:
-        return JSONResponse({"ok": True, "articles": site.store().count_articles()})
+        return JSONResponse({"ok": True, "articles": site.store().articles.count()})
 
     async def error_page(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500

@@ -136,10 +136,10 @@ def published(site: Site, request: Request, article_id: int) -> tuple[list[Shown
 
 def _published(site: Site, article_id: int) -> tuple[list[ShownComment], int]:
     store = site.store()
-    published = store.article_comments(article_id, limit=MAX_SHOWN)
+    published = store.comments.of_article(article_id, limit=MAX_SHOWN)
     count = len(published)
     if count == MAX_SHOWN:
-        count = store.published_comment_counts([article_id]).get(article_id, count)
+        count = store.comments.published_counts([article_id]).get(article_id, count)
     shown = [
         ShownComment(c.id, c.author_name, c.created_at, links.paragraphs(c.text)) for c in published
     ]
@@ -188,7 +188,7 @@ def routes(site: Site) -> list[BaseRoute]:
 
     def hashed(value: str) -> str:
         if "key" not in keys:
-            keys["key"] = site.writer().site_secret(HASH_KEY_NAME).encode()
+            keys["key"] = site.writer().users.site_secret(HASH_KEY_NAME).encode()
         return hmac.new(keys["key"], value.encode(), hashlib.sha256).hexdigest()
 
     def form_page(
@@ -206,7 +206,7 @@ def routes(site: Site) -> list[BaseRoute]:
         return response
 
     def story_of(article_id: int) -> str:
-        found = site.store().story_of_article(article_id)
+        found = site.store().stories.of_article(article_id)
         return f"story:{found[0].key}" if found else f"article:{article_id}"
 
     def done(article_id: int, published: bool) -> Response:
@@ -217,7 +217,7 @@ def routes(site: Site) -> list[BaseRoute]:
     async def post_comment(request: Request) -> Response:
         article_id = request.path_params["article_id"]
         try:
-            article = site.store().get_article(article_id)
+            article = site.store().articles.get(article_id)
         except NotFoundError:
             raise HTTPException(404, NO_ARTICLE) from None
         address = client_address(request, bool(settings.web_trust_forwarded))
@@ -256,8 +256,8 @@ def routes(site: Site) -> list[BaseRoute]:
         email_hash = hashed(submission.email) if submission.email else ""
         store = site.store()
         facts = policy.Facts(
-            email_approved=bool(email_hash) and store.email_approved(email_hash),
-            duplicate=bool(submission.text) and store.comment_exists(article_id, submission.text),
+            email_approved=bool(email_hash) and store.comments.email_approved(email_hash),
+            duplicate=bool(submission.text) and store.comments.exists(article_id, submission.text),
         )
         decision = policy.decide(submission, facts, _limits(site))
         values = {"name": submission.name, "email": submission.email, "text": submission.text}
@@ -274,7 +274,7 @@ def routes(site: Site) -> list[BaseRoute]:
             state = FormState(values=values, form_error=FORM_ERRORS["story_limit"])
             window = str(int(settings.comments_story_window))
             return form_page(request, article, state, 429, **{"Retry-After": window})
-        saved = site.writer().add_comment(
+        saved = site.writer().comments.add(
             Comment(
                 article_id=article_id,
                 author_name=submission.name,

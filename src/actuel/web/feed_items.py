@@ -74,10 +74,10 @@ def story_entries(
 ) -> list[FeedEntry]:
     """Feed entries for stories, each under its headline in `lang` (a member's in that language
     when the story has one, as the site shows it), crediting the outlet that published first."""
-    originals = store.articles_by_id(
+    originals = store.articles.by_ids(
         [v.original_article_id for v in views if v.original_article_id]
     )
-    sources = {s.id: s for s in store.list_sources()}
+    sources = {s.id: s for s in store.sources.all()}
     entries = []
     for view in views:
         original = originals.get(view.original_article_id or -1)

@@ -44,7 +44,7 @@ def routes(site: Site) -> list[BaseRoute]:
     def written(request: Request, doc: FeedDoc) -> Response:
         fmt = request.path_params["fmt"]
         write, media_type = WRITERS[fmt]
-        doc.updated = newest(doc.entries) or site.store().newest_change()
+        doc.updated = newest(doc.entries) or site.store().listings.newest_change()
         response = Response(write(doc), media_type=media_type)
         response.headers["Vary"] = "Accept-Language, Cookie"
         return response
@@ -66,15 +66,15 @@ def routes(site: Site) -> list[BaseRoute]:
     def home_feed(request: Request) -> Response:
         _ = gettext_for(site.lang(request))
         doc, base = start(request, _("Dernières nouvelles"), "")
-        views = site.store().latest_stories(limit=items())
+        views = site.store().stories.latest(limit=items())
         doc.entries = story_entries(site.store(), views, base, _, chars(), doc.language)
         if not views:  # no story yet: the articles themselves, as the home page does
-            doc.entries = article_entries(base, _, site.store().latest_articles(limit=items()))
+            doc.entries = article_entries(base, _, site.store().articles.latest(limit=items()))
         return written(request, doc)
 
     def article_entries(base: str, _: Callable[..., str], found: list[Article]) -> list[FeedEntry]:
-        sources = {s.id: s for s in site.store().list_sources()}
-        kept = site.store().images_kept(a.id for a in found if a.id is not None)
+        sources = {s.id: s for s in site.store().sources.all()}
+        kept = site.store().images.kept(a.id for a in found if a.id is not None)
         return [
             one_article(a, sources.get(a.source_id), base, _, chars(), kept=kept) for a in found
         ]
@@ -83,12 +83,12 @@ def routes(site: Site) -> list[BaseRoute]:
         category = request.path_params["category"]
         _ = gettext_for(site.lang(request))
         store = site.store()
-        if category not in {s.category for s in store.list_sources()} | set(
-            store.story_categories()
+        if category not in {s.category for s in store.sources.all()} | set(
+            store.stories.categories()
         ):
             raise HTTPException(404, N_("Cette catégorie n'existe pas."))
         doc, base = start(request, category, f"/categories/{quote(category)}")
-        views = store.latest_stories(limit=items(), category=category)
+        views = store.stories.latest(limit=items(), category=category)
         doc.entries = story_entries(store, views, base, _, chars(), doc.language)
         return written(request, doc)
 
@@ -96,12 +96,12 @@ def routes(site: Site) -> list[BaseRoute]:
         _ = gettext_for(site.lang(request))
         store = site.store()
         try:
-            source = store.get_source(request.path_params["source_id"])
+            source = store.sources.get(request.path_params["source_id"])
         except NotFoundError:
             raise HTTPException(404, N_("Cette source n'existe pas.")) from None
         doc, base = start(request, source.name or source.url, f"/outlets/{source.id}")
-        found = store.latest_articles(limit=items(), source_id=source.id)
-        kept = store.images_kept(a.id for a in found if a.id is not None)
+        found = store.articles.latest(limit=items(), source_id=source.id)
+        kept = store.images.kept(a.id for a in found if a.id is not None)
         doc.entries = [one_article(a, source, base, _, chars(), kept=kept) for a in found]
         return written(request, doc)
 
@@ -110,7 +110,7 @@ def routes(site: Site) -> list[BaseRoute]:
         _ = gettext_for(site.lang(request))
         store = site.store()
         try:
-            view = store.get_story(key)
+            view = store.stories.get(key)
         except NotFoundError:
             raise HTTPException(404, N_("Cette histoire n'existe pas ou plus.")) from None
         fmt = request.path_params["fmt"]
@@ -118,14 +118,14 @@ def routes(site: Site) -> list[BaseRoute]:
             return RedirectResponse(f"/stories/{quote(view.key)}/feed.{fmt}", status_code=301)
         title = view.headline(site.lang(request)).title
         doc, base = start(request, title or key, f"/stories/{quote(view.key)}")
-        sources = {s.id: s for s in store.list_sources() if s.id is not None}
-        members = store.story_members(view.id)
-        kept = store.images_kept(m.article.id for m in members if m.article.id is not None)
+        sources = {s.id: s for s in store.sources.all() if s.id is not None}
+        members = store.stories.members(view.id)
+        kept = store.images.kept(m.article.id for m in members if m.article.id is not None)
         doc.entries = member_entries(members, sources, base, _, chars(), kept)[: items()]
         return written(request, doc)
 
     def sitemap_index(request: Request) -> Response:
-        stories, articles = site.store().sitemap_counts()
+        stories, articles = site.store().listings.sitemap_counts()
         body = sitemaps.index(base_url(site, request), stories, articles)
         return Response(body, media_type=sitemaps.SITEMAP_TYPE)
 
@@ -134,9 +134,9 @@ def routes(site: Site) -> list[BaseRoute]:
         offset = (page - 1) * sitemaps.URLS_PER_SITEMAP
         store = site.store()
         if kind == "stories" and page >= 1:
-            found = store.sitemap_stories(offset=offset, limit=sitemaps.URLS_PER_SITEMAP)
+            found = store.listings.sitemap_stories(offset=offset, limit=sitemaps.URLS_PER_SITEMAP)
         elif kind == "articles" and page >= 1:
-            found = store.sitemap_articles(offset=offset, limit=sitemaps.URLS_PER_SITEMAP)
+            found = store.listings.sitemap_articles(offset=offset, limit=sitemaps.URLS_PER_SITEMAP)
         else:
             raise HTTPException(404, N_("Ce plan du site n'existe pas."))
         if not found and page > 1:
@@ -146,7 +146,7 @@ def routes(site: Site) -> list[BaseRoute]:
 
     def news_sitemap(request: Request) -> Response:
         # the headline a crawler reads on the page: it sends no language, so the site's
-        found = site.store().news_stories(
+        found = site.store().listings.news_stories(
             since=sitemaps.news_since(),
             limit=sitemaps.NEWS_MAX,
             lang=str(site.settings.site_lang),

@@ -22,7 +22,7 @@ def image_url(article_id: int | None) -> str:
 def routes(site: Site) -> list[BaseRoute]:
     def image(request: Request) -> Response:
         article_id = request.path_params["article_id"]
-        found = site.store().get_image(article_id)
+        found = site.store().images.get(article_id)
         if found is None:
             raise HTTPException(404, N_("Pas d'image pour cet article."))
         etag = f'"{article_id}-{int(found.fetched_at.timestamp())}"'

@@ -65,7 +65,7 @@ def routes(site: Site) -> list[BaseRoute]:
         return site.remember(request, ("shared", name), compute)
 
     def sources(request: Request) -> list[Source]:
-        return shared(request, "sources", site.store().list_sources)
+        return shared(request, "sources", site.store().sources.all)
 
     def listing(
         request: Request,
@@ -83,7 +83,7 @@ def routes(site: Site) -> list[BaseRoute]:
         size = site.page_size
         stories = []
         if article_before is None:
-            stories = store.latest_stories(
+            stories = store.stories.latest(
                 limit=size + 1, before=before, lang=lang, category=category
             )
         context |= {"filter_lang": lang, "filter_category": category, "filters": filters(request)}
@@ -96,7 +96,7 @@ def routes(site: Site) -> list[BaseRoute]:
                 if last and last.updated_at
                 else None
             )
-            pinned = store.pinned_stories(MAX_PINNED) if with_pinned and before is None else []
+            pinned = store.stories.pinned(MAX_PINNED) if with_pinned and before is None else []
             shown = {s.id for s in pinned}
             stories = [s for s in stories if s.id not in shown]
             return site.page(
@@ -105,7 +105,7 @@ def routes(site: Site) -> list[BaseRoute]:
             )  # fmt: skip
         # No story yet (the stories step is off or has not run): list the articles themselves.
         if category is None:
-            articles = store.latest_articles(limit=size + 1, before=article_before, lang=lang)
+            articles = store.articles.latest(limit=size + 1, before=article_before, lang=lang)
         else:
             articles = latest_in_category(
                 store, sources(request), category, size + 1, article_before, lang
@@ -136,7 +136,7 @@ def routes(site: Site) -> list[BaseRoute]:
         return shared(
             request,
             "filters",
-            lambda: listing_filters(sources(request), site.store().story_categories()),
+            lambda: listing_filters(sources(request), site.store().stories.categories()),
         )
 
     def home(request: Request) -> Response:
@@ -164,10 +164,10 @@ def routes(site: Site) -> list[BaseRoute]:
     def outlet_page(request: Request) -> Response:
         store = site.store()
         try:
-            source = store.get_source(int(request.path_params["source_id"]))
+            source = store.sources.get(int(request.path_params["source_id"]))
         except NotFoundError:
             raise HTTPException(404, NO_OUTLET) from None
-        articles = store.latest_articles(
+        articles = store.articles.latest(
             limit=site.page_size + 1, before=site.cursor(request), source_id=source.id
         )
         return article_listing(
@@ -182,7 +182,7 @@ def routes(site: Site) -> list[BaseRoute]:
 
     def story_data(key: str, lang: str) -> tuple[StoryView, StoryPage]:
         store = site.store()
-        view = store.get_story(key)
+        view = store.stories.get(key)
         return view, story_page(store, view, lang)
 
     async def story(request: Request) -> Response:
@@ -217,7 +217,7 @@ def routes(site: Site) -> list[BaseRoute]:
         store = site.store()
         data = article_page(store, article_id, {s.id: s for s in sources(request) if s.id})
         story_id = data.credit.story.id if data.credit else None
-        related = store.related_stories(story_id) if story_id is not None else []
+        related = store.stories.related(story_id) if story_id is not None else []
         latest = shared(request, "latest", lambda: latest_news(store, SIDEBAR_SIZE + 1))
         comments.published(site, request, article_id)
         return data, related, latest.leaving_out(story_id, SIDEBAR_SIZE)

@@ -97,13 +97,13 @@ def routes(site: Site) -> list[BaseRoute]:
         form = read_form(request)
         store = site.store()
         outlets = sorted(
-            (s for s in store.list_sources() if s.id is not None), key=lambda s: s.name.lower()
+            (s for s in store.sources.all() if s.id is not None), key=lambda s: s.name.lower()
         )
         hits: list[SearchHit] = []
         has_more = False
         size = site.page_size
         if form.q:
-            found = store.search_page(
+            found = store.search.page(
                 form.q, form.filters(), limit=size, offset=(form.page - 1) * size
             )
             hits, has_more = found.hits, found.has_more and form.page < MAX_PAGE

@@ -73,7 +73,7 @@ def signing_key(settings: Settings) -> bytes:
 
             try:
                 with Store.open(db, settings) as store:
-                    _KEYS[db] = store.site_secret("csrf").encode()
+                    _KEYS[db] = store.users.site_secret("csrf").encode()
             except ActuelError:
                 _KEYS[db] = _PROCESS_KEY
         return _KEYS[db]

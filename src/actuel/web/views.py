@@ -68,14 +68,14 @@ def member_time(member: StoryMember) -> datetime | None:
 
 def story_page(store: Store, view: StoryView, site_lang: str) -> StoryPage:
     """Everything the story page shows; the site's language comes first among the groups."""
-    members = store.story_members(view.id)
+    members = store.stories.members(view.id)
     by_id = {m.article.id: m for m in members if m.article.id is not None}
     original = by_id.get(view.original_article_id) if view.original_article_id else None
     langs: dict[str | None, list[StoryMember]] = {}
     for member in members:
         langs.setdefault(member.article.language, []).append(member)
     order = sorted(langs, key=lambda lang: (lang != site_lang, lang is None, lang or ""))
-    quotes = store.story_quotes(view.id)
+    quotes = store.stories.quotes(view.id)
     for quote in quotes:  # the reader's language first among a quote's translations
         quote.translations.sort(key=lambda t: t.lang != site_lang)
     return StoryPage(
@@ -85,7 +85,7 @@ def story_page(store: Store, view: StoryView, site_lang: str) -> StoryPage:
         by_id=by_id,
         groups=[LanguageGroup(lang, langs[lang]) for lang in order],
         quotes=quotes,
-        related=store.related_stories(view.id),
+        related=store.stories.related(view.id),
     )
 
 
@@ -95,12 +95,12 @@ def article_page(
     """An article, its outlet and its credit; NotFoundError when there is no such article.
 
     `sources`: every source by id, when the caller already has them."""
-    article = store.get_article(article_id)
+    article = store.articles.get(article_id)
     if sources is None:
-        sources = {s.id: s for s in store.list_sources() if s.id is not None}
+        sources = {s.id: s for s in store.sources.all() if s.id is not None}
     page = ArticlePage(article=article, source=sources.get(article.source_id), sources=sources)
-    page.image_kept = article_id in store.images_kept([article_id])
-    found = store.story_of_article(article_id)
+    page.image_kept = article_id in store.images.kept([article_id])
+    found = store.stories.of_article(article_id)
     if found is None:
         return page
     view, member = found
@@ -119,7 +119,7 @@ def article_page(
 
 def _article_or_none(store: Store, article_id: int) -> Article | None:
     try:
-        return store.get_article(article_id)
+        return store.articles.get(article_id)
     except NotFoundError:
         return None
 
@@ -139,10 +139,10 @@ class LatestNews:
 
 def latest_news(store: Store, size: int) -> LatestNews:
     """The `size` latest stories, else articles while no story exists."""
-    stories = store.latest_stories(limit=size)
+    stories = store.stories.latest(limit=size)
     if stories:
         return LatestNews(stories, [])
-    return LatestNews([], store.latest_articles(limit=size))
+    return LatestNews([], store.articles.latest(limit=size))
 
 
 def listing_filters(
@@ -167,7 +167,7 @@ def latest_in_category(
     found: list[Article] = []
     for source in sources:
         if source.category == category and source.id is not None:
-            found += store.latest_articles(
+            found += store.articles.latest(
                 limit=limit, before=before, lang=lang, source_id=source.id
             )
     oldest = datetime.min.replace(tzinfo=UTC)

@@ -43,15 +43,15 @@ ERRORS = {
 def routes(site: Site) -> list[BaseRoute]:
     def article_or_404(article_id: int) -> Article:
         try:
-            return site.writer().get_article(article_id, hidden=True)
+            return site.writer().articles.get(article_id, hidden=True)
         except NotFoundError:
             raise HTTPException(404, N_("Cet article n'existe pas.")) from None
 
     async def listing(request: Request, admin: str) -> Response:
         store = site.writer()
         return site.page(
-            request, "admin/articles.html", admin=admin, latest=store.latest_articles(limit=LISTED),
-            hidden=store.hidden_articles(LISTED), sources={s.id: s for s in store.list_sources()},
+            request, "admin/articles.html", admin=admin, latest=store.articles.latest(limit=LISTED),
+            hidden=store.articles.hidden(LISTED), sources={s.id: s for s in store.sources.all()},
         )  # fmt: skip
 
     def article_page(
@@ -71,10 +71,10 @@ def routes(site: Site) -> list[BaseRoute]:
         found = article_or_404(article_id)
         store = site.writer()
         if action == "hide":
-            store.hide_article(article_id)
+            store.articles.hide(article_id)
             done = "hidden"
         elif action == "show":
-            store.show_article(article_id)
+            store.articles.show(article_id)
             done = "shown"
         elif action == "correct":
             form = await request.form()
@@ -88,13 +88,13 @@ def routes(site: Site) -> list[BaseRoute]:
             if problem is not None:
                 typed = replace(found, title=title, summary=summary)
                 return article_page(request, admin, typed, 422, ERRORS[problem])
-            store.correct_article(article_id, title, summary or None)
+            store.articles.correct(article_id, title, summary or None)
             done = "corrected"
         elif action == "rubrique":
             chosen = str((await request.form()).get("rubrique", ""))
             if chosen and chosen not in RUBRIQUES:
                 raise HTTPException(422, N_("Cette rubrique n'existe pas."))
-            store.set_article_rubrique(article_id, chosen or None)
+            store.articles.set_rubrique(article_id, chosen or None)
             done = "rubrique"
         else:
             raise HTTPException(404, N_("Page introuvable."))

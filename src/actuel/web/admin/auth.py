@@ -38,11 +38,11 @@ def current_admin(site: Site, request: Request) -> str | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token or len(token) > 200:
         return None
-    return site.writer().admin_of_session(token_hash(token))
+    return site.writer().users.admin_of_session(token_hash(token))
 
 
 def _must_change(site: Site, name: str) -> bool:
-    user = site.writer().get_admin(name)
+    user = site.writer().users.get_admin(name)
     return user is not None and user.must_change_password
 
 
@@ -105,7 +105,7 @@ def routes(site: Site) -> list[BaseRoute]:
             refused.headers["Retry-After"] = "60"
             return refused
         store = site.writer()
-        user = store.get_admin(name) if name else None
+        user = store.users.get_admin(name) if name else None
         # argon2 takes ~0.1 s of CPU on purpose: off the event loop, so pages keep flowing
         matched = await run_in_threadpool(
             passwords.verify, user.password_hash if user else None, password
@@ -115,13 +115,13 @@ def routes(site: Site) -> list[BaseRoute]:
             log.info("admin login failed for a name from %s", address)
             return site.page(request, "admin/login.html", status=401, error=WRONG, next=target)
         if passwords.needs_rehash(user.password_hash):
-            store.set_admin_password(user.name, passwords.hash_password(password))
+            store.users.set_password(user.name, passwords.hash_password(password))
         old = request.cookies.get(SESSION_COOKIE)
         if old:
-            store.end_admin_session(token_hash(old))
+            store.users.end_session(token_hash(old))
         token = secrets.token_urlsafe(32)
         hours = max(1, int(site.settings.admin_session_hours))
-        store.start_admin_session(
+        store.users.start_session(
             user.id, token_hash(token), datetime.now(UTC) + timedelta(hours=hours)
         )
         log.info("admin %s logged in from %s", user.name, address)
@@ -142,7 +142,7 @@ def routes(site: Site) -> list[BaseRoute]:
     async def logout(request: Request) -> Response:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
-            site.writer().end_admin_session(token_hash(token))
+            site.writer().users.end_session(token_hash(token))
         response = RedirectResponse("/admin/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
         return response
@@ -150,7 +150,7 @@ def routes(site: Site) -> list[BaseRoute]:
     def password_page(
         request: Request, admin: str, error: str | None = None, status: int = 200
     ) -> Response:
-        user = site.writer().get_admin(admin)
+        user = site.writer().users.get_admin(admin)
         return site.page(
             request, "admin/password.html", status=status, admin=admin, error=error,
             first=bool(user and user.must_change_password), min_length=passwords.MIN_LENGTH,
@@ -164,7 +164,7 @@ def routes(site: Site) -> list[BaseRoute]:
         current = str(form.get("current", ""))[:1024]
         new, again = str(form.get("new", ""))[:1024], str(form.get("again", ""))[:1024]
         store = site.writer()
-        user = store.get_admin(admin)
+        user = store.users.get_admin(admin)
         matched = await run_in_threadpool(
             passwords.verify, user.password_hash if user else None, current
         )
@@ -178,7 +178,7 @@ def routes(site: Site) -> list[BaseRoute]:
         if problem is not None:
             return password_page(request, admin, PASSWORD_ERRORS[problem], status=422)
         hashed = await run_in_threadpool(passwords.hash_password, new)
-        store.set_admin_password(admin, hashed)
+        store.users.set_password(admin, hashed)
         log.info("admin %s chose a new password", admin)
         return RedirectResponse("/admin?done=password", status_code=303)
 

@@ -109,9 +109,9 @@ def _ids(values: list[str]) -> list[int]:
 def routes(site: Site) -> list[BaseRoute]:
     async def dashboard(request: Request, admin: str) -> Response:
         store = site.writer()
-        per_day = store.articles_per_day(PER_DAY_DAYS)
-        names = {s.id: s.name or s.url for s in store.list_sources()}
-        by_source = store.articles_per_source(PER_DAY_DAYS)
+        per_day = store.articles.per_day(PER_DAY_DAYS)
+        names = {s.id: s.name or s.url for s in store.sources.all()}
+        by_source = store.articles.per_source(PER_DAY_DAYS)
         per_outlet = sorted(
             ((names.get(sid, str(sid)), n) for sid, n in by_source.items()),
             key=lambda pair: (-pair[1], pair[0]),
@@ -123,15 +123,15 @@ def routes(site: Site) -> list[BaseRoute]:
             days=chart.columns(per_day),
             outlets=chart.rows(per_outlet),
             total=sum(n for _, n in per_day),
-            comments=store.count_comments(),
+            comments=store.comments.count(),
             sources=len(names),
             done=_done(request),
         )
 
     async def sources(request: Request, admin: str) -> Response:
         store = site.writer()
-        per_source = store.articles_per_source(HEALTH_DAYS)
-        rows = [(s, per_source.get(s.id or 0, 0) / HEALTH_DAYS) for s in store.list_sources()]
+        per_source = store.articles.per_source(HEALTH_DAYS)
+        rows = [(s, per_source.get(s.id or 0, 0) / HEALTH_DAYS) for s in store.sources.all()]
         return site.page(
             request, "admin/sources.html", admin=admin, rows=rows, done=_done(request),
             states=STATE_LABELS, errors=ERROR_LABELS, unknown_error=UNKNOWN_ERROR,
@@ -184,7 +184,7 @@ def routes(site: Site) -> list[BaseRoute]:
                 operations.resume(store, source_id)
                 done = "resumed"
             elif (await request.form()).get("confirm") == "1":
-                store.remove_source(source_id)
+                store.sources.remove(source_id)
                 done = "deleted"
             else:  # a source goes with all its articles: only when asked twice
                 return RedirectResponse("/admin/sources?done=unconfirmed", status_code=303)
@@ -199,10 +199,10 @@ def routes(site: Site) -> list[BaseRoute]:
         status = request.query_params.get("status", "pending")
         status = status if status in STATUSES else "pending"
         store = site.writer()
-        comments = store.comments_by_status(status, limit=100)
+        comments = store.comments.by_status(status, limit=100)
         return site.page(
             request, "admin/comments.html", admin=admin, current=status, statuses=STATUS_LABELS,
-            comments=comments, counts=store.count_comments(), done=_done(request),
+            comments=comments, counts=store.comments.count(), done=_done(request),
             reasons=HOLD_REASONS,
         )  # fmt: skip
 
@@ -236,7 +236,7 @@ def routes(site: Site) -> list[BaseRoute]:
 
     def source_or_404(source_id: int) -> Source:
         try:
-            return site.writer().get_source(source_id)
+            return site.writer().sources.get(source_id)
         except NotFoundError:
             raise HTTPException(404, N_("Page introuvable.")) from None
 

@@ -41,10 +41,10 @@ def _key_of(value: str) -> str:
 
 def _anchor_article(store: Store, key: str) -> int:
     """An article standing for the story: its original, else its first member."""
-    view = store.get_story(key)
+    view = store.stories.get(key)
     if view.original_article_id is not None:
         return int(view.original_article_id)
-    members = store.story_members(view.id)
+    members = store.stories.members(view.id)
     if not members:
         raise NotFoundError(f"story {key} has no article", fix="pick another story")
     return int(members[0].article.id or 0)
@@ -65,21 +65,21 @@ def routes(site: Site) -> list[BaseRoute]:
         store = site.writer()
         return site.page(
             request, "admin/stories.html", admin=admin,
-            stories=store.latest_stories(limit=50), corrections=store.story_corrections(20),
+            stories=store.stories.latest(limit=50), corrections=store.stories.corrections(20),
             correction_labels=CORRECTION_LABELS,
         )  # fmt: skip
 
     async def story(request: Request, admin: str) -> Response:
         store = site.writer()
         try:
-            view = store.get_story(request.path_params["key"])
+            view = store.stories.get(request.path_params["key"])
         except NotFoundError:
             return _missing(request)
         return site.page(
             request, "admin/story.html", admin=admin, story=view,
-            members=store.story_members(view.id), error=None,
+            members=store.stories.members(view.id), error=None,
             done=DONE.get(request.query_params.get("done", "")),
-            pinned=store.story_pinned(view.id),
+            pinned=store.stories.is_pinned(view.id),
         )  # fmt: skip
 
     async def correct(request: Request, admin: str) -> Response:
@@ -89,24 +89,24 @@ def routes(site: Site) -> list[BaseRoute]:
         form = await request.form()
         raw_article = str(form.get("article_id", ""))
         try:
-            view = store.get_story(key)
+            view = store.stories.get(key)
             if action == "original" and raw_article.isdigit():
-                store.correct_story_original(int(raw_article), admin)
+                store.stories.correct_original(int(raw_article), admin)
             elif action == "split" and raw_article.isdigit():
-                new_id = store.correct_story_split(int(raw_article), admin)
-                found = store.story_of_article(int(raw_article))
+                new_id = store.stories.correct_split(int(raw_article), admin)
+                found = store.stories.of_article(int(raw_article))
                 if found is not None and found[0].id == new_id:
                     return RedirectResponse(_story_url(found[0].key, "split"), status_code=303)
             elif action == "merge":
                 other = _key_of(str(form.get("other", "")))
-                store.correct_story_merge(
+                store.stories.correct_merge(
                     _anchor_article(store, view.key), _anchor_article(store, other), admin
                 )
                 action = "merged"
             elif action == "pin":
-                store.pin_story(view.id, admin)
+                store.stories.pin(view.id, admin)
             elif action == "unpin":
-                store.unpin_story(view.id)
+                store.stories.unpin(view.id)
             else:
                 return _missing(request)
         except NotFoundError as exc:
@@ -117,12 +117,12 @@ def routes(site: Site) -> list[BaseRoute]:
 
     def _error(request: Request, admin: str, store: Store, key: str, problem: str) -> Response:
         try:
-            view = store.get_story(key)
+            view = store.stories.get(key)
         except NotFoundError:
             return _missing(request)
         return site.page(
             request, "admin/story.html", status=422, admin=admin, story=view,
-            members=store.story_members(view.id), error=problem, done=None,
+            members=store.stories.members(view.id), error=problem, done=None,
         )  # fmt: skip
 
     return [
