@@ -142,6 +142,12 @@ def same_site(url: str, home_url: str) -> bool:
     return host == home or host.endswith("." + home) or home.endswith("." + host)
 
 
+def robots_url(url: str) -> str:
+    """The robots.txt URL governing `url`."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
+
+
 def home_url(url: str) -> str:
     """The root of `url`'s site: scheme://host[:port]/."""
     parts = urlsplit(url)

@@ -13,9 +13,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 from protego import Protego
+
+from actuel.urls import robots_url
 
 # Loads a robots.txt URL: its body, or None when the answer means "allow everything".
 # Raises RobotsUnavailable for a passing failure; any other exception is not cached.
@@ -26,12 +27,6 @@ RETRY_FAILED_S = 600.0  # how soon a robots.txt that failed (5xx, 429, timeout) 
 
 class RobotsUnavailable(Exception):  # noqa: N818 - a signal between the fetcher and the cache
     """robots.txt could not be read this time (5xx, 429, timeout); not a statement of rules."""
-
-
-def robots_url(url: str) -> str:
-    """The robots.txt URL governing `url`."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
 
 
 def agent_token(user_agent: str) -> str:

@@ -18,7 +18,7 @@ from actuel.sources.discovery import (
     feed_links_from_html,
     sitemaps_from_robots,
 )
-from actuel.urls import home_url
+from actuel.urls import home_url, robots_url
 
 
 @dataclass
@@ -100,7 +100,7 @@ def _probes(home: str, fetcher: Fetcher, asked: str) -> Iterator[str]:
     """The sitemaps robots.txt lists, then the usual feed paths, each once."""
     probes: list[str] = []
     try:
-        robots = fetcher.get(_robots_url(home), purpose="robots", source=asked)
+        robots = fetcher.get(robots_url(home), purpose="robots", source=asked)
         probes += sitemaps_from_robots(decode_document(robots.content, robots.content_type), home)
     except FetchError:
         pass
@@ -119,10 +119,6 @@ def _site_name(url: str, fetcher: Fetcher) -> str | None:
         return None
     page = extract_page(decode_document(fetched.content, fetched.content_type), url=home)
     return page.site_name or page.title
-
-
-def _robots_url(url: str) -> str:
-    return home_url(url) + "robots.txt"
 
 
 def _kind_of_format(fmt: str) -> SourceKind:

@@ -15,7 +15,7 @@ from actuel.errors import ConfigError
 from actuel.model import SourceKind
 from actuel.sources.home import article_links_from_home
 from actuel.sources.html import document_base, link_text, parse_html
-from actuel.urls import absolute_url, is_http_url
+from actuel.urls import absolute_url, home_url, is_http_url
 
 __all__ = [
     "Discovered",
@@ -223,8 +223,9 @@ def common_feed_paths(base_url: str) -> list[str]:
     Feeds come before sitemaps. When `base_url` is a section front (`https://example.fr/blog/`),
     the commonest feed names under that section are tried before the ones at the site root.
     """
-    parts = urlsplit(normalize_source_url(base_url))
-    root = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+    normalized = normalize_source_url(base_url)
+    parts = urlsplit(normalized)
+    root = home_url(normalized)
     candidates = []
     section = _section(parts.path)
     if section is not None:

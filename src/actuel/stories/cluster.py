@@ -15,12 +15,13 @@ survives and the other redirects to it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from actuel.model import Credit, Relation, RelationKind, Story, StoryDoc
+from actuel.stories.credits import extract_credits, match_outlet
 from actuel.stories.encoder import Encoder
 from actuel.stories.fingerprint import (
     Fingerprint,
@@ -31,7 +32,7 @@ from actuel.stories.fingerprint import (
     twins,
 )
 from actuel.stories.join_model import DEFAULT_MODEL, JoinModel, barred, model_name
-from actuel.stories.lineage import Lineage, Member, OutletMatch
+from actuel.stories.lineage import Lineage, Member
 from actuel.stories.profile import (
     StoryProfile,
     Terms,
@@ -90,24 +91,6 @@ def _default_relate() -> Relate:
     return relate
 
 
-def _credit_extractor() -> Callable[..., list[Credit]] | None:
-    try:
-        from actuel.stories.credits import extract_credits
-    except ImportError:
-        return None
-    return extract_credits
-
-
-def _outlet_matcher() -> OutletMatch:
-    try:
-        from actuel.stories.credits import match_outlet
-    except ImportError:
-        return lambda name, outlets: next(
-            (o for o in outlets if o.casefold() == name.casefold()), None
-        )
-    return match_outlet
-
-
 class StoryClusterer:
     """Groups articles into stories as they arrive; `stories()` gives them with provenance."""
 
@@ -130,10 +113,9 @@ class StoryClusterer:
         # at each article (a long-running process must not freeze it at start-up)
         self._fixed_now = now
         self._relate = relate or _default_relate()
-        self._extract_credits = _credit_extractor()
         self._window = CandidateWindow(window_days=window_days, max_candidates=max_candidates)
         self._records: dict[str, Member] = {}
-        self._lineage = Lineage(self._records, _outlet_matcher())
+        self._lineage = Lineage(self._records, match_outlet)
         self._stories: dict[str, _Story] = {}
         self._redirects: dict[str, str] = {}
         self._outlets: dict[str, None] = {}
@@ -514,10 +496,10 @@ class StoryClusterer:
         return spread, reliable_time(doc, now=now), latest
 
     def _credits(self, doc: StoryDoc, fp: Fingerprint) -> list[Credit]:
-        if self._extract_credits is None or not fp.credit_lines:
+        if not fp.credit_lines:
             return []
         try:
-            found = self._extract_credits(
+            found = extract_credits(
                 doc.text, lang=fp.lang, title=doc.title, known_outlets=list(self._outlets)
             )
         except ValueError:

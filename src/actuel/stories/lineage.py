@@ -71,12 +71,16 @@ class Lineage:
 
     def link(self, doc_id: str, matches: Sequence[tuple[str, VerdictLike]]) -> None:
         """Record what the new article derives from, and what now derives from it."""
-        own: list[tuple[float, str, VerdictLike]] = []
-        for other_id, v in matches:
-            if v.relation is None or v.relation == RelationKind.INDEPENDENT:
-                continue
-            if self.direction(doc_id, other_id, v) == "a->b":
-                own.append((v.confidence + KIND_BONUS.get(v.relation, 0.0), other_id, v))
+        derivations = [
+            (other_id, v, self.direction(doc_id, other_id, v))
+            for other_id, v in matches
+            if v.relation is not None and v.relation != RelationKind.INDEPENDENT
+        ]
+        own = [
+            (v.confidence + KIND_BONUS.get(v.relation, 0.0), other_id, v)
+            for other_id, v, way in derivations
+            if way == "a->b" and v.relation is not None
+        ]
         if own:
             members = self._members
             own.sort(key=lambda t: (-t[0], members[t[1]].time, members[t[1]].seq))
@@ -84,13 +88,11 @@ class Lineage:
             source_id, v = self._climb(source_id, v, {o: verdict for _, o, verdict in own})
             self.parents[doc_id] = relation_between(doc_id, source_id, v)
         ancestors = self.ancestors(doc_id)
+        # the way a pair goes reads the members' credits and times, never `parents`: once each
         below = [
             (other_id, v)
-            for other_id, v in matches
-            if v.relation is not None
-            and v.relation != RelationKind.INDEPENDENT
-            and other_id not in ancestors
-            and self.direction(doc_id, other_id, v) == "b->a"
+            for other_id, v, way in derivations
+            if way == "b->a" and other_id not in ancestors
         ]
         # members that took a farther source for want of this one (it arrived late) move under
         # it; those that took a copy of it move to it, the older text
