@@ -10,6 +10,8 @@ import unicodedata
 # Latin diacritics, as PostgreSQL's unaccent removes them: search keys must fold on both backends
 # alike (store/stemming.py)
 _DIACRITICS = re.compile(r"[\u0300-\u036f]+")
+# every combining mark NFKD can leave, Latin or not; a regex runs at C speed
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _LIGATURES = str.maketrans(
     {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th"}
 )
@@ -39,10 +41,18 @@ FRENCH_MONTHS = (
 
 def fold(text: str) -> str:
     """Lower case, without accents or ligatures: `Œuvre Élysée` → `oeuvre elysee`. How search
-    keys, rubriques and outlet names compare words. (The stories stage folds its own way, see
-    `stories.text.fold`: every combining mark, as its fitted weights expect.)"""
+    keys, rubriques and outlet names compare words."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return _DIACRITICS.sub("", decomposed).translate(_LIGATURES)
+
+
+def unaccent(text: str) -> str:
+    """Lower case without any combining mark, ligatures kept: `Écho` → `echo`, `œuvre` stays.
+    How the stories stage compares words (its thresholds were measured on this folding)."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 def strip_markup(text: str) -> str:

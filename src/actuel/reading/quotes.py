@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from actuel.model import Quote, QuoteView
 from actuel.reading.story import Placed
+from actuel.text import unaccent
 
 MIN_QUOTE_WORDS = 4  # shorter quoted runs are scare quotes (« bio », "smart") unless a verb says
 MIN_RATIO = 0.4  # a translation's word count against its source's, at least
@@ -63,9 +64,7 @@ def is_fragment(text: str) -> bool:
 def _names(speaker: str | None) -> frozenset[str]:
     if not speaker:
         return frozenset()
-    bare = unicodedata.normalize("NFKD", speaker)
-    bare = "".join(c for c in bare if not unicodedata.combining(c)).casefold()
-    return frozenset(re.findall(r"[^\W\d_]+", bare))
+    return frozenset(re.findall(r"[^\W\d_]+", unaccent(speaker)))
 
 
 def _same_person(a: str | None, b: str | None) -> bool:
@@ -292,7 +291,8 @@ def quote_key(quote: Quote) -> str:
 
 
 def quote_words(text: str) -> str:
-    """The quote's words folded (case, accents, punctuation, spacing): the key its copies share."""
+    """The quote's words folded (case, accents, punctuation, spacing): the key its copies share.
+    Stored with each quote, so its folding (casefold, every combining mark) stays as it is."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(re.findall(r"[^\W_]+", bare))

@@ -8,8 +8,9 @@ without loading a model per language.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from actuel.text import unaccent
 
 # Past this many characters an article adds nothing to a same-story decision, only cost.
 MAX_CHARS = 60_000
@@ -18,8 +19,6 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # one CJK character per token (no spaces between words there), else runs of letters and digits
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)]*\s+(?=[\"«“(\[]?[^\W\d_])|(?<=[。！？])|\n+")
-# combining marks (accents) left by NFKD decomposition; a regex runs at C speed
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
 
 _MONTHS = {
@@ -138,17 +137,9 @@ def clip(text: str) -> str:
     return text if len(text) <= MAX_CHARS else text[:MAX_CHARS]
 
 
-def fold(text: str) -> str:
-    """Lower case with accents removed, for matching ("Écho" and "echo" are one word)."""
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
-
-
 def tokens(text: str) -> list[str]:
     """Folded word tokens; each CJK character is a token of its own."""
-    return _TOKEN.findall(fold(clip(text)))
+    return _TOKEN.findall(unaccent(clip(text)))
 
 
 def sentences(text: str) -> list[str]:
@@ -192,7 +183,7 @@ def numbers(text: str) -> list[str]:
         value = _normalise_number(whole, fraction, percent)
         if len(value) > 1 or percent:
             found.append((m.start(), value))
-    folded = fold(clipped)
+    folded = unaccent(clipped)
     if len(folded) == len(clipped):  # positions agree only if folding kept the length
         found.extend(_dates(folded))
     found.sort()
@@ -238,20 +229,20 @@ def names(text: str) -> list[str]:
         before = clipped[max(0, start - 3) : start].rstrip(" \u00a0\"«“'(")
         sentence_start = not before or before[-1] in ".!?:\n–—-…»”"
         candidates.append((m.group(0), sentence_start))
-    mid_sentence = {fold(w) for name, start in candidates if not start for w in name.split()}
+    mid_sentence = {unaccent(w) for name, start in candidates if not start for w in name.split()}
     result: list[str] = []
     for name, sentence_start in candidates:
         words = name.split()
         if sentence_start:
             # drop a leading common word: "Les dockers" → nothing, "Mardi Pascal Oyono" → the name;
             # the words after it are capitalised mid-sentence: "Irene Sallow has left" → "Sallow"
-            if fold(words[0]) not in mid_sentence:
+            if unaccent(words[0]) not in mid_sentence:
                 words = words[1:]
             while words and _is_connector(words[0]):
                 words = words[1:]
         if not words:
             continue
-        name_text = fold(" ".join(words))
+        name_text = unaccent(" ".join(words))
         if len(name_text) >= 2 and name_text not in _NOT_NAMES:
             result.append(name_text)
     return result

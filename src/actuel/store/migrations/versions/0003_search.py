@@ -41,33 +41,34 @@ def downgrade() -> None:
         _sqlite_downgrade()
 
 
-SQLITE_INSERT = """
-CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+INDEX_NEW_ROW = """
   INSERT INTO articles_fts(rowid, title, summary, text, lang) VALUES (
     new.id,
     actuel_search_keys(new.title, new.language),
     actuel_search_keys(new.summary, new.language),
     actuel_search_keys(new.text, new.language),
     'lang' || coalesce(new.language, ''));
-END"""
+"""
+SQLITE_INSERT = (
+    "\nCREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN" + INDEX_NEW_ROW + "END"
+)
 SQLITE_DELETE = """
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
   DELETE FROM articles_fts WHERE rowid = old.id;
 END"""
 # an upsert that changes nothing searchable must not cost a re-index
-SQLITE_UPDATE = """
+SQLITE_UPDATE = "".join(
+    (
+        """
 CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, summary, text, language ON articles
 WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary
   OR old.text IS NOT new.text OR old.language IS NOT new.language
 BEGIN
-  DELETE FROM articles_fts WHERE rowid = old.id;
-  INSERT INTO articles_fts(rowid, title, summary, text, lang) VALUES (
-    new.id,
-    actuel_search_keys(new.title, new.language),
-    actuel_search_keys(new.summary, new.language),
-    actuel_search_keys(new.text, new.language),
-    'lang' || coalesce(new.language, ''));
-END"""
+  DELETE FROM articles_fts WHERE rowid = old.id;""",
+        INDEX_NEW_ROW,
+        "END",
+    )
+)
 SQLITE_REBUILD = """
 INSERT INTO articles_fts(rowid, title, summary, text, lang)
 SELECT id,
