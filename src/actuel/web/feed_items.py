@@ -16,7 +16,7 @@ Gettext = Callable[..., str]
 
 
 @dataclass
-class Credit:
+class OriginalSource:
     """Who published the item first: the outlet's name, the original's URL and the outlet's feed."""
 
     outlet: str
@@ -37,7 +37,7 @@ class FeedEntry:
     author: str | None = None
     language: str | None = None
     image: str | None = None
-    credit: Credit | None = None
+    credit: OriginalSource | None = None
     credit_line: str = ""  # "Publié d'abord par AFP", in the reader's language
 
 
@@ -60,12 +60,14 @@ def _latest(*times: datetime | None) -> datetime | None:
     return max(known) if known else None
 
 
-def _credit(article: Article | None, source: Source | None, fallback: str | None) -> Credit | None:
+def _credit(
+    article: Article | None, source: Source | None, fallback: str | None
+) -> OriginalSource | None:
     if article is not None and source is not None:
         name = source.name or article.site_name or source.url
-        return Credit(name, safe_href(article.url), safe_href(source.url))
+        return OriginalSource(name, safe_href(article.url), safe_href(source.url))
     if fallback:
-        return Credit(fallback)
+        return OriginalSource(fallback)
     return None
 
 
