@@ -15,7 +15,17 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "actuel"
 
 # the stages: plain data in, plain data out; no database, no site, no orchestration
-STAGES = {"sources", "fetch", "parse", "extract", "enrich", "stories", "comments", "images"}
+STAGES = {
+    "sources",
+    "fetch",
+    "parse",
+    "extract",
+    "enrich",
+    "stories",
+    "comments",
+    "images",
+    "translate",
+}
 SHELLS = {"web", "api", "cli", "demo", "pipeline", "console", "__main__"}
 NEVER: dict[str, set[str]] = {
     **{stage: {"store", *SHELLS} for stage in STAGES},

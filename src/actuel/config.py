@@ -168,6 +168,30 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Pages in one pass from which extraction worker processes are started.",
     ),
+    # translation
+    Setting(
+        "translate_backend",
+        "none",
+        str,
+        "Translation backend: none, or libretranslate (a LibreTranslate server at translate_url).",
+    ),
+    Setting(
+        "translate_into",
+        "fr",
+        str,
+        "Languages articles are translated into, comma-separated (fr,en: English pages too).",
+    ),
+    Setting(
+        "translate_url",
+        "",
+        str,
+        "libretranslate: the server's address, e.g. http://127.0.0.1:5000 (loopback allowed).",
+    ),
+    Setting(
+        "translate_api_key", "", str, "libretranslate: the API key, if the server asks one.", True
+    ),
+    Setting("translate_timeout", 30.0, float, "Seconds a translation request may take."),
+    Setting("translate_batch", 16, int, "Texts sent to the backend in one request."),
     # web
     Setting("web_host", "127.0.0.1", str, "Address the web server listens on."),
     Setting("web_port", 8000, int, "Port the web server listens on."),

@@ -156,3 +156,21 @@ class StoriesInputError(ActuelError):
     """A batch input line for `actuel cluster` or `actuel relate` cannot be read."""
 
     code = "stories.input"
+
+
+class TranslateError(ActuelError):
+    """A translation backend could not translate: the articles stay shown in their language."""
+
+    code = "translate"
+
+
+class TranslatorUnavailable(TranslateError):  # noqa: N818 - named for what the operator sees
+    """The backend cannot be reached or keeps failing now: pause, and try again later."""
+
+    code = "translate.unavailable"
+
+
+class TranslationRefused(TranslateError):  # noqa: N818 - named for what the operator sees
+    """The backend refused these texts or this pair of languages: mark them, move on."""
+
+    code = "translate.refused"

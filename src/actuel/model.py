@@ -183,6 +183,21 @@ class FetchLog:
     kind: str = "feed"  # feed, page, robots, discovery
 
 
+@dataclass
+class Translation:
+    """An article's title and lead machine-translated into one language, and what made them."""
+
+    article_id: int
+    lang: str
+    source_lang: str
+    title: str | None
+    summary: str | None
+    text: str | None = None
+    backend: str | None = None
+    model: str | None = None
+    translated_at: datetime | None = None
+
+
 # --- stories and provenance --------------------------------------------------------------------
 
 
@@ -268,6 +283,7 @@ class Headline:
     summary: str | None
     language: str | None
     article_id: int | None
+    translated_from: str | None = None  # a machine translation of the member's, from this language
 
 
 @dataclass
@@ -295,7 +311,8 @@ class StoryView:
 
     def headline(self, lang: str | None) -> Headline:
         """What readers of `lang` see as the story's title and lead: a member's in their
-        language when the story has one, else the original's."""
+        language when the story has one, else the original's machine-translated into it when
+        that was done, else the original's."""
         found = self.headlines.get(lang) if lang else None
         if found is not None:
             return found

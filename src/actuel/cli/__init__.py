@@ -13,6 +13,7 @@ from actuel.cli.sources import sources_group
 from actuel.cli.stats import stats_command
 from actuel.cli.stories import cluster_command, relate_command, stories_group
 from actuel.cli.tools import extract_command, parse_command
+from actuel.cli.translate import translate_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,6 +34,7 @@ for command in (
     cluster_command,
     relate_command,
     stories_group,
+    translate_group,
     db_group,
     admin_group,
 ):

@@ -128,6 +128,7 @@ def scheduler_loop(settings: Settings, stop: threading.Event, *, idle_s: float =
 @common_options
 def run_command(settings: Settings, host: str | None, port: int | None) -> None:
     """Poll sources on schedule and serve the site, in one process."""
+    from actuel.pipeline.translation import translation_loop
     from actuel.web.server import serve
 
     settings = settings.replace(web_host=host, web_port=port)
@@ -143,11 +144,18 @@ def run_command(settings: Settings, host: str | None, port: int | None) -> None:
         target=scheduler_loop, args=(settings, stop), daemon=True, name="actuel-scheduler"
     )
     worker.start()
+    translator = threading.Thread(
+        target=translation_loop, args=(settings, stop), daemon=True, name="actuel-translate"
+    )
+    if str(settings.translate_backend).strip().lower() != "none":
+        translator.start()
     try:
         serve(settings)
     finally:
         stop.set()
         worker.join(timeout=30)
+        if translator.is_alive():
+            translator.join(timeout=30)
 
 
 @click.command("reprocess")

@@ -9,15 +9,21 @@ from rich.table import Table
 
 from actuel.cli.common import common_options, open_store, out
 from actuel.config import Settings
+from actuel.pipeline.translation import languages_into
 
 
 @click.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @common_options
 def stats_command(settings: Settings, as_json: bool) -> None:
-    """Counts: sources by state, articles by language and source, fetches, errors."""
+    """Counts: sources by state, articles by language and source, translations, fetches,
+    errors."""
     with open_store(settings) as store:
         stats = store.maintenance.stats()
+        stats["translations"] = {
+            "into": languages_into(settings),
+            **store.translations.counts(languages_into(settings)),
+        }
     if as_json:
         out.print(json.dumps(stats, ensure_ascii=False, indent=2, default=str), markup=False)
         return
@@ -32,6 +38,12 @@ def stats_command(settings: Settings, as_json: bool) -> None:
             f"{k}={v}"
             for k, v in sorted(articles["by_language"].items(), key=lambda kv: str(kv[0]))
         )
+    )
+    translated = stats["translations"]
+    out.print(
+        f"[bold]translations[/] into {','.join(translated['into'])}: "
+        f"translated={translated['translated']} pending={translated['pending']} "
+        f"failed={translated['failed']}"
     )
     out.print(f"[bold]fetches[/]: {fetches['total']} ({fetches.get('errors', 0)} errors)")
     table = Table(title="articles by source")

@@ -88,6 +88,40 @@ article_images = sa.Table(
     sa.Column("fetched_at", UTCDateTime, nullable=False),
 )
 
+# an article's title and lead (and text, when asked) machine-translated into one language
+article_translations = sa.Table(
+    "article_translations",
+    metadata,
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("lang", sa.String(16), primary_key=True),
+    sa.Column("source_lang", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # done, or failed (see error, retry_at)
+    sa.Column("title", sa.Text),
+    sa.Column("summary", sa.Text),
+    sa.Column("text", sa.Text),
+    sa.Column("backend", sa.String(32)),
+    sa.Column("model", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("retry_at", UTCDateTime),
+    sa.Column("translated_at", UTCDateTime, nullable=False),
+)
+
+# texts already translated, by the SHA-256 of their words and the pair: copies cost nothing
+translation_cache = sa.Table(
+    "translation_cache",
+    metadata,
+    sa.Column("text_hash", sa.String(64), primary_key=True),
+    sa.Column("source_lang", sa.String(16), primary_key=True),
+    sa.Column("target_lang", sa.String(16), primary_key=True),
+    sa.Column("translated", sa.Text, nullable=False),
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
 pages = sa.Table(
     "pages",
     metadata,

@@ -27,6 +27,7 @@ from actuel.store.entities import (
     Stories,
     Users,
 )
+from actuel.store.translated import Translations
 
 
 def _label(db: str) -> str:
@@ -69,6 +70,7 @@ class Store:
         self.listings = Listings(self)
         self.comments = Comments(self)
         self.users = Users(self)
+        self.translations = Translations(self)
 
     @classmethod
     def open(cls, db: str, settings: Settings | None = None, *, readonly: bool = False) -> Store:

@@ -15,6 +15,7 @@ from actuel.errors import NotFoundError
 from actuel.model import Article, Headline, QuoteView, StoryMember, StoryView
 from actuel.reading.quotes import CarriedQuote, gather_quotes
 from actuel.reading.story import Placed, headline_choices, timeline_order
+from actuel.store import translations
 from actuel.store.articles import VISIBLE, article_from_row
 from actuel.store.schema import (
     article_images,
@@ -175,6 +176,27 @@ def fill_headlines(conn: Connection, by_id: dict[int, StoryView]) -> None:
                 view.headlines[lang] = Headline(view.title, view.summary, lang, article_id)
             elif article_id in leads:
                 view.headlines[lang] = leads[article_id]
+    _fill_translated(conn, by_id)
+
+
+def _fill_translated(conn: Connection, by_id: dict[int, StoryView]) -> None:
+    """A language no member is in reads the original's machine translation, when there is one:
+    a member written in it always comes first."""
+    originals = {
+        view.original_article_id: view
+        for view in by_id.values()
+        if view.original_article_id is not None
+    }
+    for found in translations.of_articles(conn, originals):
+        view = originals[found.article_id]
+        if found.lang not in view.headlines and found.lang != view.language and found.title:
+            view.headlines[found.lang] = Headline(
+                found.title,
+                found.summary,
+                found.lang,
+                found.article_id,
+                translated_from=found.source_lang,
+            )
 
 
 def latest(

@@ -244,6 +244,7 @@ def routes(site: Site) -> list[BaseRoute]:
             source=data.source,
             credit=data.credit,
             sources=data.sources,
+            translations=data.translations,
             related=related,
             latest=latest,
             canonical=url,

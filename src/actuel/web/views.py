@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from actuel.errors import NotFoundError
-from actuel.model import Article, QuoteView, Source, StoryMember, StoryView
+from actuel.model import Article, QuoteView, Source, StoryMember, StoryView, Translation
 from actuel.store import Store
 
 
@@ -59,6 +59,7 @@ class ArticlePage:
     credit: ArticleCredit | None = None
     sources: dict[int, Source] = field(default_factory=dict)
     image_kept: bool = False  # its image has a local copy (web/images.py)
+    translations: dict[str, Translation] = field(default_factory=dict)  # by language
 
 
 def member_time(member: StoryMember) -> datetime | None:
@@ -100,6 +101,7 @@ def article_page(
         sources = {s.id: s for s in store.sources.all() if s.id is not None}
     page = ArticlePage(article=article, source=sources.get(article.source_id), sources=sources)
     page.image_kept = article_id in store.images.kept([article_id])
+    page.translations = {t.lang: t for t in store.translations.of_articles([article_id])}
     found = store.stories.of_article(article_id)
     if found is None:
         return page

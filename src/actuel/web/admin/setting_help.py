@@ -98,6 +98,21 @@ SETTING_HELP: dict[str, str] = {
     "extract_pool_min_pages": N_(
         "Nombre de pages d'une collecte à partir duquel les processus d'extraction sont lancés."
     ),
+    "translate_backend": N_(
+        "Moteur de traduction : none (aucun) ou libretranslate (un serveur LibreTranslate à "
+        "l'adresse translate_url)."
+    ),
+    "translate_into": N_(
+        "Langues dans lesquelles les articles sont traduits, séparées par des virgules (fr,en : "
+        "les pages anglaises aussi)."
+    ),
+    "translate_url": N_(
+        "libretranslate : l'adresse du serveur, par exemple http://127.0.0.1:5000 (adresse "
+        "locale permise)."
+    ),
+    "translate_api_key": N_("libretranslate : la clé d'API, si le serveur en demande une."),
+    "translate_timeout": N_("Secondes que peut durer une requête de traduction."),
+    "translate_batch": N_("Textes envoyés au moteur de traduction en une requête."),
     "web_host": N_("Adresse sur laquelle écoute le serveur web."),
     "web_port": N_("Port sur lequel écoute le serveur web."),
     "site_name": N_("Nom du site, affiché sur chaque page."),

@@ -1,0 +1,190 @@
+"""The translation step: stored articles' titles and leads translated into the site's languages,
+apart from ingest (a backend that is slow or down never holds an article back), through the
+cache first, and failures kept with a time to try again."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from actuel.config import Settings
+from actuel.errors import ConfigError, TranslationRefused, TranslatorUnavailable
+from actuel.model import Translation
+from actuel.pipeline import utcnow
+from actuel.store import Store
+from actuel.store.translations import TranslationFailed, TranslationWanted, text_hash
+from actuel.translate.backend import Translator, route_models, translate_by_route
+
+log = logging.getLogger("actuel.translate")
+
+BACKENDS = ("none", "libretranslate")
+ROUND = 64  # (article, language) pairs read, translated and stored together
+RETRY_AFTER = timedelta(hours=1)  # a refused pair (no model, text refused) is tried again then
+
+
+def languages_into(settings: Settings) -> list[str]:
+    """The languages articles are translated into (translate_into), in order, without repeats."""
+    found: list[str] = []
+    for part in str(settings.translate_into).split(","):
+        code = part.strip().lower()
+        if code and code not in found:
+            found.append(code)
+    return found
+
+
+def open_translator(settings: Settings) -> Translator | None:
+    """The backend the settings name, or None for `none`."""
+    backend = str(settings.translate_backend).strip().lower()
+    if backend == "none":
+        return None
+    if backend == "libretranslate":
+        from actuel.fetch.libretranslate import LibreTranslate
+
+        return LibreTranslate.from_settings(settings)
+    if backend == "ctranslate2":
+        raise ConfigError(
+            "the ctranslate2 backend is not in this version yet",
+            fix="use ACTUEL_TRANSLATE_BACKEND=libretranslate with a LibreTranslate server",
+        )
+    raise ConfigError(
+        f"unknown translation backend {backend!r}",
+        fix=f"set ACTUEL_TRANSLATE_BACKEND to one of: {', '.join(BACKENDS)}",
+    )
+
+
+@dataclass
+class TranslationReport:
+    """What one catch-up did: pairs translated, how many texts came from the cache, failures,
+    and why it stopped early (the backend down), if it did."""
+
+    translated: int = 0
+    from_cache: int = 0
+    sent: int = 0
+    failed: int = 0
+    paused: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def translate_pending(
+    store: Store,
+    translator: Translator,
+    into: list[str],
+    *,
+    limit: int | None = None,
+    redo: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> TranslationReport:
+    """Translate what is still to be, the newest articles first, round by round until nothing
+    is left (or `limit` pairs are done); stops at once, keeping every round already stored,
+    when the backend is down."""
+    report = TranslationReport()
+    started = utcnow()
+    done_pairs = 0
+    while limit is None or done_pairs < limit:
+        size = ROUND if limit is None else min(ROUND, limit - done_pairs)
+        wanted = store.translations.wanted(
+            into, size, now=utcnow(), redo_before=started if redo else None
+        )
+        if not wanted:
+            break
+        try:
+            _translate_round(store, translator, wanted, report)
+        except TranslatorUnavailable as exc:
+            report.paused = exc.describe()
+            log.warning("translation paused: %s", exc.describe())
+            break
+        done_pairs += len(wanted)
+        if progress is not None:
+            progress(len(wanted))
+    return report
+
+
+def _translate_round(
+    store: Store, translator: Translator, wanted: list[TranslationWanted], report: TranslationReport
+) -> None:
+    groups: dict[tuple[str, str], list[TranslationWanted]] = {}
+    for item in wanted:
+        groups.setdefault((item.source_lang, item.target), []).append(item)
+    done: list[Translation] = []
+    failed: list[TranslationFailed] = []
+    cache: dict[tuple[str, str], dict[str, str]] = {}
+    models: dict[tuple[str, str], str] = {}
+    now = utcnow()
+    for (source, target), items in groups.items():
+        texts = sorted({t for item in items for t in (item.title, item.lead) if t.strip()})
+        known = store.translations.cached((text_hash(t) for t in texts), source, target)
+        translated = {t: known[text_hash(t)] for t in texts if text_hash(t) in known}
+        report.from_cache += len(translated)
+        missing = [t for t in texts if t not in translated]
+        model = ""
+        if missing:
+            try:
+                results, model = translate_by_route(translator, missing, source, target)
+            except TranslationRefused as exc:
+                failed.extend(_failures(items, exc.describe(), now))
+                report.failed += len(items)
+                report.errors.append(exc.describe())
+                continue
+            fresh = dict(zip(missing, results, strict=True))
+            translated.update(fresh)
+            cache[(source, target)] = fresh
+            models[(source, target)] = model
+            report.sent += len(missing)
+        for item in items:
+            done.append(
+                Translation(
+                    item.article_id,
+                    target,
+                    source,
+                    translated.get(item.title) or None,
+                    translated.get(item.lead) or None,
+                    backend=translator.name,
+                    model=model or route_models(translator, source, target),
+                    translated_at=now,
+                )
+            )
+    store.translations.save(done, failed, cache=cache, backend=translator.name, models=models)
+    report.translated += len(done)
+
+
+def _failures(items: list[TranslationWanted], error: str, now: datetime) -> list[TranslationFailed]:
+    return [
+        TranslationFailed(item.article_id, item.source_lang, item.target, error, now + RETRY_AFTER)
+        for item in items
+    ]
+
+
+def translation_loop(
+    settings: Settings, stop: threading.Event, *, idle_s: float = 15.0, pause_max_s: float = 600.0
+) -> None:
+    """What `actuel run` does beside ingest, in a thread of its own: translate what is new, wait
+    when nothing is, and back off (up to `pause_max_s`) while the backend is down."""
+    try:
+        translator = open_translator(settings)
+    except ConfigError as exc:
+        log.error("translation off: %s", exc.describe())
+        return
+    if translator is None:
+        return
+    into = languages_into(settings)
+    pause_s = idle_s
+    with closing(translator), Store.open(settings.db, settings) as store:
+        while not stop.is_set():
+            try:
+                report = translate_pending(store, translator, into, limit=ROUND * 4)
+            except Exception:  # the loop must outlive one bad round; the error is logged
+                log.exception("translation round failed")
+                report = TranslationReport(paused="unexpected error")
+            if report.paused:
+                stop.wait(pause_s)
+                pause_s = min(pause_max_s, pause_s * 2)
+                continue
+            pause_s = idle_s
+            if report.translated:
+                log.info("translated", extra={"pairs": report.translated, "sent": report.sent})
+            else:
+                stop.wait(idle_s)

@@ -1,0 +1,217 @@
+"""Articles translated after they are stored, through a LibreTranslate server on loopback (a
+stand-in speaking its API: tests/support/libretranslate.py), and what the French site then shows.
+
+The demo world is ingested once a session (tests/web/demo_site.py) and copied for each test."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from actuel.cli import main
+from actuel.config import Settings
+from actuel.model import Translation
+from actuel.pipeline.translation import open_translator, translate_pending, translation_loop
+from actuel.store import Store
+from actuel.translate.backend import Translator
+from actuel.web.app import create_app
+from tests.support.libretranslate import FakeLibreTranslate, translated
+from tests.support.webserver import running
+from tests.web.demo_site import DemoSite, cards
+
+
+@pytest.fixture
+def server() -> Iterator[FakeLibreTranslate]:
+    with FakeLibreTranslate() as fake:
+        yield fake
+
+
+def _copy(site: DemoSite, tmp_path: Path, server: FakeLibreTranslate) -> Settings:
+    target = tmp_path / "copy.db"
+    with Store.open(site.settings.db, site.settings, readonly=True) as store:
+        store.maintenance.backup(str(target))
+    return site.settings.replace(
+        db=str(target), translate_backend="libretranslate", translate_url=server.url
+    )
+
+
+def _home_cards(settings: Settings) -> list[str]:
+    found: list[str] = []
+    with Store.open(settings.db, settings, readonly=True) as store:
+        app = create_app(settings.replace(site_page_size=100), store)
+        with running(app) as base:
+            page = httpx.get(base + "/", timeout=30)
+            assert page.status_code == 200
+            found = cards(page.text)
+    return found
+
+
+def _english_headlines(found: list[str]) -> list[str]:
+    return [c for c in found if re.search(r'<a href="/stories/[^"]+" lang="en"', c)]
+
+
+def _translator(settings: Settings) -> Translator:
+    translator = open_translator(settings)
+    assert translator is not None
+    return translator
+
+
+def test_after_actuel_translate_no_english_headline_is_left_on_the_french_home(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server)
+    before = _english_headlines(_home_cards(settings))
+    assert before, "the demo's French home shows English headlines before any translation"
+
+    env = {
+        "ACTUEL_DB": settings.db,
+        "ACTUEL_TRANSLATE_BACKEND": "libretranslate",
+        "ACTUEL_TRANSLATE_URL": server.url,
+    }
+    result = CliRunner().invoke(main, ["translate", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+
+    after = _home_cards(settings)
+    assert not _english_headlines(after)
+    labelled = [c for c in after if "Traduction automatique" in c]
+    assert len(labelled) >= len(before)
+    for card in labelled:
+        title = re.search(r'<a href="/stories/[^"]+">([^<]+)</a>', card)
+        assert title is not None and title.group(1).startswith("fr:"), card
+        assert "original en anglais" in card or "original en" in card
+        assert re.search(r'href="/articles/\d+" hreflang="[a-z]+"', card)
+
+    stats = CliRunner().invoke(main, ["stats", "--json"], env=env)
+    counts = json.loads(stats.output)["translations"]
+    assert counts["translated"] > 0 and counts["pending"] == 0 and counts["into"] == ["fr"]
+
+
+def test_a_french_member_is_preferred_to_a_machine_translation(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server)
+    with Store.open(settings.db, settings) as store:
+        translate_pending(store, _translator(settings), ["fr"])
+        views = store.stories.latest(limit=500)
+    mixed = [v for v in views if v.language == "en" and "fr" in v.languages]
+    assert mixed, "the demo has English originals with a French member"
+    for view in mixed:
+        shown = view.headline("fr")
+        assert shown.translated_from is None and shown.language == "fr", view.key
+        assert not (shown.title or "").startswith("fr:")
+
+
+def test_a_backend_that_is_down_leaves_articles_shown_and_they_are_translated_later(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server)
+    translator = _translator(settings)
+    server.fail_next(500, 4)  # every try of the first request: the client gives up
+    with Store.open(settings.db, settings) as store:
+        report = translate_pending(store, translator, ["fr"])
+        assert report.paused and report.translated == 0
+        assert store.translations.counts(["fr"])["translated"] == 0
+        pending = store.translations.counts(["fr"])["pending"]
+    assert _english_headlines(_home_cards(settings)), "shown in the original meanwhile"
+
+    with Store.open(settings.db, settings) as store:
+        report = translate_pending(store, translator, ["fr"])
+        assert report.paused is None and report.translated == pending
+    assert not _english_headlines(_home_cards(settings))
+
+
+def test_a_server_that_dies_midway_keeps_the_rounds_already_stored(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server).replace(translate_batch=2)
+    server.die_after(3)
+    with Store.open(settings.db, settings) as store:
+        report = translate_pending(store, _translator(settings), ["fr"], limit=None)
+        assert report.paused
+        kept = store.translations.counts(["fr"])
+    assert kept["pending"] > 0
+    for found in _stored(settings):
+        assert found.title and found.title.startswith("fr:"), "no half-translated row"
+
+
+def _stored(settings: Settings) -> list[Translation]:
+    with Store.open(settings.db, settings, readonly=True) as store:
+        ids = [a.id for a in store.articles.latest(limit=10_000) if a.id is not None]
+        return store.translations.of_articles(ids)
+
+
+def test_the_same_title_is_sent_once_and_redo_sends_nothing_new(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server)
+    translator = _translator(settings)
+    with Store.open(settings.db, settings) as store:
+        first = translate_pending(store, translator, ["fr"])
+        sent = [t for r in server.translations for t in r.body["q"]]
+        assert len(sent) == len(set(sent)), "each text crosses the wire once"
+        assert first.sent == len(sent)
+        again = translate_pending(store, translator, ["fr"], redo=True)
+        assert again.translated == first.translated
+        assert again.sent == 0 and again.from_cache >= first.sent
+
+
+def test_a_language_the_backend_cannot_translate_is_marked_and_kept_in_its_language(
+    demo_site: DemoSite, tmp_path: Path
+) -> None:
+    only_german = (("de", "German", ("fr",)), ("fr", "French", ("de",)))
+    with FakeLibreTranslate(only_german) as server:
+        settings = _copy(demo_site, tmp_path, server)
+        with Store.open(settings.db, settings) as store:
+            report = translate_pending(store, _translator(settings), ["fr"])
+            counts = store.translations.counts(["fr"])
+        assert report.failed > 0 and counts["failed"] == report.failed
+        assert any("neither en→fr nor through en" in e for e in report.errors)
+        assert not server.translations, "no request for a pair the server lacks"
+        assert _english_headlines(_home_cards(settings))
+
+
+def test_the_article_page_shows_the_translation_labelled_with_the_original_beside(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server)
+    with Store.open(settings.db, settings) as store:
+        translate_pending(store, _translator(settings), ["fr"])
+        english = next(a for a in store.articles.latest(limit=500) if a.language == "en")
+        app = create_app(settings, store)
+        with running(app) as base:
+            page = httpx.get(f"{base}/articles/{english.id}", timeout=30).text
+            english_page = httpx.get(f"{base}/en/articles/{english.id}", timeout=30)
+    assert f"<h1>{translated(english.title or '', 'fr')}</h1>" in page.replace("&#39;", "'")
+    assert "Traduction automatique" in page and "original en anglais" in page
+    assert '<span lang="en">' in page, "the original title stays, with its language"
+    if english_page.status_code == 200:
+        assert "fr:" not in english_page.text.split("<h1", 1)[1].split("</h1>", 1)[0]
+
+
+def test_actuel_run_translates_beside_ingest_in_a_thread_that_stops_with_it(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server)
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=translation_loop, args=(settings, stop), kwargs={"idle_s": 0.2}
+    )
+    worker.start()
+    try:
+        for _ in range(200):
+            with Store.open(settings.db, settings, readonly=True) as store:
+                if store.translations.counts(["fr"])["pending"] == 0:
+                    break
+            stop.wait(0.1)
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert not _english_headlines(_home_cards(settings))
