@@ -173,13 +173,19 @@ SETTINGS: tuple[Setting, ...] = (
         "translate_backend",
         "none",
         str,
-        "Translation backend: none, or libretranslate (a LibreTranslate server at translate_url).",
+        "Translation backend: none, ctranslate2 (local models) or libretranslate (a server).",
     ),
     Setting(
         "translate_into",
         "fr",
         str,
         "Languages articles are translated into, comma-separated (fr,en: English pages too).",
+    ),
+    Setting(
+        "translate_models_dir",
+        "./translate-models",
+        str,
+        "ctranslate2: the folder holding one model folder per pair (en-fr/, de-en/, ...).",
     ),
     Setting(
         "translate_url",

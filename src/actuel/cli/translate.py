@@ -105,5 +105,11 @@ def models_command(settings: Settings) -> None:
             model = route_models(translator, source, target) if found else ""
             table.add_row(source, target, f"{count:,}", how, model)
     out.print(table)
+    direct = Table(title=f"{translator.name}: pairs translated directly")
+    for column in ("from", "into", "model"):
+        direct.add_column(column)
+    for source, target in sorted(pairs):
+        direct.add_row(source, target, translator.model(source, target))
+    out.print(direct)
     if missing:
         out.print(f"{missing} pair(s) missing: those articles stay shown in their language")

@@ -21,7 +21,7 @@ from actuel.translate.backend import Translator, route_models, translate_by_rout
 
 log = logging.getLogger("actuel.translate")
 
-BACKENDS = ("none", "libretranslate")
+BACKENDS = ("none", "ctranslate2", "libretranslate")
 ROUND = 64  # (article, language) pairs read, translated and stored together
 RETRY_AFTER = timedelta(hours=1)  # a refused pair (no model, text refused) is tried again then
 
@@ -46,10 +46,9 @@ def open_translator(settings: Settings) -> Translator | None:
 
         return LibreTranslate.from_settings(settings)
     if backend == "ctranslate2":
-        raise ConfigError(
-            "the ctranslate2 backend is not in this version yet",
-            fix="use ACTUEL_TRANSLATE_BACKEND=libretranslate with a LibreTranslate server",
-        )
+        from actuel.translate.local import LocalModels
+
+        return LocalModels.from_settings(settings)
     raise ConfigError(
         f"unknown translation backend {backend!r}",
         fix=f"set ACTUEL_TRANSLATE_BACKEND to one of: {', '.join(BACKENDS)}",

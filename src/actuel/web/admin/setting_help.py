@@ -99,12 +99,15 @@ SETTING_HELP: dict[str, str] = {
         "Nombre de pages d'une collecte à partir duquel les processus d'extraction sont lancés."
     ),
     "translate_backend": N_(
-        "Moteur de traduction : none (aucun) ou libretranslate (un serveur LibreTranslate à "
-        "l'adresse translate_url)."
+        "Moteur de traduction : none (aucun), ctranslate2 (modèles locaux) ou libretranslate (un "
+        "serveur)."
     ),
     "translate_into": N_(
         "Langues dans lesquelles les articles sont traduits, séparées par des virgules (fr,en : "
         "les pages anglaises aussi)."
+    ),
+    "translate_models_dir": N_(
+        "ctranslate2 : le dossier qui contient un dossier de modèle par paire (en-fr/, de-en/…)."
     ),
     "translate_url": N_(
         "libretranslate : l'adresse du serveur, par exemple http://127.0.0.1:5000 (adresse "
