@@ -7,8 +7,12 @@ trafilatura extracts the very same HTML (fetched beforehand, not timed).
 Goal: pipeline >= 0.8x bare extraction, stories off (the stories step is measured beside it).
 Each pass also prints the CPU seconds of this process (fetch, parse, store) and of its extraction
 workers: on a small machine their sum, not the writer alone, is what bounds the rate.
+With --translate, passes alternate with and without `actuel run`'s translation thread beside
+ingest, sending titles and leads to a LibreTranslate stand-in in a process of its own
+(tests/support/libretranslate.py: instant nonsense answers, so only our side's cost is measured).
+Goal: translation on within 5% of off.
 
-    python bench/ingest.py [--articles 2000] [--no-stories] [--rounds N]
+    python bench/ingest.py [--articles 2000] [--no-stories] [--rounds N] [--translate]
 """
 
 from __future__ import annotations
@@ -85,6 +89,11 @@ def main() -> None:
         help="pipeline and anchor measured this many times, alternately; the median ratio is "
         "printed (on a shared machine one round can be off by 15%%)",
     )
+    parser.add_argument(
+        "--translate",
+        action="store_true",
+        help="also measure passes with the translation thread on (LibreTranslate stand-in)",
+    )
     args = parser.parse_args()
     server = subprocess.Popen(
         [
@@ -103,7 +112,10 @@ def main() -> None:
     try:
         assert server.stdout is not None
         world = json.loads(server.stdout.readline())
-        run(world, stories=not args.no_stories, rounds=max(1, args.rounds))
+        if args.translate:
+            run_translated(world, rounds=max(1, args.rounds))
+        else:
+            run(world, stories=not args.no_stories, rounds=max(1, args.rounds))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -120,18 +132,23 @@ class Pass:
     cpu_main_s: float  # this process: fetch threads, parsing, the writer
     cpu_workers_s: float  # extraction worker processes
     cpu_server_s: float  # the demo server answering the pass's requests
+    translated: int = 0  # articles translated into French by the end of the pass
 
     @property
     def rate(self) -> float:
         return self.stored / self.seconds
 
 
-def ingest(world: dict, *, stories: bool) -> Pass:
-    """One pass of the whole pipeline into a new SQLite file."""
+def ingest(world: dict, *, stories: bool, translate_url: str | None = None) -> Pass:
+    """One pass of the whole pipeline into a new SQLite file; with `translate_url`, the
+    translation thread of `actuel run` runs beside it (and goes on until the pass ends)."""
+    import threading
+
     from actuel.config import load_settings
     from actuel.fetch import Fetcher
     from actuel.model import Source, SourceKind
     from actuel.pipeline.ingest import Ingestor
+    from actuel.pipeline.translation import translation_loop
     from actuel.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,6 +163,10 @@ def ingest(world: dict, *, stories: bool) -> Pass:
             parse_max_items=1000,
             stories=stories,
         )
+        if translate_url is not None:
+            settings = settings.replace(
+                translate_backend="libretranslate", translate_url=translate_url
+            )
         with Store.open(db, settings) as store:
             for outlet in world["outlets"]:
                 store.sources.add(
@@ -159,9 +180,19 @@ def ingest(world: dict, *, stories: bool) -> Pass:
             start, cpu = time.perf_counter(), os.times()
             helpers_before = helper_processes_cpu_s()
             server_before = demo_server_cpu_s()
+            stop = threading.Event()
+            translator = threading.Thread(
+                target=translation_loop, args=(settings, stop), kwargs={"idle_s": 0.5}
+            )
+            if translate_url is not None:
+                translator.start()
             with Fetcher(settings) as fetcher, Ingestor(store, fetcher, settings) as ingestor:
                 report = ingestor.run_pass()
             seconds, after = time.perf_counter() - start, os.times()
+            stop.set()
+            if translator.is_alive():
+                translator.join(timeout=60)
+            translated = store.translations.counts(["fr"])["translated"]
             helpers = helper_processes_cpu_s() - helpers_before
             server = demo_server_cpu_s() - server_before
             stored = store.articles.count()
@@ -177,6 +208,7 @@ def ingest(world: dict, *, stories: bool) -> Pass:
         - cpu.children_user
         - cpu.children_system,
         cpu_server_s=server,
+        translated=translated,
     )
 
 
@@ -246,6 +278,43 @@ def run(world: dict, *, stories: bool, rounds: int = 1) -> None:
             )
         listed = ", ".join(f"{r:.2f}" for r in ratios)
         print(f"median ratio over {rounds} rounds: {statistics.median(ratios):.2f}x ({listed})")
+
+
+def run_translated(world: dict, *, rounds: int) -> None:
+    """Passes without and with the translation thread, alternately; the median ratio."""
+    stand_in = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.libretranslate"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    DEMO_SERVER_PIDS.add(stand_in.pid)
+    try:
+        assert stand_in.stdout is not None
+        url = stand_in.stdout.readline().strip()
+        print(f"world: {len(world['pages'])} article pages; LibreTranslate stand-in at {url}")
+        ratios, cpu_ratios = [], []
+        for n in range(1, rounds + 1):
+            off = ingest(world, stories=False)
+            on = ingest(world, stories=False, translate_url=url)
+            ratios.append(on.rate / off.rate)
+            cpu_off = (off.cpu_main_s + off.cpu_workers_s) / off.stored
+            cpu_on = (on.cpu_main_s + on.cpu_workers_s) / on.stored
+            cpu_ratios.append(cpu_on / cpu_off)
+            print(
+                f"round {n}: off {off.rate:.1f} articles/s ({cpu_off * 1000:.1f} CPU ms/article); "
+                f"on {on.rate:.1f} articles/s ({cpu_on * 1000:.1f} CPU ms/article, translation "
+                f"included), {on.translated} translated during the pass; "
+                f"ratio {ratios[-1]:.3f}x"
+            )
+        listed = ", ".join(f"{r:.3f}" for r in ratios)
+        print(
+            f"ratio translation on / off: median {statistics.median(ratios):.3f}x ({listed}); "
+            f"CPU per article {statistics.median(cpu_ratios):.3f}x (goal: rate >= 0.95x)"
+        )
+    finally:
+        stand_in.terminate()
+        stand_in.wait(timeout=30)
 
 
 if __name__ == "__main__":

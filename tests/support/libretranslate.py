@@ -261,3 +261,15 @@ class FakeLibreTranslate:
 
 def _json(status: int, data: Any) -> tuple[int, dict[str, str], bytes]:
     return status, {"Content-Type": "application/json"}, json.dumps(data).encode()
+
+
+def main() -> None:
+    """Serve the stand-in until killed, printing its address on the first line (bench/ingest.py
+    runs it in a process of its own, as a real server would be)."""
+    with FakeLibreTranslate() as server:
+        print(server.url, flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 # Languages news portals publish in (French-first, European and the largest world languages):
@@ -88,3 +89,21 @@ def detect_language(text: str, *, title: str | None = None, hint: str | None = N
         if score > best_score:
             best, best_score = code, score
     return best
+
+
+def likelier_language(text: str, candidates: Sequence[str]) -> tuple[str | None, float]:
+    """Which of `candidates` the text is likelier written in, and how sure (0.5-1.0 for two):
+    for short spans whose language is in doubt between two known ones."""
+    wanted = {code for code in candidates if code}
+    if not wanted or not _LETTER.search(text):
+        return None, 0.0
+    scores: dict[str, float] = {}
+    for label, probability in _identifier().rank(text):
+        code = _MACRO.get(label, label)
+        if code in wanted:
+            scores[code] = scores.get(code, 0.0) + float(probability)
+    total = sum(scores.values())
+    if total <= 0:
+        return None, 0.0
+    best = max(scores, key=lambda code: scores[code])
+    return best, scores[best] / total

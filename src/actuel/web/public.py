@@ -245,6 +245,7 @@ def routes(site: Site) -> list[BaseRoute]:
             credit=data.credit,
             sources=data.sources,
             translations=data.translations,
+            machine=data.machine,
             related=related,
             latest=latest,
             canonical=url,

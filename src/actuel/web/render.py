@@ -191,6 +191,21 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
 
 
+def mark_spans(text: str, spans: tuple[str, ...] | list[str] | None) -> Markup:
+    """The text escaped, each occurrence of `spans` inside <mark class="mt-sign">: the signs of
+    a machine translation shown where they stand, the outlet's words unchanged."""
+    if not spans:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(set(spans), key=len, reverse=True)))
+    out, last = [], 0
+    for found in pattern.finditer(text):
+        out.append(escape(text[last : found.start()]))
+        out.append(Markup('<mark class="mt-sign">{}</mark>').format(found.group()))
+        last = found.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("actuel.web", "templates"),
@@ -204,6 +219,7 @@ def make_environment() -> Environment:
     env.filters["page_href"] = page_href
     env.filters["excerpt"] = excerpt
     env.filters["paragraphs"] = paragraphs
+    env.filters["mark_spans"] = mark_spans
     env.filters["relation_label"] = _in_page_language(relation_label)
     env.filters["language_name"] = _in_page_language(language_name)
     env.filters["category_name"] = _in_page_language(category_name)

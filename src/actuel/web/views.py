@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from actuel.enrich.machine_translation import MachineSigns, machine_signs
 from actuel.errors import NotFoundError
 from actuel.model import Article, QuoteView, Source, StoryMember, StoryView, Translation
 from actuel.store import Store
@@ -60,6 +61,7 @@ class ArticlePage:
     sources: dict[int, Source] = field(default_factory=dict)
     image_kept: bool = False  # its image has a local copy (web/images.py)
     translations: dict[str, Translation] = field(default_factory=dict)  # by language
+    machine: MachineSigns | None = None  # a translation showing signs of a machine's, unedited
 
 
 def member_time(member: StoryMember) -> datetime | None:
@@ -116,6 +118,15 @@ def article_page(
             source = sources.get(credit.derived_from.source_id)
             credit.derived_from_outlet = source.name if source else None
     page.credit = credit
+    if member.relation == "translation":
+        model = credit.derived_from or credit.original
+        signs = machine_signs(
+            f"{article.title or ''}\n\n{article.text or ''}",
+            article.language,
+            f"{model.title or ''}\n\n{model.text or ''}" if model else None,
+            model.language if model else None,
+        )
+        page.machine = signs if signs.likely else None
     return page
 
 
