@@ -79,3 +79,38 @@ def test_removing_a_source_removes_its_translations(store: Store) -> None:
     store.translations.save([_done(one, "fr:ONE", datetime.now(UTC))])
     store.sources.remove(store.sources.all()[0].url)
     assert store.translations.of_articles([one]) == []
+
+
+def test_search_finds_an_english_report_by_the_french_words_of_its_translation(
+    store: Store,
+) -> None:
+    english = _stored(store, 1, "en", "Mine collapse kills eleven in the north")
+    french = _stored(store, 2, "fr", "Les effondrements se multiplient")
+    assert [a.id for a, _ in store.search.hits("effondrement mine")] == []
+    done = Translation(
+        english,
+        "fr",
+        "en",
+        "L'effondrement d'une mine fait onze morts dans le nord",
+        "Les secours cherchent encore des mineurs.",
+        backend="libretranslate",
+        model="m",
+        translated_at=datetime.now(UTC),
+    )
+    store.translations.save([done])
+    assert [a.id for a, _ in store.search.hits("effondrement mine")] == [english]
+    assert {a.id for a, _ in store.search.hits("effondrements")} == {english, french}
+    assert [a.id for a, _ in store.search.hits("secours mineurs", lang="en")] == [english]
+    assert store.search.hits("secours mineurs", lang="fr") == []
+
+
+def test_a_translation_that_failed_or_went_is_not_searched(store: Store) -> None:
+    english = _stored(store, 1, "en", "Bridge reopens")
+    store.translations.save(
+        [], [TranslationFailed(english, "en", "fr", "refused", datetime.now(UTC))]
+    )
+    assert store.search.hits("refused") == []
+    store.translations.save([_done(english, "Le pont rouvre", datetime.now(UTC))])
+    assert [a.id for a, _ in store.search.hits("pont")] == [english]
+    store.sources.remove(store.sources.all()[0].url)
+    assert store.search.hits("pont") == []

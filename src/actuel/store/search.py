@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import zip_longest
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,13 @@ from sqlalchemy.engine import Connection
 
 from actuel.model import Article
 from actuel.store.articles import VISIBLE, article_from_row
-from actuel.store.schema import articles, sort_time, stories, story_articles
+from actuel.store.schema import (
+    article_translations,
+    articles,
+    sort_time,
+    stories,
+    story_articles,
+)
 from actuel.store.snippets import snippet
 from actuel.store.stemming import WORD, query_keys
 
@@ -156,18 +163,89 @@ def _ranked(
     filters: SearchFilters,
     fetch: int,
 ) -> list[int]:
-    """Ids of the best `fetch` matches among the newest CANDIDATES, best first."""
+    """Ids of the best `fetch` matches among the newest CANDIDATES, best first: articles by
+    their own words and by their machine translations' (in turns, each article once)."""
     if conn.dialect.name == "postgresql":
-        return _postgres_ranked(conn, words, filters, fetch)
-    return [int(i) for i in conn.execute(_sqlite(wanted, filters, fetch)).scalars()]
+        own = _postgres_ranked(conn, words, filters, fetch)
+        translated = _postgres_translated(conn, words, filters, fetch)
+    else:
+        own = [int(i) for i in conn.execute(_sqlite(wanted, filters, fetch)).scalars()]
+        keys = [k for k in (query_keys(word, None) for word in words) if k]
+        query = _sqlite_translated(keys, filters, fetch)
+        translated = [int(i) for i in conn.execute(query).scalars()]
+    return _in_turns(own, translated, fetch)
 
 
-def _sqlite(wanted: list[set[str]], filters: SearchFilters, fetch: int) -> sa.Select[Any]:
-    words = " AND ".join(
+def _in_turns(own: list[int], translated: list[int], fetch: int) -> list[int]:
+    """Own matches and translations' matches taken in turns: their scores come from two
+    indexes and do not compare, and a French reader should see the English report that
+    matches in French among the first results, not after every French one."""
+    merged: list[int] = []
+    seen: set[int] = set()
+    for pair in zip_longest(own, translated):
+        for article_id in pair:
+            if article_id is not None and article_id not in seen:
+                seen.add(article_id)
+                merged.append(article_id)
+    return merged[:fetch]
+
+
+def _match_words(wanted: list[set[str]]) -> str:
+    return " AND ".join(
         "(" + " OR ".join('"' + key.replace('"', '""') + '"' for key in sorted(keys)) + ")"
         for keys in wanted
     )
-    match = "{title summary text} : (" + words + ")"
+
+
+def _sqlite_translated(
+    wanted: list[set[str]], filters: SearchFilters, fetch: int
+) -> sa.Select[Any]:
+    fts = sa.table("translations_fts", sa.column("rowid"), sa.column("article_id"))
+    allowed = sa.select(articles.c.id).where(*_filters(filters))
+    newest = (
+        sa.select(
+            fts.c.article_id.label("id"),
+            sa.literal_column("bm25(translations_fts, 0.0, 10.0, 2.0)").label("score"),
+        )
+        .where(
+            sa.text("translations_fts MATCH :tmatch").bindparams(
+                tmatch="{title summary} : (" + _match_words(wanted) + ")"
+            ),
+            fts.c.article_id.in_(allowed),
+        )
+        .order_by(fts.c.rowid.desc())
+        .limit(CANDIDATES)
+    )
+    return _best(newest.subquery(), fetch)
+
+
+_TRANSLATION_VECTOR: sa.ColumnElement[Any] = sa.literal_column("article_translations.search_vector")
+
+
+def _postgres_translated(
+    conn: Connection, words: list[str], filters: SearchFilters, fetch: int
+) -> list[int]:
+    """The best `fetch` of the newest CANDIDATES translations matching, by article id."""
+    query = _tsquery(words, SearchFilters())  # a translation is in the reader's language
+    newest = (
+        sa.select(
+            article_translations.c.article_id.label("id"),
+            sa.func.ts_rank_cd(_TRANSLATION_VECTOR, query).label("score"),
+        )
+        .select_from(
+            article_translations.join(articles, articles.c.id == article_translations.c.article_id)
+        )
+        .where(_TRANSLATION_VECTOR.op("@@")(query), *_filters(filters))
+        .order_by(article_translations.c.article_id.desc())
+        .limit(CANDIDATES)
+        .subquery()
+    )
+    stmt = sa.select(newest.c.id).order_by(newest.c.score.desc(), newest.c.id.desc()).limit(fetch)
+    return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+def _sqlite(wanted: list[set[str]], filters: SearchFilters, fetch: int) -> sa.Select[Any]:
+    match = "{title summary text} : (" + _match_words(wanted) + ")"
     if filters.lang is not None:
         match += ' AND lang : "lang' + "".join(c for c in filters.lang if c.isalnum()) + '"'
     fts = sa.table("articles_fts", sa.column("rowid"))

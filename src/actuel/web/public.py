@@ -122,11 +122,14 @@ def routes(site: Site) -> list[BaseRoute]:
         next_url = None
         if last and when:
             next_url = _next_url(request, cursor_name, encode_cursor(when, last.id))
+        ids = [a.id for a in articles if a.id is not None]
+        translated = site.store().translations.of_articles(ids, site.lang(request))
         return site.page(
             request,
             context.pop("template", "home.html"),
             stories=[],
             articles=articles,
+            translated={t.article_id: t for t in translated},
             sources={s.id: s for s in sources(request)},
             next_url=next_url,
             **context,

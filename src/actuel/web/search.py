@@ -107,10 +107,13 @@ def routes(site: Site) -> list[BaseRoute]:
                 form.q, form.filters(), limit=size, offset=(form.page - 1) * size
             )
             hits, has_more = found.hits, found.has_more and form.page < MAX_PAGE
+        ids = [hit.article.id for hit in hits if hit.article.id is not None]
+        translated = store.translations.of_articles(ids, site.lang(request))
         response = site.page(
             request,
             "search.html",
             form=form,
+            translated={t.article_id: t for t in translated},
             hits=[(hit, snippet_parts(hit.snippet)) for hit in hits],
             outlets=outlets,
             names={s.id: s.name for s in outlets},
