@@ -284,6 +284,7 @@ class Headline:
     language: str | None
     article_id: int | None
     translated_from: str | None = None  # a machine translation of the member's, from this language
+    translator: str | None = None  # the backend and model that made it ("ctranslate2 en-fr")
 
 
 @dataclass

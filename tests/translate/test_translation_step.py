@@ -215,3 +215,44 @@ def test_actuel_run_translates_beside_ingest_in_a_thread_that_stops_with_it(
         worker.join(timeout=30)
     assert not worker.is_alive()
     assert not _english_headlines(_home_cards(settings))
+
+
+def _json_ld(html: str) -> dict[str, object]:
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found is not None
+    return dict(json.loads(found.group(1)))
+
+
+def test_json_ld_feeds_and_the_api_carry_the_translation_beside_the_original(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server)
+    with Store.open(settings.db, settings) as store:
+        translate_pending(store, _translator(settings), ["fr"])
+        view = next(
+            v
+            for v in store.stories.latest(limit=500)
+            if v.language == "en" and "fr" not in v.languages and v.original_article_id
+        )
+        original = store.articles.get(view.original_article_id or 0)
+        app = create_app(settings, store)
+        with running(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+            story = _json_ld(client.get(f"/stories/{view.key}").text)
+            article = _json_ld(client.get(f"/articles/{original.id}").text)
+            feed = client.get("/feed.xml").text
+            api = client.get(f"/api/v1/articles/{original.id}").json()
+            story_api = client.get(f"/api/v1/stories/{view.key}").json()
+    expected = translated(original.title or "", "fr")
+    assert story["headline"] == expected and story["inLanguage"] == "fr"
+    assert story["translationOfWork"]["url"] == original.url  # type: ignore[index]
+    assert story["translator"]["@type"] == "SoftwareApplication"  # type: ignore[index]
+    work = article["workTranslation"]
+    assert work["headline"] == expected and work["inLanguage"] == "fr"  # type: ignore[index]
+    assert work["translationOfWork"]["url"] == original.url  # type: ignore[index]
+    assert "libretranslate" in work["translator"]["name"]  # type: ignore[index]
+    assert expected.replace("'", "&#39;") in feed or expected in feed
+    assert "Traduction automatique" in feed
+    assert api["translations"]["fr"]["title"] == expected
+    assert api["translations"]["fr"]["from"] == "en" and api["title"] == original.title
+    headline = story_api["headlines"]["fr"]
+    assert headline["translated_from"] == "en" and headline["title"] == expected

@@ -62,6 +62,24 @@ SCHEMAS: dict[str, Any] = {
             "title": NULLABLE_STRING,
             "summary": NULLABLE_STRING,
             "article_id": NULLABLE_INT,
+            "translated_from": {
+                **NULLABLE_STRING,
+                "description": "set when the title and lead are our machine translation of the "
+                "article's, from this language",
+            },
+            "translator": {**NULLABLE_STRING, "description": "the backend and model that made it"},
+        },
+    },
+    "Translation": {
+        "type": "object",
+        "description": "An article's title and lead machine-translated by us into one language.",
+        "properties": {
+            "title": NULLABLE_STRING,
+            "summary": NULLABLE_STRING,
+            "from": {"type": "string", "description": "the article's language"},
+            "backend": NULLABLE_STRING,
+            "model": NULLABLE_STRING,
+            "translated_at": NULLABLE_TIME,
         },
     },
     "Story": {
@@ -186,6 +204,11 @@ SCHEMAS: dict[str, Any] = {
             "image": NULLABLE_STRING,
             "from_feed_only": {"type": "boolean"},
             "page_url": {"type": "string"},
+            "translations": {
+                "type": "object",
+                "description": "our machine translations of its title and lead, by language",
+                "additionalProperties": _ref("Translation"),
+            },
             "story": {
                 "type": ["object", "null"],
                 "properties": {

@@ -25,6 +25,7 @@ from actuel.api.schemas import (
     member_json,
     quote_json,
     story_json,
+    translation_json,
 )
 from actuel.config import Settings
 from actuel.cursor import BadCursorError, decode_cursor, encode_cursor
@@ -124,6 +125,9 @@ def create_api(
             ) from None
         names = {s.id: s.name for s in store.sources.all()}
         body = article_json(item, names.get(item.source_id), int(settings.excerpt_chars))
+        body["translations"] = {
+            t.lang: translation_json(t) for t in store.translations.of_articles([article_id])
+        }
         body["story"] = None
         found = store.stories.of_article(article_id)
         if found is not None:

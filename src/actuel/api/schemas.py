@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from actuel.model import Article, QuoteView, StoryMember, StoryView
+from actuel.model import Article, QuoteView, StoryMember, StoryView, Translation
 from actuel.text import excerpt
 
 JSON = dict[str, Any]
@@ -37,7 +37,13 @@ def story_json(view: StoryView) -> JSON:
         "summary": view.summary,
         "language": view.language,
         "headlines": {
-            lang: {"title": h.title, "summary": h.summary, "article_id": h.article_id}
+            lang: {
+                "title": h.title,
+                "summary": h.summary,
+                "article_id": h.article_id,
+                "translated_from": h.translated_from,
+                "translator": h.translator,
+            }
             for lang, h in sorted(view.headlines.items())
         },
         "original": {
@@ -78,6 +84,18 @@ def article_json(article: Article, source_name: str | None, excerpt_chars: int) 
         "image": article.image,
         "from_feed_only": article.from_feed_only,
         "page_url": f"/articles/{article.id}",
+    }
+
+
+def translation_json(found: Translation) -> JSON:
+    """Our machine translation of an article's title and lead, and what made it."""
+    return {
+        "title": found.title,
+        "summary": found.summary,
+        "from": found.source_lang,
+        "backend": found.backend,
+        "model": found.model,
+        "translated_at": iso(found.translated_at),
     }
 
 

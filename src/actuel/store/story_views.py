@@ -196,6 +196,7 @@ def _fill_translated(conn: Connection, by_id: dict[int, StoryView]) -> None:
                 found.lang,
                 found.article_id,
                 translated_from=found.source_lang,
+                translator=" ".join(p for p in (found.backend, found.model) if p) or None,
             )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from actuel.model import Article, Source, StoryMember, StoryView
+from actuel.model import Article, Source, StoryMember, StoryView, Translation
 from actuel.store import Store
 from actuel.text import excerpt
 from actuel.web.images import image_url
@@ -99,12 +99,21 @@ def story_entries(
                 language=headline.language,
                 image=f"{base}{image_url(view.original_article_id)}" if view.image_kept else None,
                 credit=credit,
-                credit_line=_("Publié d'abord par %(outlet)s", outlet=credit.outlet)
-                if credit
-                else "",
+                credit_line=_machine_made(
+                    _,
+                    headline.translated_from is not None,
+                    _("Publié d'abord par %(outlet)s", outlet=credit.outlet) if credit else "",
+                ),
             )
         )
     return entries
+
+
+def _machine_made(_: Gettext, translated: bool, line: str) -> str:
+    """The credit line, saying first that the title and summary are our machine translation."""
+    if not translated:
+        return line
+    return " · ".join(p for p in (_("Traduction automatique"), line) if p)
 
 
 def article_entry(
@@ -115,9 +124,11 @@ def article_entry(
     summary_chars: int,
     relation: str | None = None,
     kept: Collection[int] = (),
+    translation: Translation | None = None,
 ) -> FeedEntry:
     """A feed entry for one article, crediting the outlet it came from; its image when `kept`
-    (the ids of articles whose image has a local copy) holds it."""
+    (the ids of articles whose image has a local copy) holds it; under our machine translation
+    of its title and summary when `translation` is given (the link to the original stays)."""
     url = f"{base}/articles/{article.id}"
     credit = _credit(article, source, article.site_name)
     if credit is None:
@@ -126,18 +137,22 @@ def article_entry(
         line = _("Publié d'abord par %(outlet)s", outlet=credit.outlet)
     else:
         line = _("Repris par %(outlet)s", outlet=credit.outlet)
+    ours = translation if translation is not None and translation.title else None
     return FeedEntry(
         id=url,
         url=url,
-        title=article.title or _("Sans titre"),
-        summary=excerpt(article.summary or article.text, summary_chars),
+        title=(ours.title if ours else article.title) or _("Sans titre"),
+        summary=excerpt(
+            ours.summary if ours and ours.summary else article.summary or article.text,
+            summary_chars,
+        ),
         published=article.published_at or article.first_seen_at,
         updated=_latest(article.published_at, article.first_seen_at, article.extracted_at),
         author=article.author,
-        language=article.language,
+        language=ours.lang if ours else article.language,
         image=f"{base}{image_url(article.id)}" if article.id in kept else None,
         credit=credit,
-        credit_line=line,
+        credit_line=_machine_made(_, ours is not None, line),
     )
 
 
@@ -148,10 +163,20 @@ def member_entries(
     _: Gettext,
     chars: int,
     kept: Collection[int] = (),
+    translated: Mapping[int, Translation] | None = None,
 ) -> list[FeedEntry]:
-    """The articles of a story, newest first."""
+    """The articles of a story, newest first (`translated`: article id -> our translation)."""
     entries = [
-        article_entry(m.article, sources.get(m.article.source_id), base, _, chars, m.relation, kept)
+        article_entry(
+            m.article,
+            sources.get(m.article.source_id),
+            base,
+            _,
+            chars,
+            m.relation,
+            kept,
+            (translated or {}).get(m.article.id),
+        )
         for m in members
         if m.article.id is not None
     ]

@@ -101,8 +101,15 @@ def routes(site: Site) -> list[BaseRoute]:
             raise HTTPException(404, N_("Cette source n'existe pas.")) from None
         doc, base = start(request, source.name or source.url, f"/outlets/{source.id}")
         found = store.articles.latest(limit=items(), source_id=source.id)
-        kept = store.images.kept(a.id for a in found if a.id is not None)
-        doc.entries = [one_article(a, source, base, _, chars(), kept=kept) for a in found]
+        ids = [a.id for a in found if a.id is not None]
+        kept = store.images.kept(ids)
+        translated = {t.article_id: t for t in store.translations.of_articles(ids, doc.language)}
+        doc.entries = [
+            one_article(
+                a, source, base, _, chars(), kept=kept, translation=translated.get(a.id or 0)
+            )
+            for a in found
+        ]
         return written(request, doc)
 
     def story_feed(request: Request) -> Response:
@@ -120,8 +127,12 @@ def routes(site: Site) -> list[BaseRoute]:
         doc, base = start(request, title or key, f"/stories/{quote(view.key)}")
         sources = {s.id: s for s in store.sources.all() if s.id is not None}
         members = store.stories.members(view.id)
-        kept = store.images.kept(m.article.id for m in members if m.article.id is not None)
-        doc.entries = member_entries(members, sources, base, _, chars(), kept)[: items()]
+        ids = [m.article.id for m in members if m.article.id is not None]
+        kept = store.images.kept(ids)
+        translated = {t.article_id: t for t in store.translations.of_articles(ids, doc.language)}
+        doc.entries = member_entries(members, sources, base, _, chars(), kept, translated)[
+            : items()
+        ]
         return written(request, doc)
 
     def sitemap_index(request: Request) -> Response:

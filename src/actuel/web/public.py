@@ -252,7 +252,9 @@ def routes(site: Site) -> list[BaseRoute]:
             related=related,
             latest=latest,
             canonical=url,
-            json_ld=article_json_ld(data, url, str(site.settings.site_name), og_image),
+            json_ld=article_json_ld(
+                data, url, str(site.settings.site_name), og_image, site.lang(request)
+            ),
             shares=share_links(url, data.article.title),
             comments=comments.article_context(site, request, article_id),
             feed_path="",

@@ -64,9 +64,22 @@ def _work(article: Article, outlet: str | None) -> JSON:
     )
 
 
-def article_json_ld(page: ArticlePage, url: str, site_name: str, image: str | None = None) -> JSON:
+def _software(name: str | None) -> JSON:
+    """The program that machine-translated a text (a translator that is no person)."""
+    return {"@type": "SoftwareApplication", "name": name or "machine translation"}
+
+
+def article_json_ld(
+    page: ArticlePage,
+    url: str,
+    site_name: str,
+    image: str | None = None,
+    lang: str | None = None,
+) -> JSON:
     """Our page about someone else's article: what it is based on and, for a translation, what
-    it translates; the outlet that published it is the publisher, we are not."""
+    it translates; the outlet that published it is the publisher, we are not. Our machine
+    translation of its title and lead into `lang`, when the page shows one, is a work of its
+    own: a translation of the outlet's, by software."""
     article, source = page.article, page.source
     outlet = source.name if source else article.site_name
     data: JSON = {
@@ -97,6 +110,19 @@ def article_json_ld(page: ArticlePage, url: str, site_name: str, image: str | No
         if source_of is not None:
             outlet_of = page.sources.get(source_of.source_id)
             data["translationOfWork"] = _work(source_of, outlet_of.name if outlet_of else None)
+    ours = page.translations.get(lang) if lang and lang != article.language else None
+    if ours is not None and ours.title:
+        data["workTranslation"] = _drop_empty(
+            {
+                "@type": "NewsArticle",
+                "headline": ours.title,
+                "description": ours.summary,
+                "inLanguage": ours.lang,
+                "url": url,
+                "translationOfWork": _work(article, outlet),
+                "translator": _software(" ".join(p for p in (ours.backend, ours.model) if p)),
+            }
+        )
     return _drop_empty(data)
 
 
@@ -129,6 +155,10 @@ def story_json_ld(
             "image": image,
             "provider": _organization(site_name),
             "isBasedOn": based_on,
+            "translationOfWork": _work(original.article, original.source_name)
+            if headline.translated_from and original is not None
+            else None,
+            "translator": _software(headline.translator) if headline.translated_from else None,
             "citation": [
                 _work(m.article, m.source_name)
                 for m in page.timeline
