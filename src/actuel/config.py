@@ -196,6 +196,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "translate_api_key", "", str, "libretranslate: the API key, if the server asks one.", True
     ),
+    Setting(
+        "translate_full_text",
+        False,
+        bool,
+        "Translate every article's whole text too (else only when a reader asks, on its page).",
+    ),
     Setting("translate_timeout", 30.0, float, "Seconds a translation request may take."),
     Setting("translate_batch", 16, int, "Texts sent to the backend in one request."),
     # web
@@ -355,6 +361,21 @@ class Settings:
             name: ("***" if SETTINGS_BY_NAME[name].secret and not reveal_secrets else value)
             for name, value in self._values.items()
         }
+
+    @property
+    def translate_languages(self) -> list[str]:
+        """The languages articles are translated into (translate_into), in order, no repeats."""
+        found: list[str] = []
+        for part in str(self.translate_into).split(","):
+            code = part.strip().lower()
+            if code and code not in found:
+                found.append(code)
+        return found
+
+    @property
+    def translates(self) -> bool:
+        """Whether a translation backend is set."""
+        return str(self.translate_backend).strip().lower() != "none"
 
     @property
     def user_agent(self) -> str:

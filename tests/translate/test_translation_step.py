@@ -256,3 +256,64 @@ def test_json_ld_feeds_and_the_api_carry_the_translation_beside_the_original(
     assert api["translations"]["fr"]["from"] == "en" and api["title"] == original.title
     headline = story_api["headlines"]["fr"]
     assert headline["translated_from"] == "en" and headline["title"] == expected
+
+
+def test_a_reader_asks_for_the_whole_text_and_it_is_translated_sentence_by_sentence(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server)
+    with Store.open(settings.db, settings) as store:
+        english = next(a for a in store.articles.latest(limit=500) if a.language == "en")
+        french = next(a for a in store.articles.latest(limit=500) if a.language == "fr")
+        app = create_app(settings.replace(site_cache_check_s=0.0), store)  # see changes at once
+        with running(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+            page = client.get(f"/articles/{english.id}").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+            assert token is not None and "Traduire le texte automatiquement" in page
+            asked = client.post(
+                f"/articles/{english.id}/translation", data={"csrf_token": token.group(1)}
+            )
+            assert asked.status_code == 303
+            assert "elle paraîtra ici dans un moment" in client.get(f"/articles/{english.id}").text
+            refused = client.post(
+                f"/articles/{french.id}/translation", data={"csrf_token": token.group(1)}
+            )
+            assert refused.status_code == 400, "a French article is not translated into French"
+            report = translate_pending(store, _translator(settings), ["fr"])
+            assert report.texts == 1
+            shown = client.get(f"/articles/{english.id}").text
+    assert "Le texte en français" in shown and "paraîtra ici" not in shown
+    first_sentence = (english.text or "").split(". ")[0]
+    assert translated(first_sentence, "fr")[:40] in shown.replace("&#39;", "'")
+    sent = [t for r in server.translations for t in r.body["q"]]
+    assert all(len(t) <= 600 for t in sent)
+    with Store.open(settings.db, settings, readonly=True) as store:
+        saved = store.translations.get(english.id or 0, "fr")
+        assert saved is not None and saved.text and saved.text.count("\n\n") >= 1
+        assert store.translations.text_requested(english.id or 0) == set()
+
+
+def test_translate_full_text_translates_every_text(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server).replace(translate_full_text=True)
+    with Store.open(settings.db, settings) as store:
+        report = translate_pending(store, _translator(settings), ["fr"], every_text=True)
+        ids = [a.id for a in store.articles.latest(limit=500) if a.language == "en" and a.text]
+        texts = store.translations.of_articles([i for i in ids if i is not None], "fr")
+    assert report.texts == len(ids) and all(t.text for t in texts)
+
+
+def test_without_a_backend_no_translation_is_offered(demo_site: DemoSite) -> None:
+    settings = demo_site.settings
+    with Store.open(settings.db, settings, readonly=True) as store:
+        english = next(a for a in store.articles.latest(limit=500) if a.language == "en")
+        app = create_app(settings, store)
+        with running(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+            page = client.get(f"/articles/{english.id}").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+            assert "Traduire le texte automatiquement" not in page and token is not None
+            asked = client.post(
+                f"/articles/{english.id}/translation", data={"csrf_token": token.group(1)}
+            )
+    assert asked.status_code == 400

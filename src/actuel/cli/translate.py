@@ -62,10 +62,12 @@ def translate_group(ctx: click.Context, settings: Settings, redo: bool, limit: i
             limit=limit,
             redo=redo,
             progress=lambda n: progress.advance(task, n),
+            every_text=bool(settings.translate_full_text),
         )
     if not is_quiet():
         out.print(
-            f"translated {report.translated:,} titles and leads into {', '.join(into)} "
+            f"translated {report.translated:,} titles and leads and {report.texts:,} whole texts "
+            f"into {', '.join(into)} "
             f"({report.sent:,} texts sent to {translator.name}, {report.from_cache:,} from the "
             f"cache); {report.failed:,} failed"
         )

@@ -5,6 +5,7 @@ cache first, and failures kept with a time to try again."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from contextlib import closing
@@ -23,17 +24,15 @@ log = logging.getLogger("actuel.translate")
 
 BACKENDS = ("none", "ctranslate2", "libretranslate")
 ROUND = 64  # (article, language) pairs read, translated and stored together
+TEXT_ROUND = 8  # whole texts translated and stored together
+MAX_PIECE = 600  # characters of one piece of a whole text sent to the backend
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)]*\s+(?=[\"«“(\[]?[^\W\d_]|\d)")
 RETRY_AFTER = timedelta(hours=1)  # a refused pair (no model, text refused) is tried again then
 
 
 def languages_into(settings: Settings) -> list[str]:
     """The languages articles are translated into (translate_into), in order, without repeats."""
-    found: list[str] = []
-    for part in str(settings.translate_into).split(","):
-        code = part.strip().lower()
-        if code and code not in found:
-            found.append(code)
-    return found
+    return settings.translate_languages
 
 
 def open_translator(settings: Settings) -> Translator | None:
@@ -61,6 +60,7 @@ class TranslationReport:
     and why it stopped early (the backend down), if it did."""
 
     translated: int = 0
+    texts: int = 0  # whole texts translated
     from_cache: int = 0
     sent: int = 0
     failed: int = 0
@@ -76,10 +76,12 @@ def translate_pending(
     limit: int | None = None,
     redo: bool = False,
     progress: Callable[[int], None] | None = None,
+    every_text: bool = False,
 ) -> TranslationReport:
     """Translate what is still to be, the newest articles first, round by round until nothing
     is left (or `limit` pairs are done); stops at once, keeping every round already stored,
-    when the backend is down."""
+    when the backend is down. Then whole texts: those readers asked for, or all with
+    `every_text` (translate_full_text)."""
     report = TranslationReport()
     started = utcnow()
     done_pairs = 0
@@ -99,7 +101,71 @@ def translate_pending(
         done_pairs += len(wanted)
         if progress is not None:
             progress(len(wanted))
+    if report.paused is None:
+        _translate_texts(store, translator, into, every=every_text, report=report)
     return report
+
+
+def _translate_texts(
+    store: Store, translator: Translator, into: list[str], *, every: bool, report: TranslationReport
+) -> None:
+    """Whole texts readers asked for (all of them with `every`), a few articles a round."""
+    while True:
+        wanted = store.translations.texts_wanted(into, TEXT_ROUND, every=every)
+        if not wanted:
+            return
+        done: list[tuple[int, str, str]] = []
+        cache: dict[tuple[str, str], dict[str, str]] = {}
+        models: dict[tuple[str, str], str] = {}
+        for item in wanted:
+            pair = (item.source_lang, item.target)
+            paragraphs = [sentences(p) for p in paragraphs_of(item.text)]
+            pieces = sorted({s for p in paragraphs for s in p})
+            known = store.translations.cached((text_hash(s) for s in pieces), *pair)
+            found = {s: known[text_hash(s)] for s in pieces if text_hash(s) in known}
+            missing = [s for s in pieces if s not in found]
+            try:
+                if missing:
+                    results, models[pair] = translate_by_route(translator, missing, *pair)
+                    fresh = dict(zip(missing, results, strict=True))
+                    found.update(fresh)
+                    cache.setdefault(pair, {}).update(fresh)
+                    report.sent += len(missing)
+            except TranslationRefused as exc:
+                report.errors.append(exc.describe())
+                continue
+            except TranslatorUnavailable as exc:
+                report.paused = exc.describe()
+                store.translations.save_texts(
+                    done, cache=cache, backend=translator.name, models=models
+                )
+                return
+            text = "\n\n".join(" ".join(found[s] for s in p) for p in paragraphs)
+            done.append((item.article_id, item.target, text))
+        store.translations.save_texts(done, cache=cache, backend=translator.name, models=models)
+        report.texts += len(done)
+        if len(done) < len(wanted):  # refused ones stay asked for: try them another time
+            return
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """The text's paragraphs (blank-line separated), spacing folded."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph cut at sentence ends, and any sentence longer than MAX_PIECE at a word: what a
+    model translates best, one at a time (a local model reads 256 tokens at most)."""
+    pieces = []
+    for sentence in _SENTENCE_END.split(paragraph):
+        while len(sentence) > MAX_PIECE:
+            cut = sentence.rfind(" ", 0, MAX_PIECE)
+            cut = cut if cut > MAX_PIECE // 2 else MAX_PIECE
+            pieces.append(sentence[:cut].strip())
+            sentence = sentence[cut:]
+        if sentence.strip():
+            pieces.append(sentence.strip())
+    return pieces
 
 
 def _translate_round(
@@ -174,7 +240,13 @@ def translation_loop(
     with closing(translator), Store.open(settings.db, settings) as store:
         while not stop.is_set():
             try:
-                report = translate_pending(store, translator, into, limit=ROUND * 4)
+                report = translate_pending(
+                    store,
+                    translator,
+                    into,
+                    limit=ROUND * 4,
+                    every_text=bool(settings.translate_full_text),
+                )
             except Exception:  # the loop must outlive one bad round; the error is logged
                 log.exception("translation round failed")
                 report = TranslationReport(paused="unexpected error")
@@ -183,7 +255,10 @@ def translation_loop(
                 pause_s = min(pause_max_s, pause_s * 2)
                 continue
             pause_s = idle_s
-            if report.translated:
-                log.info("translated", extra={"pairs": report.translated, "sent": report.sent})
+            if report.translated or report.texts:
+                log.info(
+                    "translated",
+                    extra={"pairs": report.translated, "texts": report.texts, "sent": report.sent},
+                )
             else:
                 stop.wait(idle_s)

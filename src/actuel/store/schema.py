@@ -109,6 +109,17 @@ article_translations = sa.Table(
     sa.Column("translated_at", UTCDateTime, nullable=False),
 )
 
+# a reader asked for the article's whole text in this language (done when the text is there)
+translation_requests = sa.Table(
+    "translation_requests",
+    metadata,
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("lang", sa.String(16), primary_key=True),
+    sa.Column("requested_at", UTCDateTime, nullable=False),
+)
+
 # texts already translated, by the SHA-256 of their words and the pair: copies cost nothing
 translation_cache = sa.Table(
     "translation_cache",

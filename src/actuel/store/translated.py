@@ -62,3 +62,37 @@ class Translations(_Entity):
         """Translated, failed and pending (article, language) pairs."""
         with self._store.read() as conn:
             return rows.counts(conn, into, datetime.now(UTC))
+
+    def request_text(self, article_id: int, lang: str) -> None:
+        """A reader asks for the article's whole text in `lang` (its page then says so)."""
+        with self._store.write(shown=True) as conn:
+            rows.request_text(conn, article_id, lang, datetime.now(UTC))
+
+    def text_requested(self, article_id: int) -> set[str]:
+        """The languages readers await the article's whole text in."""
+        with self._store.read() as conn:
+            return rows.text_requested(conn, article_id)
+
+    def texts_wanted(
+        self, into: Sequence[str], limit: int = 8, *, every: bool = False
+    ) -> list[rows.TextWanted]:
+        """Whole texts still to translate: asked for by readers, or all with `every`."""
+        with self._store.read() as conn:
+            return rows.texts_wanted(conn, into, limit, every=every)
+
+    def save_texts(
+        self,
+        texts: Sequence[tuple[int, str, str]],
+        *,
+        cache: dict[tuple[str, str], dict[str, str]] | None = None,
+        backend: str = "",
+        models: dict[tuple[str, str], str] | None = None,
+    ) -> None:
+        """(article id, language, text) of whole texts translated, with the new cache entries."""
+        now = datetime.now(UTC)
+        with self._store.write(shown=bool(texts)) as conn:
+            for (source_lang, target), found in (cache or {}).items():
+                model = (models or {}).get((source_lang, target), "")
+                rows.remember(conn, found, source_lang, target, backend, model, now)
+            for article_id, lang, text in texts:
+                rows.save_text(conn, article_id, lang, text)

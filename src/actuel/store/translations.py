@@ -15,7 +15,12 @@ from sqlalchemy.engine import Connection
 from actuel.model import Translation
 from actuel.store.articles import VISIBLE
 from actuel.store.db import dialect_insert
-from actuel.store.schema import article_translations, articles, translation_cache
+from actuel.store.schema import (
+    article_translations,
+    articles,
+    translation_cache,
+    translation_requests,
+)
 from actuel.store.stories import SUMMARY_CHARS, lead_of
 from actuel.text import excerpt
 
@@ -45,6 +50,19 @@ class TranslationFailed:
     target: str
     error: str
     retry_at: datetime
+
+
+@dataclass(frozen=True)
+class TextWanted:
+    """An article's whole text, to be translated into `target` (its title already is)."""
+
+    article_id: int
+    source_lang: str
+    target: str
+    text: str
+
+
+MAX_TEXT_CHARS = 30_000  # an article's text past this is not translated (a dump, not a report)
 
 
 def text_hash(text: str) -> str:
@@ -282,3 +300,66 @@ def counts(conn: Connection, into: Sequence[str], now: datetime) -> dict[str, in
         "failed": int(by_status.get(FAILED, 0)),
         "pending": pending,
     }
+
+
+def request_text(conn: Connection, article_id: int, lang: str, now: datetime) -> None:
+    """Remember that a reader asked for the article's whole text in `lang` (once)."""
+    conn.execute(
+        dialect_insert(conn, translation_requests)
+        .values(article_id=article_id, lang=lang, requested_at=now)
+        .on_conflict_do_nothing(index_elements=["article_id", "lang"])
+    )
+
+
+def text_requested(conn: Connection, article_id: int) -> set[str]:
+    """The languages readers asked the article's whole text in, not translated yet."""
+    r = translation_requests.c
+    return {
+        str(x) for x in conn.execute(sa.select(r.lang).where(r.article_id == article_id)).scalars()
+    }
+
+
+def texts_wanted(
+    conn: Connection, into: Sequence[str], limit: int, *, every: bool = False
+) -> list[TextWanted]:
+    """Translated articles whose whole text is still to be translated: those a reader asked
+    for (oldest request first), or with `every` all of them (newest first)."""
+    t, r = article_translations.c, translation_requests.c
+    requested = sa.exists().where(r.article_id == t.article_id, r.lang == t.lang)
+    query = (
+        sa.select(t.article_id, t.source_lang, t.lang, articles.c.text)
+        .select_from(article_translations.join(articles, articles.c.id == t.article_id))
+        .where(
+            VISIBLE,
+            t.status == DONE,
+            t.text.is_(None),
+            t.lang.in_(list(into)),
+            articles.c.text.is_not(None),
+            sa.func.length(articles.c.text) <= MAX_TEXT_CHARS,
+        )
+        .limit(limit)
+    )
+    if every:
+        query = query.order_by(requested.desc(), t.article_id.desc())
+    else:
+        oldest = (
+            sa.select(sa.func.min(r.requested_at))
+            .where(r.article_id == t.article_id, r.lang == t.lang)
+            .scalar_subquery()
+        )
+        query = query.where(requested).order_by(oldest)
+    return [
+        TextWanted(int(row.article_id), str(row.source_lang), str(row.lang), str(row.text))
+        for row in conn.execute(query)
+    ]
+
+
+def save_text(conn: Connection, article_id: int, lang: str, text: str) -> None:
+    """An article's whole text in `lang`; the readers' request for it is answered."""
+    t, r = article_translations.c, translation_requests.c
+    conn.execute(
+        article_translations.update()
+        .where(t.article_id == article_id, t.lang == lang)
+        .values(text=text)
+    )
+    conn.execute(translation_requests.delete().where(r.article_id == article_id, r.lang == lang))

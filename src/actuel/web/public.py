@@ -38,6 +38,7 @@ MAX_PINNED = 3  # stories editors pinned "À la une": the latest pinned first
 NO_STORY = N_("Cette histoire n'existe pas ou plus.")
 NO_ARTICLE = N_("Cet article n'existe pas.")
 WITHDRAWN = N_("Cet article a été retiré par la rédaction.")
+NOT_TRANSLATED = N_("Cet article ne peut pas être traduit dans cette langue sur ce site.")
 NO_OUTLET = N_("Ce média n'existe pas.")
 BAD_LANGUAGE = N_("Langue inconnue.")
 BAD_CODE = N_("Ce code de langue n'est pas valide.")
@@ -238,9 +239,16 @@ def routes(site: Site) -> list[BaseRoute]:
         url = absolute_url(site.settings, request, f"/articles/{article_id}")
         picture = image_url(article_id) if data.image_kept else None
         og_image = absolute_url(site.settings, request, picture) if picture else None
+        lang = site.lang(request)
+        language = data.article.language
         return site.page(
             request,
             "article.html",
+            translatable=site.settings.translates
+            and lang in site.settings.translate_languages
+            and bool(language)
+            and language != lang,
+            text_requested=lang in data.text_requested,
             picture=picture,
             og_image=og_image,
             article=data.article,
@@ -259,6 +267,25 @@ def routes(site: Site) -> list[BaseRoute]:
             comments=comments.article_context(site, request, article_id),
             feed_path="",
         )
+
+    async def ask_translation(request: Request) -> Response:
+        """POST: a reader asks for the article's whole text in their language; the translation
+        step does it (`actuel run`, `actuel translate`), and the page says it is on its way."""
+        article_id = request.path_params["article_id"]
+        lang = site.lang(request)
+        try:
+            article = site.store().articles.get(article_id)
+        except (HiddenError, NotFoundError):
+            raise HTTPException(404, NO_ARTICLE) from None
+        if (
+            not site.settings.translates
+            or lang not in site.settings.translate_languages
+            or not article.language
+            or article.language == lang
+        ):
+            raise HTTPException(400, NOT_TRANSLATED)
+        site.writer().translations.request_text(article_id, lang)
+        return RedirectResponse(f"/articles/{article_id}#traduction", status_code=303)
 
     def theme(_request: Request) -> Response:
         """The portal's colours as a stylesheet (the CSP allows no inline style)."""
@@ -299,6 +326,7 @@ def routes(site: Site) -> list[BaseRoute]:
         Route("/outlets/{source_id:id}", outlet_page),
         Route("/stories/{key}", story),
         Route("/articles/{article_id:id}", article),
+        Route("/articles/{article_id:id}/translation", ask_translation, methods=["POST"]),
         Route("/theme.css", theme),
         Route("/langue", choose_language, methods=["POST"]),
     ]

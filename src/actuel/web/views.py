@@ -62,6 +62,7 @@ class ArticlePage:
     image_kept: bool = False  # its image has a local copy (web/images.py)
     translations: dict[str, Translation] = field(default_factory=dict)  # by language
     machine: MachineSigns | None = None  # a translation showing signs of a machine's, unedited
+    text_requested: set[str] = field(default_factory=set)  # languages its whole text awaits
 
 
 def member_time(member: StoryMember) -> datetime | None:
@@ -104,6 +105,7 @@ def article_page(
     page = ArticlePage(article=article, source=sources.get(article.source_id), sources=sources)
     page.image_kept = article_id in store.images.kept([article_id])
     page.translations = {t.lang: t for t in store.translations.of_articles([article_id])}
+    page.text_requested = store.translations.text_requested(article_id)
     found = store.stories.of_article(article_id)
     if found is None:
         return page

@@ -114,6 +114,10 @@ SETTING_HELP: dict[str, str] = {
         "locale permise)."
     ),
     "translate_api_key": N_("libretranslate : la clé d'API, si le serveur en demande une."),
+    "translate_full_text": N_(
+        "Traduire aussi le texte entier de chaque article (sinon seulement quand un lecteur le "
+        "demande, sur sa page)."
+    ),
     "translate_timeout": N_("Secondes que peut durer une requête de traduction."),
     "translate_batch": N_("Textes envoyés au moteur de traduction en une requête."),
     "web_host": N_("Adresse sur laquelle écoute le serveur web."),
