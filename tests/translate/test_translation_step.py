@@ -317,3 +317,33 @@ def test_without_a_backend_no_translation_is_offered(demo_site: DemoSite) -> Non
                 f"/articles/{english.id}/translation", data={"csrf_token": token.group(1)}
             )
     assert asked.status_code == 400
+
+
+def test_with_fr_en_the_english_pages_read_french_reports_in_english(
+    demo_site: DemoSite, tmp_path: Path, server: FakeLibreTranslate
+) -> None:
+    settings = _copy(demo_site, tmp_path, server).replace(translate_into="fr,en")
+    assert settings.translate_languages == ["fr", "en"]
+    with Store.open(settings.db, settings) as store:
+        translate_pending(store, _translator(settings), settings.translate_languages)
+        french_only = [
+            v
+            for v in store.stories.latest(limit=500)
+            if v.language == "fr" and "en" not in v.languages
+        ]
+    assert french_only
+    for view in french_only:
+        shown = view.headline("en")
+        assert shown.translated_from == "fr" and (shown.title or "").startswith("en:")
+    with Store.open(settings.db, settings, readonly=True) as store:
+        app = create_app(settings.replace(site_page_size=100), store)
+        with running(app) as base:
+            english = httpx.get(base + "/", headers={"Accept-Language": "en"}, timeout=30).text
+    assert "Machine translation" in english
+    assert not re.search(r'<a href="/stories/[^"]+" lang="fr"', english)
+
+
+def test_an_untranslated_foreign_headline_says_its_language(demo_site: DemoSite) -> None:
+    found = _home_cards(demo_site.settings)
+    english = _english_headlines(found)
+    assert english and all('<span class="lang-label">en anglais</span>' in c for c in english)
