@@ -65,16 +65,20 @@ def _vector(config: str) -> str:
     return f"{part('title', 'A')} || {part('summary', 'C')}"
 
 
+def _article_and_language() -> tuple[sa.Column[int], sa.Column[str]]:
+    """The key of a row about one article in one language."""
+    return (
+        sa.Column(
+            "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("lang", sa.String(16), primary_key=True),
+    )
+
+
 def upgrade() -> None:
     op.create_table(
         "article_translations",
-        sa.Column(
-            "article_id",
-            BigId,
-            sa.ForeignKey("articles.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column("lang", sa.String(16), primary_key=True),
+        *_article_and_language(),
         sa.Column("source_lang", sa.String(16), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("title", sa.Text),
@@ -99,13 +103,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "translation_requests",
-        sa.Column(
-            "article_id",
-            BigId,
-            sa.ForeignKey("articles.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
-        sa.Column("lang", sa.String(16), primary_key=True),
+        *_article_and_language(),
         sa.Column("requested_at", UTCDateTime, nullable=False),
     )
     if op.get_bind().dialect.name == "postgresql":
