@@ -9,7 +9,6 @@ from rich.table import Table
 
 from actuel.cli.common import common_options, open_store, out
 from actuel.config import Settings
-from actuel.pipeline.translation import languages_into
 
 
 @click.command("stats")
@@ -20,10 +19,8 @@ def stats_command(settings: Settings, as_json: bool) -> None:
     errors."""
     with open_store(settings) as store:
         stats = store.maintenance.stats()
-        stats["translations"] = {
-            "into": languages_into(settings),
-            **store.translations.counts(languages_into(settings)),
-        }
+        into = settings.translate_languages
+        stats["translations"] = {"into": into, **store.translations.counts(into)}
     if as_json:
         out.print(json.dumps(stats, ensure_ascii=False, indent=2, default=str), markup=False)
         return
