@@ -1,5 +1,6 @@
-"""`actuel translate`: catch up with the translations of stored articles (title and lead into
-the site's languages), and `actuel translate models`: what the backend can translate."""
+"""`actuel translate`: catch up with the translations of stored articles (titles and leads into
+the site's languages, whole texts asked for), and `actuel translate models`: what the backend
+can translate."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ def _backend_or_fail(settings: Settings) -> Translator:
     if translator is None:
         raise ConfigError(
             "no translation backend is set (translate_backend = none)",
-            fix="set ACTUEL_TRANSLATE_BACKEND=libretranslate and ACTUEL_TRANSLATE_URL to a "
-            "LibreTranslate server (README, Translation)",
+            fix="set ACTUEL_TRANSLATE_BACKEND=libretranslate (and ACTUEL_TRANSLATE_URL) or "
+            "ctranslate2 (and ACTUEL_TRANSLATE_MODELS_DIR): README, Translation",
         )
     return translator
 
