@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import json
 import secrets
+import signal
 import socket
+import sys
 import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
@@ -14,10 +19,11 @@ from actuel.accounts.passwords import hash_password
 from actuel.cli.common import common_options, console, open_store, out
 from actuel.cli.ingest import ingest_once, print_report, scheduler_loop
 from actuel.config import Settings
-from actuel.demo.server import DemoOutlet, DemoWorld
+from actuel.demo.server import DemoOutlet, DemoWorld, Hit
 from actuel.errors import ActuelError, DuplicateSourceError
 from actuel.fetch import Fetcher
 from actuel.model import Source, SourceKind
+from actuel.parse.opml import write_opml
 from actuel.pipeline.discovery import discover, new_source
 from actuel.store import Store
 
@@ -36,10 +42,7 @@ def outlets_port(store: Store) -> int:
         port = parts.port
         if (parts.hostname or "").startswith("127.0.1.") and port in DEMO_OUTLETS_PORTS:
             return int(port or 0)
-    for port in DEMO_OUTLETS_PORTS:
-        if _free(port):
-            return port
-    return DEMO_OUTLETS_PORT  # all taken: DemoWorld says so, naming the fix
+    return first_free_port()  # all taken: DemoWorld says so, naming the fix
 
 
 def _free(port: int) -> bool:
@@ -101,13 +104,82 @@ def register_outlets(store: Store, fetcher: Fetcher, outlets: list[DemoOutlet]) 
     return sources
 
 
+def outlet_sources(outlets: list[DemoOutlet]) -> list[Source]:
+    """The demo outlets as sources to register, without asking them (no discovery)."""
+    return [
+        Source(
+            url=o.source_url,
+            name=o.name,
+            kind=o.kind,
+            lang=o.lang,
+            category=o.category,
+            site_url=o.base_url,
+        )
+        for o in outlets
+    ]
+
+
+def serve_outlets_only(opml: str | None) -> None:
+    """The outlets alone, until stopped: their sources as OPML at `opml`, and each request they
+    answer as one JSON line on standard output (what a test of many workers reads)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def log_hit(hit: Hit) -> None:
+        line = {"host": hit.host, "path": hit.path, "status": hit.status, "method": hit.method}
+        sys.stdout.write(json.dumps(line) + "\n")
+        sys.stdout.flush()
+
+    with DemoWorld(port=first_free_port(), on_hit=log_hit) as world:
+        if opml:
+            written = write_opml(outlet_sources(world.outlets), title="actuel demo outlets")
+            Path(opml).write_bytes(written)
+        console.print(
+            f"demo world: {len(world.outlets)} outlets on loopback"
+            + (f"; their sources in {opml}" if opml else "")
+            + " (Ctrl-C to stop)",
+            highlight=False,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            while not stop.wait(0.5):
+                pass
+
+
+def first_free_port() -> int:
+    """The first of DEMO_OUTLETS_PORTS free."""
+    return next((port for port in DEMO_OUTLETS_PORTS if _free(port)), DEMO_OUTLETS_PORT)
+
+
 @click.command("demo")
 @click.option("--no-serve", is_flag=True, help="Stop after ingesting.")
 @click.option("--port", type=int, default=None, help="Port of the site [setting web_port].")
 @click.option("--host", default=None, help="Address of the site [setting web_host].")
+@click.option(
+    "--outlets-only",
+    is_flag=True,
+    help="Serve the demo's outlets alone until stopped (no ingest, no site), logging each "
+    "request as a JSON line on standard output.",
+)
+@click.option(
+    "--opml",
+    type=click.Path(dir_okay=False, writable=True),
+    help="With --outlets-only: write the outlets' sources to this OPML file.",
+)
 @common_options
-def demo_command(settings: Settings, no_serve: bool, port: int | None, host: str | None) -> None:
+def demo_command(
+    settings: Settings,
+    no_serve: bool,
+    port: int | None,
+    host: str | None,
+    outlets_only: bool,
+    opml: str | None,
+) -> None:
     """Start the bundled demo outlets, ingest them all, then serve the site."""
+    if opml and not outlets_only:
+        raise click.UsageError("--opml goes with --outlets-only (`actuel sources export` else)")
+    if outlets_only:
+        serve_outlets_only(opml)
+        return
     settings = demo_settings(settings).replace(web_port=port, web_host=host)
     with open_store(settings) as store:
         outlets_at = outlets_port(store)

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -56,6 +56,7 @@ class Hit:
     method: str
     path: str
     status: int
+    host: str = ""  # the outlet's host and port, as its URLs name it
 
 
 def clean_target(target: str) -> tuple[str, str]:
@@ -164,7 +165,8 @@ def _make_handler(server: _OutletServer) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
             # recorded before the reply leaves, so a client that got it sees it counted
-            server.world._record(server.outlet.id, self.command, self.path, status)
+            host = server.base_url.split("://", 1)[1]
+            server.world._record(server.outlet.id, self.command, self.path, status, host)
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -232,12 +234,14 @@ class DemoWorld:
         seed: int = 0,
         flaky: bool = True,
         port: int = 0,
+        on_hit: Callable[[Hit], None] | None = None,
     ):
         self.host = host
         # A fixed port keeps the outlets' URLs stable between runs (`actuel demo` resumes);
         # 0 picks free ports (tests, benchmarks).
         self.port = port
         self.flaky = flaky  # False: the flaky outlet never answers 503 (steady benchmarks)
+        self.on_hit = on_hit  # told of every request answered (`actuel demo --outlets-only`)
         self.world = load_world(CORPUS_DIR, synthetic_articles=synthetic_articles, seed=seed)
         self.manifest: dict[str, Any] = self.world.manifest()
         self.outlets: list[DemoOutlet] = []
@@ -312,10 +316,13 @@ class DemoWorld:
     def __exit__(self, *_exc: object) -> None:
         self.stop()
 
-    def _record(self, outlet_id: str, method: str, path: str, status: int) -> None:
+    def _record(self, outlet_id: str, method: str, path: str, status: int, host: str = "") -> None:
+        hit = Hit(outlet_id, method, path, status, host)
         with self._lock:
             self.hits[outlet_id] += 1
-            self.log.append(Hit(outlet_id, method, path, status))
+            self.log.append(hit)
+            if self.on_hit is not None:  # under the lock: one line at a time
+                self.on_hit(hit)
 
     def outlet(self, outlet_id: str) -> DemoOutlet:
         return next(o for o in self.outlets if o.id == outlet_id)
