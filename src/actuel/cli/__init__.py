@@ -14,6 +14,7 @@ from actuel.cli.stats import stats_command
 from actuel.cli.stories import cluster_command, relate_command, stories_group
 from actuel.cli.tools import extract_command, parse_command
 from actuel.cli.translate import translate_group
+from actuel.cli.worker import worker_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +28,7 @@ for command in (
     sources_group,
     fetch_command,
     run_command,
+    worker_command,
     reprocess_command,
     extract_command,
     parse_command,

@@ -345,8 +345,12 @@ class Ingestor:
             self._finish_source(source, report, fetched, feed)
         return fresh
 
-    def run_pass(self, sources: Iterable[Source] | None = None) -> PassReport:
-        """Refresh every due source (or the given ones), then retry pages that failed before."""
+    def run_pass(
+        self, sources: Iterable[Source] | None = None, *, follow_up: bool = True
+    ) -> PassReport:
+        """Refresh every due source (or the given ones), then retry pages that failed before
+        and keep images (unless `follow_up` is false: a queue's worker leaves that to a job of
+        its own, one at a time for the whole cluster)."""
         clock = time.monotonic()
         self.fetcher.load_holds()  # waits that hosts asked of other processes meanwhile
         todo = list(sources) if sources is not None else self.store.sources.due(utcnow())
@@ -403,8 +407,9 @@ class Ingestor:
                 self._unplaced = []
                 self.stories.reset()
         result.sources = list(reports.values())
-        result.retried_pages = self.retry_pages()
-        result.images = self.fetch_images()
+        if follow_up:
+            result.retried_pages = self.retry_pages()
+            result.images = self.fetch_images()
         result.elapsed_s = time.monotonic() - clock
         return result
 

@@ -1,0 +1,105 @@
+"""`actuel worker` processes on the real PostgreSQL drain the demo world's outlets (served by
+`actuel demo --outlets-only` in a process of its own, its request log read back): every article
+stored once, no article page asked twice, stories placed; and a worker refuses SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from actuel.cli import main
+from actuel.config import load_settings
+from actuel.parse.opml import parse_opml
+from actuel.store import Store
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def outlets(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
+    opml = tmp_path / "outlets.opml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "actuel", "demo", "--outlets-only", "--opml", str(opml)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not opml.exists():
+        assert process.poll() is None and time.monotonic() < deadline, "no outlets"
+        time.sleep(0.1)
+    time.sleep(0.2)
+    try:
+        yield opml, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=30)
+
+
+def _requests(process: subprocess.Popen[str]) -> list[dict[str, object]]:
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=30)
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_two_workers_drain_the_demo_world_each_page_asked_once(
+    outlets: tuple[Path, subprocess.Popen[str]], postgres_url: str
+) -> None:
+    opml, server = outlets
+    env = {
+        **os.environ,
+        "ACTUEL_DB": postgres_url,
+        "ACTUEL_FETCH_ALLOW_PRIVATE": "true",
+        "ACTUEL_FETCH_PER_HOST_DELAY": "0",
+        "ACTUEL_LOG_LEVEL": "warning",
+        "ACTUEL_STORIES_ENCODER": "none",
+    }
+    imported = CliRunner().invoke(main, ["sources", "import", str(opml)], env=env)
+    assert imported.exit_code == 0, imported.output
+    command = [sys.executable, "-m", "actuel", "worker", "--until-idle", "--concurrency", "2"]
+    workers = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True) for _ in "ab"]
+    for worker in workers:
+        _, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err
+    settings = load_settings(environ={}, db=postgres_url)
+    with Store.open(settings.db, settings, readonly=True) as store:
+        stored = store.articles.latest(limit=1_000)
+        stories = store.stories.latest(limit=1_000)
+    assert len(stored) >= 60
+    assert len({a.canonical_url for a in stored}) == len(stored)
+    assert stories and len(stories) < len(stored), "copies and translations grouped"
+    answered = Counter(
+        (hit["host"], hit["path"])
+        for hit in _requests(server)
+        if hit["status"] == 200 and hit["method"] == "GET"
+    )
+    listed = {
+        (o.url.split("/")[2], "/" + o.url.split("/", 3)[3]) for o in parse_opml(opml.read_bytes())
+    }
+    pages = {
+        key: n
+        for key, n in answered.items()
+        if key not in listed
+        and not str(key[1]).endswith(
+            ("robots.txt", ".png", ".jpg", ".jpeg", ".webp", ".svg", ".xml")
+        )
+    }
+    assert len(pages) >= 60
+    assert max(pages.values()) == 1, [key for key, n in pages.items() if n > 1]
+
+
+def test_a_worker_refuses_sqlite_and_says_what_to_run(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["worker"], env={"ACTUEL_DB": str(tmp_path / "a.db")})
+    assert result.exit_code == 1
+    assert "needs PostgreSQL" in result.output and "actuel run" in result.output
