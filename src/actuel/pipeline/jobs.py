@@ -10,6 +10,8 @@ any number of machines.
   to keep, and the stories: stored articles in no story are placed in date order by one process
   at a time, from the store's own window, so stories stay one per event with any number of
   workers.
+- `recover` (every minute): the jobs of a worker that stopped beating (killed, its machine gone)
+  are queued again, so they run elsewhere within a minute; a poll run twice stores nothing twice.
 A URL is stored once however many workers see it: the store's upsert keys on the canonical URL.
 """
 
@@ -24,7 +26,8 @@ from typing import Any
 
 import procrastinate
 import psycopg
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
 
 from actuel.config import Settings
 from actuel.errors import ConfigError
@@ -35,6 +38,8 @@ log = logging.getLogger("actuel.jobs")
 POLL = "actuel.poll"
 FOLLOW_UP = "actuel.follow_up"
 SCHEDULE = "actuel.schedule"
+RECOVER = "actuel.recover"
+STALLED_S = 30  # a worker beats every 10 s: three missed beats and its jobs are taken back
 _SCHEMA_LOCK = 7_412_016  # advisory lock: one worker at a time installs procrastinate's tables
 
 
@@ -84,6 +89,26 @@ class Jobs:
         @app.task(name=SCHEDULE, queue="schedule", lock="schedule", queueing_lock="schedule")
         def schedule(timestamp: int) -> None:
             self.schedule()
+
+        @app.periodic(cron="* * * * *")
+        @app.task(name=RECOVER, queue="schedule", lock="recover", queueing_lock="recover")
+        async def recover(timestamp: int) -> None:
+            await self.recover()
+
+    async def recover(self) -> int:
+        """Queue again the jobs of workers that stopped beating; how many."""
+        manager = self.app.job_manager
+        stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_S))
+        for job in stalled:
+            log.warning("job taken back from a silent worker", extra={"job": job.call_string})
+            try:
+                await manager.retry_job(job)
+            except (UniqueViolation, AlreadyEnqueued):
+                # a newer job with its queueing lock waits (the source came due again): that one
+                # does the same work, and this one must let go of the source's lock
+                assert job.id is not None
+                await manager.finish_job_by_id_async(job.id, Status.FAILED, delete_job=False)
+        return len(stalled)
 
     def schedule(self) -> int:
         """Queue a poll for every due source that has none waiting; how many were queued."""
@@ -178,19 +203,21 @@ class Jobs:
 
     def run(self, *, concurrency: int, until_idle: bool) -> None:
         """Run jobs until stopped, or with `until_idle` until none waits or runs anywhere."""
-        with self.app.open():
+        with self.app.open():  # run_worker opens (and closes) the app's pools itself
             self.install_schema()
             self.schedule()
-            if not until_idle:
-                self.app.run_worker(concurrency=concurrency, wait=True)
-                return
-            idle_checks = 0
-            while idle_checks < 2:  # twice in a row: a running job may queue another
-                self.app.run_worker(
-                    concurrency=concurrency,
-                    wait=False,
-                    install_signal_handlers=False,
-                    queues=["poll", "follow_up"],
-                )
-                idle_checks = idle_checks + 1 if self.busy() == 0 else 0
-                time.sleep(0.3)
+        if not until_idle:
+            self.app.run_worker(concurrency=concurrency, wait=True)
+            return
+        idle_checks = 0
+        while idle_checks < 2:  # twice in a row: a running job may queue another
+            self.app.run_worker(
+                concurrency=concurrency,
+                wait=False,
+                install_signal_handlers=False,
+                queues=["poll", "follow_up", "schedule"],
+            )
+            with self.app.open(), contextlib.suppress(AlreadyEnqueued):  # the next run does it
+                self.app.configure_task(RECOVER, queueing_lock="recover").defer(timestamp=0)
+            idle_checks = idle_checks + 1 if self.busy() == 0 else 0
+            time.sleep(0.3)
