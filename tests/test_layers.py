@@ -46,7 +46,12 @@ ALLOWED = {
 }
 DEBT: set[tuple[str, str]] = set()
 # third-party libraries one folder alone may use
-ONLY_IN = {"httpx": "fetch", "sqlalchemy": "store", "alembic": "store"}
+ONLY_IN = {
+    "httpx": "fetch",
+    "sqlalchemy": "store",
+    "alembic": "store",
+    "procrastinate": "pipeline",
+}
 
 
 def _modules() -> dict[str, ast.Module]:
