@@ -4,12 +4,6 @@ several ingesting processes reads (issue 14). Run as a real process, stopped by 
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -17,30 +11,13 @@ from click.testing import CliRunner
 
 from actuel.cli import main
 from actuel.parse.opml import parse_opml
-
-
-def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not path.exists():
-        assert process.poll() is None, "the outlets stopped before writing their OPML"
-        assert time.monotonic() < deadline, "no OPML file after a minute"
-        time.sleep(0.1)
+from tests.support.outlets import demo_outlets, request_log
 
 
 def test_outlets_only_write_their_opml_log_each_request_and_stop_on_sigterm(
     tmp_path: Path,
 ) -> None:
-    opml = tmp_path / "outlets.opml"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "actuel", "demo", "--outlets-only", "--opml", str(opml)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "ACTUEL_LOG_LEVEL": "warning"},
-    )
-    try:
-        _wait_for(opml, process)
-        time.sleep(0.2)  # the file is written whole before the outlets are announced
+    with demo_outlets(tmp_path) as (opml, process):
         outlines = parse_opml(opml.read_bytes())
         assert len(outlines) == 8 and all(o.url.startswith("http://127.0.") for o in outlines)
         assert {o.kind for o in outlines} >= {"feed", "sitemap", "page"}
@@ -52,11 +29,7 @@ def test_outlets_only_write_their_opml_log_each_request_and_stop_on_sigterm(
         assert imported.exit_code == 0, imported.output
         fetched = CliRunner().invoke(main, ["fetch", "-q"], env=env)
         assert fetched.exit_code == 0, fetched.output
-    finally:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err
-    lines = [json.loads(line) for line in out.splitlines() if line.strip()]
+        lines = request_log(process)
     assert lines and all(set(line) >= {"host", "path", "status"} for line in lines)
     assert all(line["host"].startswith("127.0.") for line in lines)
     pages = Counter((line["host"], line["path"]) for line in lines if line["status"] == 200)

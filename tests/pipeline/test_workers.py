@@ -4,7 +4,6 @@ stored once, no article page asked twice, stories placed; and a worker refuses S
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -21,36 +20,15 @@ from actuel.cli import main
 from actuel.config import load_settings
 from actuel.parse.opml import parse_opml
 from actuel.store import Store
+from tests.support.outlets import demo_outlets, request_log
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def outlets(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
-    opml = tmp_path / "outlets.opml"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "actuel", "demo", "--outlets-only", "--opml", str(opml)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not opml.exists():
-        assert process.poll() is None and time.monotonic() < deadline, "no outlets"
-        time.sleep(0.1)
-    time.sleep(0.2)
-    try:
-        yield opml, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=30)
-
-
-def _requests(process: subprocess.Popen[str]) -> list[dict[str, object]]:
-    process.send_signal(signal.SIGTERM)
-    out, _ = process.communicate(timeout=30)
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
+    with demo_outlets(tmp_path) as served:
+        yield served
 
 
 def test_two_workers_drain_the_demo_world_each_page_asked_once(
@@ -81,7 +59,7 @@ def test_two_workers_drain_the_demo_world_each_page_asked_once(
     assert stories and len(stories) < len(stored), "copies and translations grouped"
     answered = Counter(
         (hit["host"], hit["path"])
-        for hit in _requests(server)
+        for hit in request_log(server)
         if hit["status"] == 200 and hit["method"] == "GET"
     )
     listed = {

@@ -39,10 +39,10 @@ def translate_group(ctx: click.Context, settings: Settings, redo: bool, limit: i
     (translate_into), the newest first; resumable, and safe beside `actuel run`."""
     if ctx.invoked_subcommand is not None:
         return
-    from actuel.pipeline.translation import languages_into, translate_pending
+    from actuel.pipeline.translation import translate_pending
 
     translator = _backend_or_fail(settings)
-    into = languages_into(settings)
+    into = settings.translate_languages
     columns = (
         TextColumn("[bold]translating"),
         BarColumn(),
@@ -83,11 +83,10 @@ def translate_group(ctx: click.Context, settings: Settings, redo: bool, limit: i
 def models_command(settings: Settings) -> None:
     """What the backend translates, against the languages of the stored articles: direct,
     through English, or missing."""
-    from actuel.pipeline.translation import languages_into
     from actuel.translate.backend import route, route_models
 
     translator = _backend_or_fail(settings)
-    into = languages_into(settings)
+    into = settings.translate_languages
     with closing(translator), open_store(settings, readonly=True) as store:
         stored = store.maintenance.stats()["articles"]["by_language"]
         pairs = translator.pairs()

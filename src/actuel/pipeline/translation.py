@@ -30,16 +30,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»”’)]*\s+(?=[\"«“(\[]?[^\W\
 RETRY_AFTER = timedelta(hours=1)  # a refused pair (no model, text refused) is tried again then
 
 
-def languages_into(settings: Settings) -> list[str]:
-    """The languages articles are translated into (translate_into), in order, without repeats."""
-    return settings.translate_languages
-
-
 def open_translator(settings: Settings) -> Translator | None:
     """The backend the settings name, or None for `none`."""
     backend = str(settings.translate_backend).strip().lower()
     if backend == "none":
         return None
+    if not settings.translate_languages:
+        raise ConfigError(
+            f"translate_into names no language ({settings.translate_into!r})",
+            fix="set ACTUEL_TRANSLATE_INTO to the site's languages, e.g. fr or fr,en",
+        )
     if backend == "libretranslate":
         from actuel.fetch.libretranslate import LibreTranslate
 
@@ -121,16 +121,8 @@ def _translate_texts(
             pair = (item.source_lang, item.target)
             paragraphs = [sentences(p) for p in paragraphs_of(item.text)]
             pieces = sorted({s for p in paragraphs for s in p})
-            known = store.translations.cached((text_hash(s) for s in pieces), *pair)
-            found = {s: known[text_hash(s)] for s in pieces if text_hash(s) in known}
-            missing = [s for s in pieces if s not in found]
             try:
-                if missing:
-                    results, models[pair] = translate_by_route(translator, missing, *pair)
-                    fresh = dict(zip(missing, results, strict=True))
-                    found.update(fresh)
-                    cache.setdefault(pair, {}).update(fresh)
-                    report.sent += len(missing)
+                found, fresh, model = _through_cache(store, translator, pieces, pair, report)
             except TranslationRefused as exc:
                 report.errors.append(exc.describe())
                 continue
@@ -140,12 +132,36 @@ def _translate_texts(
                     done, cache=cache, backend=translator.name, models=models
                 )
                 return
+            if fresh:
+                cache.setdefault(pair, {}).update(fresh)
+                models[pair] = model
             text = "\n\n".join(" ".join(found[s] for s in p) for p in paragraphs)
             done.append((item.article_id, item.target, text))
         store.translations.save_texts(done, cache=cache, backend=translator.name, models=models)
         report.texts += len(done)
         if len(done) < len(wanted):  # refused ones stay asked for: try them another time
             return
+
+
+def _through_cache(
+    store: Store,
+    translator: Translator,
+    texts: list[str],
+    pair: tuple[str, str],
+    report: TranslationReport,
+) -> tuple[dict[str, str], dict[str, str], str]:
+    """Each text's translation, from the cache or else the backend: (all, the backend's new
+    ones to cache, the model(s) that made them). Raises what the backend raises."""
+    known = store.translations.cached((text_hash(t) for t in texts), *pair)
+    found = {t: known[text_hash(t)] for t in texts if text_hash(t) in known}
+    report.from_cache += len(found)
+    missing = [t for t in texts if t not in found]
+    if not missing:
+        return found, {}, ""
+    results, model = translate_by_route(translator, missing, *pair)
+    fresh = dict(zip(missing, results, strict=True))
+    report.sent += len(missing)
+    return {**found, **fresh}, fresh, model
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -181,24 +197,18 @@ def _translate_round(
     now = utcnow()
     for (source, target), items in groups.items():
         texts = sorted({t for item in items for t in (item.title, item.lead) if t.strip()})
-        known = store.translations.cached((text_hash(t) for t in texts), source, target)
-        translated = {t: known[text_hash(t)] for t in texts if text_hash(t) in known}
-        report.from_cache += len(translated)
-        missing = [t for t in texts if t not in translated]
-        model = ""
-        if missing:
-            try:
-                results, model = translate_by_route(translator, missing, source, target)
-            except TranslationRefused as exc:
-                failed.extend(_failures(items, exc.describe(), now))
-                report.failed += len(items)
-                report.errors.append(exc.describe())
-                continue
-            fresh = dict(zip(missing, results, strict=True))
-            translated.update(fresh)
+        try:
+            translated, fresh, model = _through_cache(
+                store, translator, texts, (source, target), report
+            )
+        except TranslationRefused as exc:
+            failed.extend(_failures(items, exc.describe(), now))
+            report.failed += len(items)
+            report.errors.append(exc.describe())
+            continue
+        if fresh:
             cache[(source, target)] = fresh
             models[(source, target)] = model
-            report.sent += len(missing)
         for item in items:
             done.append(
                 Translation(
@@ -235,7 +245,7 @@ def translation_loop(
         return
     if translator is None:
         return
-    into = languages_into(settings)
+    into = settings.translate_languages
     pause_s = idle_s
     with closing(translator), Store.open(settings.db, settings) as store:
         while not stop.is_set():

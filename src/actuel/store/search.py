@@ -171,14 +171,10 @@ def _ranked(
     else:
         own = [int(i) for i in conn.execute(_sqlite(wanted, filters, fetch)).scalars()]
         # the translations are in the reader's language, not the filter's: every stemming
-        keys = wanted if filters.lang is None else [k for k in map(_any_language, words) if k]
+        keys = wanted if filters.lang is None else [k for w in words if (k := query_keys(w, None))]
         query = _sqlite_translated(keys, filters, fetch)
         translated = [int(i) for i in conn.execute(query).scalars()]
     return _in_turns(own, translated, fetch)
-
-
-def _any_language(word: str) -> set[str]:
-    return query_keys(word, None)
 
 
 def _in_turns(own: list[int], translated: list[int], fetch: int) -> list[int]:

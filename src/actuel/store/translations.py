@@ -216,13 +216,6 @@ def save(
             replace=True,
         )
     for miss in failed:
-        attempts = conn.execute(
-            sa.select(article_translations.c.attempts).where(
-                article_translations.c.article_id == miss.article_id,
-                article_translations.c.lang == miss.target,
-                article_translations.c.status == FAILED,
-            )
-        ).scalar()
         _upsert(
             conn,
             {
@@ -231,7 +224,7 @@ def save(
                 "source_lang": miss.source_lang,
                 "status": FAILED,
                 "error": miss.error[:1000],
-                "attempts": int(attempts or 0) + 1,
+                "attempts": 1,
                 "retry_at": miss.retry_at,
                 "translated_at": miss.retry_at,
             },
@@ -241,12 +234,13 @@ def save(
 
 def _upsert(conn: Connection, row: dict[str, object], *, replace: bool) -> None:
     insert = dialect_insert(conn, article_translations).values(**row)
-    changes = {k: v for k, v in row.items() if k not in ("article_id", "lang")}
+    changes: dict[str, object] = {k: v for k, v in row.items() if k not in ("article_id", "lang")}
     if replace:
         statement = insert.on_conflict_do_update(
             index_elements=["article_id", "lang"], set_=changes
         )
-    else:  # a failed retry keeps a translation made earlier (a --redo that failed)
+    else:  # a failed retry counts its attempt and keeps a translation made earlier (--redo)
+        changes["attempts"] = article_translations.c.attempts + 1
         statement = insert.on_conflict_do_update(
             index_elements=["article_id", "lang"],
             set_=changes,

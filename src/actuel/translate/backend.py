@@ -72,7 +72,8 @@ def translate_by_route(
     if found is None:
         raise TranslationRefused(
             f"{translator.name} translates neither {source}→{target} nor through {PIVOT}",
-            fix=f"install a {source}-{target} model, or {source}-{PIVOT} and {PIVOT}-{target}",
+            fix=f"install a {source}-{target} model"
+            + ("" if PIVOT in (source, target) else f", or {source}-{PIVOT} and {PIVOT}-{target}"),
         )
     current = list(texts)
     for hop_source, hop_target in found.hops:
