@@ -102,3 +102,8 @@ def test_wmt21_machine_translations_are_flagged_and_human_ones_rarely() -> None:
     # bench/machine_translation.py: recall 0.58 [0.52-0.63], 2 of 74 human ones flagged
     assert flagged["machine"] / counts["machine"] >= 0.5
     assert flagged["human"] / counts["human"] <= 0.05
+
+
+def test_a_bracketed_leftover_is_not_counted_again_as_an_untranslated_run() -> None:
+    signs = machine_signs(MACHINE, "fr", ENGLISH, "en")
+    assert signs.leftovers == ("[the inspection]",) and signs.untranslated == ()

@@ -90,15 +90,18 @@ def _leftovers(text: str, lang: str, source: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _quoted_ranges(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _QUOTED.finditer(text)]
+def _set_apart(text: str) -> list[tuple[int, int]]:
+    """Spans a run of the source's words is no sign inside: quotes (words said in the source's
+    language may stay so), and brackets (a leftover there is a sign of its own)."""
+    return [m.span() for m in (*_QUOTED.finditer(text), *_BRACKETED.finditer(text))]
 
 
 def _untranslated(text: str, lang: str, source_text: str, source: str) -> tuple[str, ...]:
     """Runs of lower-case words found in the source, in the source's language, outside quotes
-    and not continuing a name (a capitalised word just before: "Ministère de la santé")."""
+    and brackets, and not continuing a name (a capitalised word just before: "Ministère de la
+    santé")."""
     source_words = {w.lower() for w in _WORD.findall(source_text)}
-    quoted = _quoted_ranges(text)
+    apart = _set_apart(text)
     tokens = list(_WORD.finditer(text))
     found: list[str] = []
     i = 0
@@ -114,8 +117,8 @@ def _untranslated(text: str, lang: str, source_text: str, source: str) -> tuple[
         if j - i >= MIN_RUN_WORDS and not _continues_name(tokens, i, source_words):
             start, end = tokens[i].start(), tokens[j - 1].end()
             span = text[start:end]
-            inside_quotes = any(a <= start and end <= b for a, b in quoted)
-            if not inside_quotes and max(len(t.group()) for t in tokens[i:j]) >= 4:
+            set_apart = any(a <= start and end <= b for a, b in apart)
+            if not set_apart and max(len(t.group()) for t in tokens[i:j]) >= 4:
                 best, sure = likelier_language(span, [lang, source])
                 if best == source and sure >= SURE_RUN:
                     found.append(span)
